@@ -1,0 +1,8 @@
+//! CPython bytecode for 2.7 and 3.6–3.15: opcode tables (generated data), decoding,
+//! line/location and exception tables, and text identical to each version's own `dis`.
+
+pub mod instruction;
+pub mod table;
+
+pub use instruction::{ArgVal, Instruction, Positions};
+pub use table::{OpFlags, OpcodeTable};

@@ -1,0 +1,11 @@
+//! CPython `.pyc` headers and `marshal` data, for every CPython from 2.7 and 3.0 to 3.15,
+//! decoded into a version-neutral [`Object`] tree whose code objects are [`Code`].
+//!
+//! Everything here reads untrusted bytes: errors carry the byte offset, nothing panics on
+//! input-derived data, and recursion and allocation are bounded by the input's size.
+
+mod object;
+mod version;
+
+pub use object::{BigInt, Code, Object, PyStr};
+pub use version::PyVersion;

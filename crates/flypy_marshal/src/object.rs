@@ -1,0 +1,179 @@
+use std::sync::Arc;
+
+/// A value as marshal stores it. Shared sub-objects (marshal's FLAG_REF / `r` references)
+/// are shared through `Arc`, so memory stays proportional to the input even when a file
+/// references one object many times.
+#[derive(Clone, Debug)]
+pub enum Object {
+    /// marshal's `0` (TYPE_NULL): only meaningful inside dicts and code layouts.
+    Null,
+    None,
+    False,
+    True,
+    StopIteration,
+    Ellipsis,
+    /// Any integer that fits in i64 (`i`, `I`, and small `l` longs are all normalised here).
+    Int(i64),
+    /// Integers beyond i64.
+    Long(Arc<BigInt>),
+    Float(f64),
+    Complex(f64, f64),
+    /// Python 3 `bytes`; Python 2 `str` (marshal `s`, `t`, and `R` string refs).
+    Bytes(Arc<[u8]>),
+    /// Python 3 `str`; Python 2 `unicode`.
+    Str(Arc<PyStr>),
+    Tuple(Arc<[Object]>),
+    List(Arc<[Object]>),
+    Dict(Arc<[(Object, Object)]>),
+    Set(Arc<[Object]>),
+    /// Elements in marshal order, which is the iteration order of the set that was dumped.
+    FrozenSet(Arc<[Object]>),
+    /// 3.14+ `slice(start, stop, step)` constants.
+    Slice(Arc<[Object; 3]>),
+    Code(Arc<Code>),
+}
+
+/// An arbitrary-precision integer as marshal stores it: sign and base-2**15 digits,
+/// least significant first.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct BigInt {
+    pub negative: bool,
+    pub digits: Vec<u16>,
+}
+
+/// A Python text string. Marshal writes them as UTF-8 with `surrogatepass`, so a string may
+/// hold lone surrogates, which Rust's `str` cannot: the bytes are kept as written (generalised
+/// UTF-8, "WTF-8") and decoded on demand.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PyStr {
+    bytes: Box<[u8]>,
+    /// True when `bytes` is valid UTF-8 (no lone surrogates), so `as_str` is free.
+    utf8: bool,
+}
+
+impl PyStr {
+    /// Wraps marshal's bytes for a text string.
+    pub fn from_wtf8(bytes: Box<[u8]>) -> Self {
+        let utf8 = std::str::from_utf8(&bytes).is_ok();
+        Self { bytes, utf8 }
+    }
+
+    pub fn from_str(s: &str) -> Self {
+        Self {
+            bytes: s.as_bytes().into(),
+            utf8: true,
+        }
+    }
+
+    /// The raw generalised-UTF-8 bytes.
+    pub fn as_bytes(&self) -> &[u8] {
+        &self.bytes
+    }
+
+    /// The text, when it has no lone surrogates.
+    pub fn as_str(&self) -> Option<&str> {
+        if self.utf8 {
+            std::str::from_utf8(&self.bytes).ok()
+        } else {
+            None
+        }
+    }
+
+    /// The code points, lone surrogates included. Bytes that are not even generalised
+    /// UTF-8 (only a corrupt file has them) come out as U+FFFD, one per byte.
+    pub fn code_points(&self) -> impl Iterator<Item = u32> + '_ {
+        Wtf8Chars {
+            bytes: &self.bytes,
+            pos: 0,
+        }
+    }
+
+    /// The text with any lone surrogate replaced by U+FFFD: for names and file names.
+    pub fn to_string_lossy(&self) -> String {
+        match self.as_str() {
+            Some(s) => s.to_owned(),
+            None => self
+                .code_points()
+                .map(|c| char::from_u32(c).unwrap_or('\u{FFFD}'))
+                .collect(),
+        }
+    }
+}
+
+struct Wtf8Chars<'a> {
+    bytes: &'a [u8],
+    pos: usize,
+}
+
+impl Iterator for Wtf8Chars<'_> {
+    type Item = u32;
+
+    fn next(&mut self) -> Option<u32> {
+        let rest = self.bytes.get(self.pos..)?;
+        let first = *rest.first()?;
+        let (len, init) = match first {
+            0x00..=0x7F => (1, u32::from(first)),
+            0xC2..=0xDF => (2, u32::from(first & 0x1F)),
+            0xE0..=0xEF => (3, u32::from(first & 0x0F)),
+            0xF0..=0xF4 => (4, u32::from(first & 0x07)),
+            _ => {
+                self.pos += 1;
+                return Some(0xFFFD);
+            }
+        };
+        let Some(tail) = rest.get(1..len) else {
+            self.pos += 1;
+            return Some(0xFFFD);
+        };
+        if tail.iter().any(|b| b & 0xC0 != 0x80) {
+            self.pos += 1;
+            return Some(0xFFFD);
+        }
+        let cp = tail
+            .iter()
+            .fold(init, |acc, b| (acc << 6) | u32::from(b & 0x3F));
+        self.pos += len;
+        Some(cp)
+    }
+}
+
+/// A code object in a version-neutral shape. Fields a version does not have are empty or
+/// zero; the reader fills the derived views so consumers need not know the layout.
+#[derive(Clone, Debug)]
+pub struct Code {
+    pub argcount: u32,
+    /// 3.8+.
+    pub posonlyargcount: u32,
+    /// 3.0+.
+    pub kwonlyargcount: u32,
+    /// Before 3.11 as stored; 3.11+ derived: the number of plain locals.
+    pub nlocals: u32,
+    pub stacksize: u32,
+    pub flags: u32,
+    /// `co_code`: the bytecode as written (never the adaptive form).
+    pub code: Arc<[u8]>,
+    pub consts: Vec<Object>,
+    /// `co_names`. Normally `Str` (3.x) or `Bytes` (2.7); kept as objects because a hostile
+    /// file can put anything there.
+    pub names: Vec<Object>,
+    /// `co_varnames`: before 3.11 as stored; 3.11+ derived from the locals-plus kinds.
+    pub varnames: Vec<Object>,
+    /// `co_cellvars`: before 3.11 as stored; 3.11+ derived.
+    pub cellvars: Vec<Object>,
+    /// `co_freevars`: before 3.11 as stored; 3.11+ derived.
+    pub freevars: Vec<Object>,
+    /// 3.11+ `co_localsplusnames` as stored; before 3.11, varnames ++ cellvars ++ freevars.
+    pub localsplusnames: Vec<Object>,
+    /// 3.11+ `co_localspluskinds` as stored (CO_FAST_* bits); empty before 3.11.
+    pub localspluskinds: Vec<u8>,
+    pub filename: Object,
+    pub name: Object,
+    /// 3.11+ `co_qualname`; `None` before.
+    pub qualname: Option<Object>,
+    pub firstlineno: u32,
+    /// `co_lnotab` up to 3.9, `co_linetable` from 3.10 (the 3.10 format, then 3.11+'s
+    /// location table).
+    pub linetable: Arc<[u8]>,
+    /// 3.11+ `co_exceptiontable`; empty before.
+    pub exceptiontable: Arc<[u8]>,
+}

@@ -1,0 +1,1 @@
+//! Interpreter discovery and child-process work.
