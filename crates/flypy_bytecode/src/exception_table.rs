@@ -1,0 +1,1 @@
+//! 3.11+ exception tables (`co_exceptiontable`).
