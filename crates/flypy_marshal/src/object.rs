@@ -58,7 +58,7 @@ impl PyStr {
         Self { bytes, utf8 }
     }
 
-    pub fn from_str(s: &str) -> Self {
+    pub fn new(s: &str) -> Self {
         Self {
             bytes: s.as_bytes().into(),
             utf8: true,
