@@ -1,10 +1,42 @@
-use clap::Parser;
+//! The `flypy` command line: argument parsing, output streams and exit codes. The work itself
+//! lives in the library crates.
+
+mod commands;
+mod output;
+
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
 
 /// Flying Python: reverse-engineer the performance of Python code.
 #[derive(Parser)]
-#[command(name = "flypy", version)]
-struct Cli {}
+#[command(name = "flypy", version, about)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
 
-fn main() {
-    let _cli = Cli::parse();
+#[derive(Subcommand)]
+enum Command {
+    /// List the CPython interpreters flypy finds (PATH, pyenv, virtualenv/conda, provisioned).
+    Pythons(commands::pythons::Args),
+}
+
+/// Exit codes of the CLI contract (docs/decisions.md): 0 ok, 1 findings, 2 usage or input
+/// error, 3 the user's code failed.
+pub const EXIT_INPUT: u8 = 2;
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Pythons(args) => commands::pythons::run(args),
+    };
+    match result {
+        Ok(code) => code,
+        Err(err) if output::is_broken_pipe(&err) => ExitCode::SUCCESS,
+        Err(err) => {
+            eprintln!("flypy: error: {err:#}");
+            ExitCode::from(EXIT_INPUT)
+        }
+    }
 }

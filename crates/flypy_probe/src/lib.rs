@@ -1,1 +1,35 @@
-//! Interpreter discovery and child-process work.
+//! Finding CPython interpreters and asking them for what only they can give. Everything runs
+//! in a child process, without a shell; results come back on a channel file of their own,
+//! never parsed out of the child's stdout.
+
+mod compile;
+mod discover;
+mod interpreter;
+
+pub use compile::{compile_files, CompileFailure, CompileOutcome};
+pub use discover::{discover, provisioned_dir, resolve};
+pub use interpreter::{Discovery, Interpreter};
+
+use std::path::PathBuf;
+
+#[derive(Debug, thiserror::Error)]
+pub enum ProbeError {
+    #[error("no Python interpreter matches {spec:?} (looked on PATH, in pyenv and in {provisioned}); `flypy pythons` lists the ones found")]
+    NotFound { spec: String, provisioned: String },
+    #[error("{path}: could not run it: {source}")]
+    Spawn {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("{path}: is not a working Python interpreter: {detail}")]
+    NotPython { path: PathBuf, detail: String },
+    #[error("{path}: is {implementation}, not CPython; flypy reads CPython bytecode only")]
+    NotCPython {
+        path: PathBuf,
+        implementation: String,
+    },
+    #[error("{path}: the compile helper failed: {detail}")]
+    Helper { path: PathBuf, detail: String },
+    #[error("temporary channel file: {0}")]
+    Channel(std::io::Error),
+}

@@ -1,0 +1,9 @@
+pub mod pythons;
+
+/// `--format` values shared by the commands.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    #[default]
+    Text,
+    Json,
+}

@@ -1,0 +1,20 @@
+//! Writing to stdout: buffered, and a closed pipe (`flypy dis x.pyc | head`) ends the
+//! program quietly with exit code 0 instead of an error.
+
+use std::io::{self, Write};
+
+/// True when `err` comes from writing to a pipe whose reader has gone.
+pub fn is_broken_pipe(err: &anyhow::Error) -> bool {
+    err.chain().any(|cause| {
+        cause
+            .downcast_ref::<io::Error>()
+            .is_some_and(|e| e.kind() == io::ErrorKind::BrokenPipe)
+    })
+}
+
+/// Writes all of `text` to stdout and flushes.
+pub fn print(text: &str) -> io::Result<()> {
+    let mut out = io::stdout().lock();
+    out.write_all(text.as_bytes())?;
+    out.flush()
+}

@@ -1,0 +1,28 @@
+# flypy: describe this interpreter as one line of JSON on the channel file argv[1].
+# Runs under CPython 2.7 and 3.x, so it uses only what both have.
+import json
+import platform
+import sys
+
+try:
+    import sysconfig
+    config = sysconfig.get_config_var
+except ImportError:  # pragma: no cover - very old builds
+    def config(name):
+        return None
+
+info = {
+    "version": "%d.%d" % sys.version_info[:2],
+    "full_version": "%d.%d.%d%s" % (
+        sys.version_info[0], sys.version_info[1], sys.version_info[2],
+        "" if sys.version_info[3] == "final"
+        else "%s%d" % (sys.version_info[3][0] if sys.version_info[3] != "candidate" else "rc",
+                       sys.version_info[4])),
+    "implementation": platform.python_implementation(),
+    "executable": sys.executable,
+    "prefix": sys.prefix,
+    "debug": bool(config("Py_DEBUG")),
+    "free_threaded": bool(config("Py_GIL_DISABLED")),
+}
+with open(sys.argv[1], "w") as channel:
+    channel.write(json.dumps(info))
