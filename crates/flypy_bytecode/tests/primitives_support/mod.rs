@@ -74,3 +74,20 @@ pub fn hex(s: &str) -> Vec<u8> {
         .map(|i| u8::from_str_radix(&s[2 * i..2 * i + 2], 16).expect("hex"))
         .collect()
 }
+
+/// Runs the script file `path` under `python` with `args`, returning stdout.
+pub fn run_file(python: &PathBuf, path: &std::path::Path, args: &[&str]) -> Vec<u8> {
+    let out = Command::new(python)
+        .arg(path)
+        .args(args)
+        .output()
+        .unwrap_or_else(|e| panic!("running {}: {e}", python.display()));
+    assert!(
+        out.status.success(),
+        "{} {} failed: {}",
+        python.display(),
+        path.display(),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    out.stdout
+}
