@@ -75,7 +75,7 @@ def ident(unidata):
 def parse_existing(text):
     """The committed file's (version -> unidata) map and its tables, to keep absent ones."""
     versions = {}
-    for m in re.finditer(r"\(\((\d+), (\d+)\), \"([\d.]+)\", &NONPRINTABLE_[\d_]+\)", text):
+    for m in re.finditer(r"\(\((\d+), (\d+)\), \"([\d.]+)\", NONPRINTABLE_[\d_]+\)", text):
         versions[(int(m.group(1)), int(m.group(2)))] = m.group(3)
     tables = {}
     for m in re.finditer(
@@ -94,12 +94,15 @@ def render(versions, tables):
         "// str.isprintable() and unicodedata.unidata_version. Do not edit by hand;",
         "// regenerate with `python3 tools/unicode_printable.py` (CI: `--check`).",
         "",
-        "/// Python version -> its Unicode database version and non-printable ranges.",
-        "pub(super) static VERSIONS: &[((u8, u8), &str, &[(u32, u32)])] = &[",
+        "/// (Python version, its `unicodedata.unidata_version`, its non-printable ranges).",
+        "pub(super) type Entry = ((u8, u8), &'static str, &'static [(u32, u32)]);",
+        "",
+        "/// Every Python version with a table, sorted.",
+        "pub(super) static VERSIONS: &[Entry] = &[",
     ]
     for v in sorted(versions):
         u = versions[v]
-        lines.append('    ((%d, %d), "%s", &%s),' % (v[0], v[1], u, ident(u)))
+        lines.append('    ((%d, %d), "%s", %s),' % (v[0], v[1], u, ident(u)))
     lines.append("];")
     for u in sorted(tables, key=lambda s: [int(x) for x in s.split(".")]):
         lines.append("")

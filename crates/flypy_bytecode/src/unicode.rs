@@ -17,9 +17,7 @@ pub fn unidata_version(version: flypy_marshal::PyVersion) -> Option<&'static str
     table_for(version).map(|t| t.1)
 }
 
-fn table_for(
-    version: flypy_marshal::PyVersion,
-) -> Option<&'static ((u8, u8), &'static str, &'static [(u32, u32)])> {
+fn table_for(version: flypy_marshal::PyVersion) -> Option<&'static tables::Entry> {
     if version.major < 3 {
         return None;
     }

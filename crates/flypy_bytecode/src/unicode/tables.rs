@@ -2,16 +2,19 @@
 // str.isprintable() and unicodedata.unidata_version. Do not edit by hand;
 // regenerate with `python3 tools/unicode_printable.py` (CI: `--check`).
 
-/// Python version -> its Unicode database version and non-printable ranges.
-pub(super) static VERSIONS: &[((u8, u8), &str, &[(u32, u32)])] = &[
-    ((3, 6), "9.0.0", &NONPRINTABLE_9_0_0),
-    ((3, 7), "11.0.0", &NONPRINTABLE_11_0_0),
-    ((3, 8), "12.1.0", &NONPRINTABLE_12_1_0),
-    ((3, 9), "13.0.0", &NONPRINTABLE_13_0_0),
-    ((3, 10), "13.0.0", &NONPRINTABLE_13_0_0),
-    ((3, 11), "14.0.0", &NONPRINTABLE_14_0_0),
-    ((3, 12), "15.0.0", &NONPRINTABLE_15_0_0),
-    ((3, 13), "15.1.0", &NONPRINTABLE_15_1_0),
+/// (Python version, its `unicodedata.unidata_version`, its non-printable ranges).
+pub(super) type Entry = ((u8, u8), &'static str, &'static [(u32, u32)]);
+
+/// Every Python version with a table, sorted.
+pub(super) static VERSIONS: &[Entry] = &[
+    ((3, 6), "9.0.0", NONPRINTABLE_9_0_0),
+    ((3, 7), "11.0.0", NONPRINTABLE_11_0_0),
+    ((3, 8), "12.1.0", NONPRINTABLE_12_1_0),
+    ((3, 9), "13.0.0", NONPRINTABLE_13_0_0),
+    ((3, 10), "13.0.0", NONPRINTABLE_13_0_0),
+    ((3, 11), "14.0.0", NONPRINTABLE_14_0_0),
+    ((3, 12), "15.0.0", NONPRINTABLE_15_0_0),
+    ((3, 13), "15.1.0", NONPRINTABLE_15_1_0),
 ];
 
 /// Unicode 9.0.0: inclusive code-point ranges where `str.isprintable()` is False.
