@@ -5,6 +5,7 @@ mod classic;
 mod v311;
 mod v313;
 
+use crate::instruction::Instruction;
 use flypy_marshal::{Code, PyVersion};
 
 /// What `dis.dis` is asked to show (3.13+ `-C`, `-O`, `-P` flags; `show_caches` from 3.11).
@@ -38,4 +39,15 @@ pub fn dis_text(code: &Code, version: PyVersion, opts: &DisOptions) -> Result<St
         _ => return Err(DisError::UnsupportedVersion(version)),
     }
     Ok(out)
+}
+
+/// The instructions of one code object (not its nested code objects) as that version's
+/// `dis.get_instructions(code)` describes them: the structured form behind `--format json`.
+pub fn instructions(code: &Code, version: PyVersion) -> Result<Vec<Instruction>, DisError> {
+    match (version.major, version.minor) {
+        (2, 7) | (3, 6..=10) => classic::instructions(code, version),
+        (3, 11..=12) => v311::instructions(code, version),
+        (3, 13..=15) => v313::instructions(code, version),
+        _ => Err(DisError::UnsupportedVersion(version)),
+    }
 }

@@ -1,6 +1,7 @@
 //! `dis` for 3.11–3.12: location tables, inline caches, exception tables, `>>` markers.
 
 use super::{DisError, DisOptions};
+use crate::instruction::Instruction;
 use flypy_marshal::{Code, PyVersion};
 
 pub(crate) fn write_dis(
@@ -9,5 +10,9 @@ pub(crate) fn write_dis(
     version: PyVersion,
     _opts: &DisOptions,
 ) -> Result<(), DisError> {
+    Err(DisError::UnsupportedVersion(version))
+}
+
+pub(crate) fn instructions(_code: &Code, version: PyVersion) -> Result<Vec<Instruction>, DisError> {
     Err(DisError::UnsupportedVersion(version))
 }
