@@ -22,6 +22,8 @@ impl OpFlags {
     pub const EXC: u16 = 1 << 9;
     /// The opcode number is defined in this version's `opmap`.
     pub const DEFINED: u16 = 1 << 10;
+    /// `hasjump` (3.13+, where `hasjrel` is the same list and `hasjabs` is empty).
+    pub const JUMP: u16 = 1 << 11;
 
     pub const fn has(self, bit: u16) -> bool {
         self.0 & bit != 0
@@ -31,13 +33,22 @@ impl OpFlags {
 /// Every fact `dis` of one version needs about its opcodes. Static, generated data.
 #[derive(Debug)]
 pub struct OpcodeTable {
-    /// `(major, minor)` this table was generated from.
+    /// `(major, minor)` this table was generated from (the first of `versions`).
     pub version: (u8, u8),
+    /// Every version whose facts are identical and so share this table.
+    pub versions: &'static [(u8, u8)],
     /// `opname[op]`: `"<N>"` for unused numbers, exactly as `dis.opname` has it.
     pub opname: [&'static str; 256],
+    /// 3.11+ `dis._all_opname`: `opname` with the specialized instructions' names filled in
+    /// (what `dis(adaptive=True)` prints); equal to `opname` before 3.11.
+    pub specialized_opname: [&'static str; 256],
     pub flags: [OpFlags; 256],
-    /// 3.11+ `_inline_cache_entries[op]` (code units of CACHE after the op); 0 before.
+    /// 3.11+ `_inline_cache_entries` (code units of CACHE after the op); 0 before. A
+    /// specialized op has the entries of the base op it deoptimises to.
     pub cache_entries: [u8; 256],
+    /// 3.11+ `_cache_format[opname]` as (field, code units) in order, the named CACHE entries
+    /// `show_caches` prints; empty for ops without caches. Indexed by base (deoptimised) op.
+    pub cache_format: [&'static [(&'static str, u8)]; 256],
     /// 3.11+: specialized opcode → the base opcode it deoptimises to (`_PyOpcode_Deopt`,
     /// `dis._deoptop`); identity for every base opcode and for versions without specialization.
     pub deopt: [u8; 256],
@@ -64,5 +75,20 @@ impl OpcodeTable {
 
     pub fn flags(&self, op: u8) -> OpFlags {
         self.flags[usize::from(op)]
+    }
+
+    /// `dis._all_opname[op]`: the name `--adaptive` shows, specialized or not.
+    pub fn specialized_opname(&self, op: u8) -> &'static str {
+        self.specialized_opname[usize::from(op)]
+    }
+
+    /// `dis._deoptop(op)`.
+    pub fn deopt(&self, op: u8) -> u8 {
+        self.deopt[usize::from(op)]
+    }
+
+    /// `opmap[name]`: the number of a (base) opcode this version defines.
+    pub fn opcode(&self, name: &str) -> Option<u8> {
+        (0..=u8::MAX).find(|&op| self.flags(op).has(OpFlags::DEFINED) && self.opname(op) == name)
     }
 }
