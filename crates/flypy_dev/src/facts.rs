@@ -9,7 +9,7 @@ use serde::Deserialize;
 
 /// What one interpreter's `opcode` and `dis` modules say. Category lists are `None` when the
 /// version has no such list (e.g. `hasjump` before 3.13), as opposed to an empty list.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Facts {
     pub version: (u8, u8),
@@ -104,6 +104,14 @@ impl Facts {
             .copied()
             .find(|&op| self.opname.get(usize::from(op)).is_some_and(|n| n == name))
             .with_context(|| format!("{name} is not an opcode of {}", self.label()))
+    }
+
+    /// Equal apart from the patch release they were read from: opcodes are frozen within a
+    /// minor version (a change would need a new magic number).
+    pub fn same_opcodes(&self, other: &Facts) -> bool {
+        let mut other = other.clone();
+        other.full_version.clone_from(&self.full_version);
+        *self == other
     }
 
     pub fn label(&self) -> String {

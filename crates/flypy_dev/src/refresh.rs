@@ -65,8 +65,8 @@ fn pick_interpreters() -> BTreeMap<(u8, u8), Interpreter> {
     chosen
 }
 
-/// The facts `interp` prints, checked to parse and be consistent.
-fn facts_of(interp: &Interpreter) -> Result<String> {
+/// The facts `interp` prints (text as printed, and parsed), checked to be consistent.
+fn facts_of(interp: &Interpreter) -> Result<(String, Facts)> {
     let script = crate::workspace_root().join("tools/opcode_facts.py");
     let out = interp
         .command()
@@ -94,7 +94,7 @@ fn facts_of(interp: &Interpreter) -> Result<String> {
             interp.version
         );
     }
-    Ok(text)
+    Ok((text, facts))
 }
 
 pub fn refresh_facts(check: bool) -> Result<()> {
@@ -108,11 +108,19 @@ pub fn refresh_facts(check: bool) -> Result<()> {
             );
             continue;
         };
-        let text = facts_of(interp)?;
+        let (text, new_facts) = facts_of(interp)?;
         let path = facts_path(version);
         let old = std::fs::read_to_string(&path).ok();
+        let old_facts = old.as_deref().and_then(|t| Facts::parse(t, &path).ok());
         if old.as_deref() == Some(text.as_str()) {
             println!("{}: unchanged ({})", shown(&path), interp.path.display());
+        } else if check && old_facts.is_some_and(|f| f.same_opcodes(&new_facts)) {
+            // Another patch release of the same minor version: its opcodes cannot differ.
+            println!(
+                "{}: same opcodes; only the patch release differs ({} found)",
+                shown(&path),
+                new_facts.full_version
+            );
         } else if check {
             differing.push(shown(&path));
         } else {
@@ -132,6 +140,30 @@ pub fn refresh_facts(check: bool) -> Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The oracle for the committed facts: every interpreter present must print the same
+    /// opcode facts (up to its patch release) as the file generate-all reads.
+    #[test]
+    fn committed_facts_match_installed_interpreters() {
+        let chosen = pick_interpreters();
+        assert!(!chosen.is_empty(), "no interpreter found");
+        for (version, interp) in &chosen {
+            let (_, live) = facts_of(interp).expect("facts");
+            let path = facts_path(*version);
+            let committed = std::fs::read_to_string(&path).expect("committed facts");
+            let committed = Facts::parse(&committed, &path).expect("parse committed");
+            assert!(
+                committed.same_opcodes(&live),
+                "{} differs from {}; run `cargo dev refresh-facts`",
+                shown(&path),
+                interp.path.display()
+            );
+            eprintln!("{}: matches {}", shown(&path), interp.path.display());
+        }
+        for version in SUPPORTED.iter().filter(|v| !chosen.contains_key(v)) {
+            eprintln!("skipped {}.{}: no interpreter found", version.0, version.1);
+        }
+    }
 
     #[test]
     fn newest_patch_release_wins() {
