@@ -77,6 +77,15 @@ def common_constant_reprs():
     return [c.__name__ if isinstance(c, type) else repr(c) for c in consts]
 
 
+def function_attr_flags():
+    """The names dis gives MAKE_FUNCTION's flag bits (3.8-3.12 MAKE_FUNCTION_FLAGS) or
+    SET_FUNCTION_ATTRIBUTE's argument (3.13+ FUNCTION_ATTR_FLAGS), bit 0 first."""
+    flags = getattr(dis, "FUNCTION_ATTR_FLAGS", None)
+    if flags is None:
+        flags = getattr(dis, "MAKE_FUNCTION_FLAGS", None)
+    return None if flags is None else list(flags)
+
+
 def optional_list(name):
     values = getattr(opcode, name, None)
     return None if values is None else [v if isinstance(v, str) else list(v) for v in values]
@@ -111,6 +120,7 @@ def main():
         "intrinsic_2_descs": optional_list("_intrinsic_2_descs"),
         "common_constants": common_constant_reprs(),
         "special_method_names": optional_list("_special_method_names"),
+        "function_attr_flags": function_attr_flags(),
         "specialized_opname": all_opname(),
         "specializations": specializations(),
         "deopt": deopt(),

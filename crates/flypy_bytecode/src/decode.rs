@@ -301,6 +301,7 @@ pub(crate) mod tests {
             intrinsic2: &[],
             common_constants: &[],
             special_method_names: &[],
+            function_attr_flags: &[],
         }
     }
 

@@ -66,6 +66,10 @@ pub struct OpcodeTable {
     pub common_constants: &'static [&'static str],
     /// 3.14+ `_special_method_names` (LOAD_SPECIAL).
     pub special_method_names: &'static [&'static str],
+    /// The names `dis` gives the function-attribute flag bits, bit 0 first: 3.8–3.12
+    /// `MAKE_FUNCTION_FLAGS` (MAKE_FUNCTION), 3.13+ `FUNCTION_ATTR_FLAGS`
+    /// (SET_FUNCTION_ATTRIBUTE; 3.14 adds `annotate`); empty where `dis` has neither.
+    pub function_attr_flags: &'static [&'static str],
 }
 
 impl OpcodeTable {

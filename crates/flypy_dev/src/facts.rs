@@ -39,6 +39,7 @@ pub struct Facts {
     pub intrinsic_2_descs: Option<Vec<String>>,
     pub common_constants: Option<Vec<String>>,
     pub special_method_names: Option<Vec<String>>,
+    pub function_attr_flags: Option<Vec<String>>,
     pub specialized_opname: Vec<String>,
     pub specializations: BTreeMap<String, Vec<String>>,
     pub deopt: Vec<u8>,

@@ -184,6 +184,7 @@ fn table_body(f: &Facts) -> Result<String> {
         ("intrinsic2", &f.intrinsic_2_descs),
         ("common_constants", &f.common_constants),
         ("special_method_names", &f.special_method_names),
+        ("function_attr_flags", &f.function_attr_flags),
     ] {
         let values = values.as_deref().unwrap_or_default();
         let _ = writeln!(out, "{field}: &[{}],", str_list(values));

@@ -59,6 +59,9 @@ fn python_3_6_to_3_10() {
         // cmp_op lost its exception-match entries in 3.9.
         assert_eq!(t.cmp_op.len(), if minor <= 8 { 12 } else { 6 }, "3.{minor}");
         assert!(t.nb_ops.is_empty() && t.intrinsic1.is_empty());
+        // MAKE_FUNCTION_FLAGS appeared in 3.8's dis.
+        let flags = if minor >= 8 { 4 } else { 0 };
+        assert_eq!(t.function_attr_flags.len(), flags, "3.{minor}");
         assert_eq!(t.specialized_opname, t.opname);
     }
     assert_eq!(op(table(3, 6), "CALL_FUNCTION"), 131);
@@ -127,8 +130,10 @@ fn python_3_13_to_3_15() {
         assert_eq!(caches(t, "BINARY_OP"), bo, "3.{minor}");
         assert_eq!(t.intrinsic2.len(), i2);
     }
+    assert_eq!(table(3, 13).function_attr_flags.len(), 4);
     for minor in [14, 15] {
         let t = table(3, minor);
+        assert_eq!(t.function_attr_flags[4], "annotate");
         assert_eq!(t.common_constants[0], "AssertionError");
         assert_eq!(t.special_method_names[0], "__enter__");
     }

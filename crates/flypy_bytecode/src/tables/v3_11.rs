@@ -1165,4 +1165,5 @@ pub static TABLE: OpcodeTable = OpcodeTable {
     intrinsic2: &[],
     common_constants: &[],
     special_method_names: &[],
+    function_attr_flags: &["defaults", "kwdefaults", "annotations", "closure"],
 };

@@ -1192,4 +1192,5 @@ pub static TABLE: OpcodeTable = OpcodeTable {
     ],
     common_constants: &[],
     special_method_names: &[],
+    function_attr_flags: &["defaults", "kwdefaults", "annotations", "closure"],
 };

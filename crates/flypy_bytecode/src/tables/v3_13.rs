@@ -1202,4 +1202,5 @@ pub static TABLE: OpcodeTable = OpcodeTable {
     ],
     common_constants: &[],
     special_method_names: &[],
+    function_attr_flags: &["defaults", "kwdefaults", "annotations", "closure"],
 };

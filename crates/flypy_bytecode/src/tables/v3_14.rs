@@ -1213,4 +1213,11 @@ pub static TABLE: OpcodeTable = OpcodeTable {
         "<built-in function any>",
     ],
     special_method_names: &["__enter__", "__exit__", "__aenter__", "__aexit__"],
+    function_attr_flags: &[
+        "defaults",
+        "kwdefaults",
+        "annotations",
+        "closure",
+        "annotate",
+    ],
 };

@@ -1220,4 +1220,11 @@ pub static TABLE: OpcodeTable = OpcodeTable {
         "-1",
     ],
     special_method_names: &["__enter__", "__exit__", "__aenter__", "__aexit__"],
+    function_attr_flags: &[
+        "defaults",
+        "kwdefaults",
+        "annotations",
+        "closure",
+        "annotate",
+    ],
 };

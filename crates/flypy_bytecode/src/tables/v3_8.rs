@@ -1088,4 +1088,5 @@ pub static TABLE: OpcodeTable = OpcodeTable {
     intrinsic2: &[],
     common_constants: &[],
     special_method_names: &[],
+    function_attr_flags: &["defaults", "kwdefaults", "annotations", "closure"],
 };
