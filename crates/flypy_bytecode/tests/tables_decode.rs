@@ -9,6 +9,7 @@ use std::sync::Arc;
 
 use flypy_bytecode::decode::decode;
 use flypy_bytecode::tables::for_version;
+use flypy_bytecode::OpcodeTable;
 use flypy_marshal::{loads, Code, PyVersion};
 use primitives_support::{find_python, hex, run_file, VERSIONS};
 use serde_json::Value;
@@ -18,6 +19,18 @@ fn collect(code: &Arc<Code>, out: &mut Vec<Arc<Code>>) {
     for c in code.consts.iter().filter_map(|o| o.as_code()) {
         collect(c, out);
     }
+}
+
+/// (offset, name as dis shows it, argument) for each instruction `decode` yields.
+fn described(code: &[u8], v: PyVersion, table: &OpcodeTable) -> Vec<Value> {
+    decode(code, v, table)
+        .expect("decode")
+        .iter()
+        .map(|i| {
+            let arg = i.arg_value(v).map_or(Value::Null, Value::from);
+            serde_json::json!([i.offset, table.specialized_opname(i.opcode), arg])
+        })
+        .collect()
 }
 
 #[test]
@@ -32,9 +45,9 @@ fn tables_decode_real_code_as_dis_does() {
         let v = PyVersion::new(major, minor);
         let table = for_version(v).expect("a table for every supported version");
         let out = run_file(&py, &helper, &[]);
-        let files: Value = serde_json::from_slice(&out).expect("json");
+        let facts: Value = serde_json::from_slice(&out).expect("json");
         let mut instrs = 0;
-        for file in files.as_array().expect("list") {
+        for file in facts["files"].as_array().expect("list") {
             let name = file["name"].as_str().expect("name");
             let data = hex(file["marshal"].as_str().expect("marshal"));
             let top = loads(&data, v).expect("marshal");
@@ -43,20 +56,32 @@ fn tables_decode_real_code_as_dis_does() {
             let want = file["codes"].as_array().expect("codes");
             assert_eq!(codes.len(), want.len(), "python{v} {name}: code objects");
             for (code, want) in codes.iter().zip(want) {
-                let got: Vec<Value> = decode(&code.code, v, table)
-                    .expect("decode")
-                    .iter()
-                    .map(|i| {
-                        let arg = i.arg_value(v).map_or(Value::Null, Value::from);
-                        serde_json::json!([i.offset, table.specialized_opname(i.opcode), arg])
-                    })
-                    .collect();
+                let got = described(&code.code, v, table);
                 let want = want.as_array().expect("instructions");
                 assert_eq!(&got, want, "python{v} {name}: {:?}", code.name);
                 instrs += got.len();
             }
         }
-        eprintln!("python{v}: {instrs} instructions match dis");
+        let mut adaptive = String::new();
+        if let Some(hot) = facts["adaptive"].as_object() {
+            let data = hex(hot["code"].as_str().expect("code"));
+            let got = described(&data, v, table);
+            assert_eq!(
+                &got,
+                hot["instrs"].as_array().expect("instrs"),
+                "python{v} adaptive"
+            );
+            let specialized = got
+                .iter()
+                .filter(|i| {
+                    let name = i[1].as_str().unwrap_or_default();
+                    table.opcode(name).is_none()
+                })
+                .count();
+            assert!(specialized > 0, "python{v}: nothing specialized");
+            adaptive = format!(", and adaptive code with {specialized} specialized ops");
+        }
+        eprintln!("python{v}: {instrs} instructions match dis{adaptive}");
         tested += 1;
     }
     assert!(tested > 0, "no interpreter found");

@@ -54,6 +54,46 @@ def triples_27(code):
     return out
 
 
+HOT = """
+class Point:
+    def __init__(self, x, y):
+        self.x = x
+        self.y = y
+
+def hot(points, scale):
+    total = 0
+    names = []
+    for p in points:
+        total += p.x * scale + p.y
+        if p.x < 3:
+            names.append(str(len(names)))
+        p.y = p.x
+        total = total + abs(-p.y) + points[0].x
+    d = {"a": total}
+    return d["a"], names[:2], isinstance(total, int)
+"""
+
+
+def adaptive():
+    # 3.11+: run a function until it specializes, then dis's view of its adaptive code, so
+    # specialized opcodes' names, deopt targets and caches are checked too.
+    if sys.version_info < (3, 11):
+        return None
+    ns = {}
+    exec(compile(HOT, "<hot>", "exec"), ns)
+    points = [ns["Point"](i, i + 1) for i in range(8)]
+    for _ in range(200):
+        ns["hot"](points, 2)
+    code = ns["hot"].__code__
+    data = bytes(code._co_code_adaptive)
+    return {"code": data.hex(), "instrs": triples_36_bytes(data)}
+
+
+def triples_36_bytes(data):
+    names = getattr(dis, "_all_opname", dis.opname)
+    return [[item[0], names[item[-2]], item[-1]] for item in dis._unpack_opargs(data)]
+
+
 def walk(code, out):
     out.append(triples_27(code) if sys.version_info[0] == 2 else triples_36(code))
     for const in code.co_consts:
@@ -77,7 +117,7 @@ def main():
         data = marshal.dumps(code)
         hexed = data.encode("hex") if sys.version_info[0] == 2 else data.hex()
         result.append({"name": name, "marshal": hexed, "codes": codes})
-    sys.stdout.write(json.dumps(result))
+    sys.stdout.write(json.dumps({"files": result, "adaptive": adaptive()}))
 
 
 main()
