@@ -2,7 +2,8 @@
 //! `crates/flypy_dev`) from each interpreter's own `opcode` and `dis` modules, one module per
 //! distinct table under `tables/`.
 
-/// Bit flags: which `dis` category lists (`hasconst`, `hasjrel`, …) an opcode is in.
+/// Bit flags: which `dis` category lists (`hasconst`, `hasjrel`, …) an opcode is in. The lists
+/// hold base opcodes only, so (like `dis`) test the flags of `deopt(op)`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
 pub struct OpFlags(pub u16);
 
@@ -47,7 +48,8 @@ pub struct OpcodeTable {
     /// specialized op has the entries of the base op it deoptimises to.
     pub cache_entries: [u8; 256],
     /// 3.11+ `_cache_format[opname]` as (field, code units) in order, the named CACHE entries
-    /// `show_caches` prints; empty for ops without caches. Indexed by base (deoptimised) op.
+    /// `show_caches` prints; empty for ops without caches. A specialized op has the layout of
+    /// the base op it deoptimises to, as `dis` looks it up by `opname[deop]`.
     pub cache_format: [&'static [(&'static str, u8)]; 256],
     /// 3.11+: specialized opcode → the base opcode it deoptimises to (`_PyOpcode_Deopt`,
     /// `dis._deoptop`); identity for every base opcode and for versions without specialization.
