@@ -93,7 +93,9 @@ fn write_r(out: &mut String, x: f64, add_dot_0: bool, sign: Sign) {
             n += 1;
         }
     }
-    let digits = digits.get(..n).unwrap_or_default();
+    let digits = digits.get_mut(..n).unwrap_or_default();
+    break_tie_to_even(digits, exp, x.abs());
+    let digits = &*digits;
     let decpt = exp + 1;
     if decpt <= -4 || decpt > 16 {
         push_ascii(out, digits.get(..1).unwrap_or_default());
@@ -130,6 +132,79 @@ fn write_r(out: &mut String, x: f64, add_dot_0: bool, sign: Sign) {
             push_ascii(out, digits.get(point..).unwrap_or_default());
         }
     }
+}
+
+/// Gay's shortest mode breaks an exact tie between two equally short, equally close digit
+/// strings towards the even last digit (`-871574867011786.25` → `…786.2`); Rust's shortest
+/// formatting may take the other one. A tie means the exact binary value ends in a 5 just past
+/// the shortest digits; then the even neighbour is used when it reads back as the same value.
+fn break_tie_to_even(digits: &mut [u8], exp: i32, x: f64) {
+    let n = digits.len();
+    let Some(&last) = digits.last() else {
+        return;
+    };
+    if (last - b'0').is_multiple_of(2) {
+        return;
+    }
+    // A quick look at 20 more digits rules out nearly every value; a possible tie is then
+    // confirmed on the exact digits (a double's expansion ends within 767 digits).
+    if !ends_in_exact_half(x, n, 20) || !ends_in_exact_half(x, n, 780) {
+        return;
+    }
+    let mut exact = String::with_capacity(n + 32);
+    if write!(exact, "{:.*e}", n + 20, x).is_err() {
+        return;
+    }
+    let Some(prefix) = exact
+        .bytes()
+        .take_while(|&b| b != b'e')
+        .filter(u8::is_ascii_digit)
+        .collect::<Vec<u8>>()
+        .get(..n)
+        .map(<[u8]>::to_vec)
+    else {
+        return;
+    };
+    // The tie is between `prefix` and `prefix + 1 unit`; one of them is even.
+    let mut candidate = prefix;
+    if candidate.last().is_some_and(|&d| (d - b'0') % 2 == 1) {
+        // Round the odd prefix up by one unit in the last place.
+        let mut i = candidate.len();
+        loop {
+            let Some(d) = i.checked_sub(1).and_then(|j| candidate.get_mut(j)) else {
+                return; // a carry out of the top digit changes the length: keep Rust's
+            };
+            if *d == b'9' {
+                *d = b'0';
+                i -= 1;
+            } else {
+                *d += 1;
+                break;
+            }
+        }
+    }
+    let mut text = String::with_capacity(n + 8);
+    text.push_str("0.");
+    text.extend(candidate.iter().map(|&b| char::from(b)));
+    let _ = write!(text, "e{}", exp + 1);
+    if text.parse::<f64>().ok() == Some(x) {
+        digits.copy_from_slice(&candidate);
+    }
+}
+
+/// True when `x`, printed with `extra` digits past its first `n` significant ones, shows a 5
+/// followed only by zeros there.
+fn ends_in_exact_half(x: f64, n: usize, extra: usize) -> bool {
+    let mut text = String::with_capacity(n + extra + 8);
+    if write!(text, "{:.*e}", n + extra - 1, x).is_err() {
+        return false;
+    }
+    let mut digits = text
+        .bytes()
+        .take_while(|&b| b != b'e')
+        .filter(u8::is_ascii_digit)
+        .skip(n);
+    digits.next() == Some(b'5') && digits.all(|b| b == b'0')
 }
 
 fn parse_exp(text: &[u8]) -> i32 {
@@ -188,6 +263,9 @@ mod tests {
         assert_eq!(f(-f64::NAN), "nan");
         assert_eq!(f(2.5), "2.5");
         assert_eq!(f(1.7976931348623157e308), "1.7976931348623157e+308");
+        // An exact tie between two shortest strings goes to the even digit, as in Gay's dtoa.
+        assert_eq!(f(-871_574_867_011_786.0 - 0.25), "-871574867011786.2");
+        assert_eq!(f(1_819_892_720_938_414.0 + 0.25), "1819892720938414.2");
     }
 
     #[test]

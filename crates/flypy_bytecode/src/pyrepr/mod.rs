@@ -196,10 +196,10 @@ impl Writer {
         }
     }
 
-    /// `set([...])` / `frozenset([...])` in 2.7, `{...}` / `frozenset({...})` in 3.x, and
-    /// `set()` / `frozenset()` when empty.
+    /// `set([...])` / `frozenset([...])` in 2.7 (`set([])` when empty), `{...}` /
+    /// `frozenset({...})` in 3.x (`set()` / `frozenset()` when empty).
     fn set(&mut self, out: &mut String, items: &[Object], type_name: &str) {
-        if items.is_empty() {
+        if items.is_empty() && !self.py2() {
             out.push_str(type_name);
             out.push_str("()");
             return;
