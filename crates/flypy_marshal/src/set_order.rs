@@ -21,53 +21,50 @@ pub fn apply_set_orders(obj: &Object, orders: &[Vec<usize>]) -> Result<Object, S
         return Ok(obj.clone());
     }
     let mut rest = orders.iter();
-    let out = walk(obj, &mut rest)?;
+    let out = map_frozensets(obj, &mut |items| {
+        if items.len() < 2 {
+            return Ok(items);
+        }
+        let order = rest
+            .next()
+            .ok_or(SetOrderError("fewer orders than frozensets"))?;
+        if order.len() != items.len() {
+            return Err(SetOrderError("an order of the wrong length"));
+        }
+        let mut slots: Vec<Option<Object>> = vec![None; items.len()];
+        for (item, &pos) in items.into_iter().zip(order) {
+            match slots.get_mut(pos) {
+                Some(slot @ None) => *slot = Some(item),
+                _ => return Err(SetOrderError("an order that is not a permutation")),
+            }
+        }
+        Ok(slots.into_iter().flatten().collect())
+    })?;
     if rest.next().is_some() {
         return Err(SetOrderError("more orders than frozensets"));
     }
     Ok(out)
 }
 
-fn walk<'a>(
+/// Rebuilds `obj` with every frozenset's elements replaced by `f(elements)`, visiting depth
+/// first in marshal order (code constants, tuple items, set elements; a set's elements before
+/// the set itself). Code objects and tuples are rebuilt; everything else is shared.
+pub fn map_frozensets<E>(
     obj: &Object,
-    orders: &mut impl Iterator<Item = &'a Vec<usize>>,
-) -> Result<Object, SetOrderError> {
+    f: &mut dyn FnMut(Vec<Object>) -> Result<Vec<Object>, E>,
+) -> Result<Object, E> {
     Ok(match obj {
         Object::FrozenSet(items) => {
-            let order = if items.len() > 1 {
-                Some(
-                    orders
-                        .next()
-                        .ok_or(SetOrderError("fewer orders than frozensets"))?,
-                )
-            } else {
-                None
-            };
             let walked = items
                 .iter()
-                .map(|x| walk(x, orders))
+                .map(|x| map_frozensets(x, f))
                 .collect::<Result<Vec<_>, _>>()?;
-            match order {
-                None => Object::FrozenSet(walked.into()),
-                Some(order) => {
-                    if order.len() != walked.len() {
-                        return Err(SetOrderError("an order of the wrong length"));
-                    }
-                    let mut slots: Vec<Option<Object>> = vec![None; walked.len()];
-                    for (item, &pos) in walked.into_iter().zip(order) {
-                        match slots.get_mut(pos) {
-                            Some(slot @ None) => *slot = Some(item),
-                            _ => return Err(SetOrderError("an order that is not a permutation")),
-                        }
-                    }
-                    Object::FrozenSet(slots.into_iter().flatten().collect::<Vec<_>>().into())
-                }
-            }
+            Object::FrozenSet(f(walked)?.into())
         }
         Object::Tuple(items) => Object::Tuple(
             items
                 .iter()
-                .map(|x| walk(x, orders))
+                .map(|x| map_frozensets(x, f))
                 .collect::<Result<Vec<_>, _>>()?
                 .into(),
         ),
@@ -75,7 +72,7 @@ fn walk<'a>(
             let consts = code
                 .consts
                 .iter()
-                .map(|x| walk(x, orders))
+                .map(|x| map_frozensets(x, f))
                 .collect::<Result<Vec<_>, _>>()?;
             Object::Code(Arc::new(Code {
                 consts,
