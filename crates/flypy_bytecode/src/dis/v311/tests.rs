@@ -390,3 +390,75 @@ fn malformed_indices_are_errors_not_panics() {
     code.code = bytes.into();
     assert!(write_dis_with(&mut out, &code, version, table, &DisOptions::default()).is_err());
 }
+
+/// The oracle fixtures (`tests/oracle_v311/`) through marshal with the version's table, or
+/// the private one while the generated tables have not landed; `tests/oracle_v311.rs` runs
+/// the same files through the public `dis_text`.
+#[test]
+fn fixtures_match_python_dis() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/oracle_v311");
+    let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .expect("fixtures")
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|e| e == "py"))
+        .collect();
+    files.sort();
+    let mut failures = Vec::new();
+    for minor in [11u8, 12] {
+        let Some(d) = dump(minor, "pass") else {
+            continue;
+        };
+        let version = PyVersion::new(3, minor);
+        let table = crate::tables::for_version(version)
+            .unwrap_or_else(|| private_table(&d["table"], (3, minor)));
+        let interp =
+            flypy_probe::resolve(Some(&version.to_string())).expect("the interpreter dump used");
+        let files: Vec<PathBuf> = files
+            .iter()
+            .filter(|p| minor >= 12 || !p.to_string_lossy().contains("py312_"))
+            .cloned()
+            .collect();
+        let outcomes = flypy_probe::compile_files(&interp, &files).expect("compiles");
+        for (path, outcome) in files.iter().zip(outcomes) {
+            let bytes = outcome.expect("valid source");
+            let obj = flypy_marshal::loads(&bytes, version).expect("marshal");
+            let code = obj.as_code().expect("code");
+            for show_caches in [false, true] {
+                let mut cmd = interp.command();
+                if show_caches {
+                    cmd.arg("-c").arg(
+                        "import dis, sys\nwith open(sys.argv[1], 'rb') as f: src = f.read()\n\
+                         dis.dis(compile(src, sys.argv[1], 'exec'), show_caches=True)",
+                    );
+                } else {
+                    cmd.args(["-m", "dis"]);
+                }
+                let out = cmd.arg(path).output().expect("runs");
+                let want = normalise(&String::from_utf8_lossy(&out.stdout), version);
+                let mut got = String::new();
+                let opts = DisOptions {
+                    show_caches,
+                    ..DisOptions::default()
+                };
+                write_dis_with(&mut got, code, version, table, &opts).expect("disassembles");
+                let got = normalise(&got, version);
+                if want != got {
+                    let line = want
+                        .lines()
+                        .zip(got.lines())
+                        .find(|(w, g)| w != g)
+                        .map(|(w, g)| format!("\n  want {w:?}\n  got  {g:?}"))
+                        .unwrap_or_else(|| {
+                            format!(" {} vs {} lines", want.lines().count(), got.lines().count())
+                        });
+                    failures.push(format!(
+                        "3.{minor} {} caches={show_caches}:{line}",
+                        path.display()
+                    ));
+                }
+            }
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
