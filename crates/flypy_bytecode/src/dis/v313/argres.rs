@@ -72,25 +72,25 @@ impl<'a> Resolver<'a> {
                     ArgVal::None
                 }
             }
-            ArgKind::SmallInt => {
-                super::format::push_int(buf, arg);
-                ArgVal::Int(arg)
-            }
             ArgKind::Name => self.name(arg, buf, want_val, offset)?,
-            ArgKind::Global | ArgKind::Attr | ArgKind::SuperAttr => {
-                let kind = self.ctx.kind[usize::from(deop)];
-                let idx = if kind == ArgKind::SuperAttr {
+            kind @ (ArgKind::Global | ArgKind::Attr | ArgKind::SuperAttr | ArgKind::ImportName) => {
+                let idx = if matches!(kind, ArgKind::SuperAttr | ArgKind::ImportName) {
                     arg.div_euclid(4)
                 } else {
                     arg.div_euclid(2)
                 };
                 let v = self.name(idx, buf, want_val, offset)?;
-                if arg & 1 != 0 && !buf.is_empty() {
-                    buf.push_str(if kind == ArgKind::Global {
-                        " + NULL"
-                    } else {
-                        " + NULL|self"
-                    });
+                // `if (arg & 1) and argrepr:` (Python's & on negative ints is two's
+                // complement, as i64's is).
+                if !buf.is_empty() {
+                    let suffix = match kind {
+                        ArgKind::Global if arg & 1 != 0 => " + NULL",
+                        ArgKind::Attr | ArgKind::SuperAttr if arg & 1 != 0 => " + NULL|self",
+                        ArgKind::ImportName if arg & 1 != 0 => " + lazy",
+                        ArgKind::ImportName if arg & 2 != 0 => " + eager",
+                        _ => "",
+                    };
+                    buf.push_str(suffix);
                 }
                 v
             }

@@ -13,8 +13,6 @@ pub(super) enum ArgKind {
     Plain,
     /// `hasconst`: `repr(co_consts[arg])`.
     Const,
-    /// 3.14+ `LOAD_SMALL_INT`: the argument itself, shown as its repr.
-    SmallInt,
     /// `hasname`, plain `co_names[arg]`.
     Name,
     /// `LOAD_GLOBAL`: `co_names[arg//2]`, `+ NULL` when bit 0 is set.
@@ -23,6 +21,8 @@ pub(super) enum ArgKind {
     Attr,
     /// `LOAD_SUPER_ATTR`: `co_names[arg//4]`, `+ NULL|self` when bit 0 is set.
     SuperAttr,
+    /// 3.15 `IMPORT_NAME`: `co_names[arg//4]`, `+ lazy` (bit 0) or `+ eager` (bit 1).
+    ImportName,
     /// `hasjump`/`hasexc`: `to L<n>`.
     Jump,
     /// `LOAD_FAST_LOAD_FAST` and friends: two locals packed in 4-bit halves.
@@ -71,6 +71,7 @@ impl Ctx {
         let mut backward = [false; 256];
         let mut from_word = [false; 256];
         let mut cache_layout: [&'static [(&'static str, u8)]; 256] = [&[]; 256];
+        // 3.14's LOAD_SMALL_INT is not in hasconst and has no branch: it shows no argrepr.
         let v314 = version.at_least(3, 14);
         for op in 0..=255u8 {
             let i = usize::from(op);
@@ -87,6 +88,7 @@ impl Ctx {
                     "LOAD_GLOBAL" => ArgKind::Global,
                     "LOAD_ATTR" => ArgKind::Attr,
                     "LOAD_SUPER_ATTR" => ArgKind::SuperAttr,
+                    "IMPORT_NAME" if version.at_least(3, 15) => ArgKind::ImportName,
                     _ => ArgKind::Name,
                 }
             } else if f.has(OpFlags::JREL) || f.has(OpFlags::JABS) || f.has(OpFlags::EXC) {
@@ -108,7 +110,6 @@ impl Ctx {
                     "BINARY_OP" => ArgKind::BinaryOp,
                     "CALL_INTRINSIC_1" => ArgKind::Intrinsic1,
                     "CALL_INTRINSIC_2" => ArgKind::Intrinsic2,
-                    "LOAD_SMALL_INT" if v314 => ArgKind::SmallInt,
                     "LOAD_COMMON_CONSTANT" if v314 => ArgKind::CommonConstant,
                     "LOAD_SPECIAL" if v314 => ArgKind::Special,
                     "IS_OP" if v314 => ArgKind::IsOp,

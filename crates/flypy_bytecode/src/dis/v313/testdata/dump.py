@@ -39,6 +39,9 @@ def table():
         "nb_ops": [list(p) for p in opcode._nb_ops],
         "intrinsic1": list(opcode._intrinsic_1_descs),
         "intrinsic2": list(opcode._intrinsic_2_descs),
+        "common_constants": [c.__name__ if isinstance(c, type) else repr(c)
+                             for c in getattr(opcode, "_common_constants", [])],
+        "special_method_names": list(getattr(opcode, "_special_method_names", [])),
     }
 
 
@@ -87,11 +90,14 @@ def main():
         with open(path, "rb") as f:
             co = strip(compile(f.read(), path, "exec"))
         texts = {}
+        has_positions = sys.version_info >= (3, 14)
         for caches in (False, True):
             for offsets in (False, True):
-                buf = io.StringIO()
-                dis.dis(co, file=buf, show_caches=caches, show_offsets=offsets)
-                texts["%d%d" % (caches, offsets)] = buf.getvalue()
+                for positions in (False, True) if has_positions else (False,):
+                    buf = io.StringIO()
+                    kw = {"show_positions": True} if positions else {}
+                    dis.dis(co, file=buf, show_caches=caches, show_offsets=offsets, **kw)
+                    texts["%d%d%d" % (caches, offsets, positions)] = buf.getvalue()
         out["files"].append({"path": path, "code": dump(co), "dis": texts})
     json.dump(out, sys.stdout)
 
