@@ -232,3 +232,97 @@ fn check_version(py: &PathBuf, minor: u8) -> Vec<String> {
     }
     failures
 }
+
+/// A small xorshift generator: deterministic noise without a dependency.
+struct Noise(u64);
+
+impl Noise {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        self.0
+    }
+
+    fn bytes(&mut self, n: usize) -> Vec<u8> {
+        (0..n).map(|_| self.next() as u8).collect()
+    }
+}
+
+fn noise_code(n: &mut Noise, depth: u32) -> Code {
+    let len = (n.next() % 120) as usize;
+    // Mostly small arguments and prefixes, so lookups land both in and out of range.
+    let mut code = n.bytes(len);
+    for (i, b) in code.iter_mut().enumerate() {
+        if i % 2 == 1 && !n.next().is_multiple_of(4) {
+            *b %= 8;
+        }
+    }
+    let mut consts = vec![Object::None, Object::True];
+    if depth < 3 && n.next().is_multiple_of(2) {
+        consts.push(Object::Code(Arc::new(noise_code(n, depth + 1))));
+    }
+    let lt_len = (n.next() % 40) as usize;
+    let et_len = (n.next() % 24) as usize;
+    Code {
+        argcount: 0,
+        posonlyargcount: 0,
+        kwonlyargcount: 0,
+        nlocals: 0,
+        stacksize: 0,
+        flags: 0,
+        code: code.into(),
+        consts,
+        names: vec![pystr("a"), pystr(""), Object::Int(3)],
+        varnames: Vec::new(),
+        cellvars: Vec::new(),
+        freevars: Vec::new(),
+        localsplusnames: vec![pystr("x"), pystr("y")],
+        localspluskinds: Vec::new(),
+        filename: pystr("f.py"),
+        name: pystr("noise"),
+        qualname: None,
+        firstlineno: (n.next() % 5) as u32,
+        linetable: n.bytes(lt_len).into(),
+        exceptiontable: n.bytes(et_len).into(),
+    }
+}
+
+/// Hostile code objects end in text or `DisError`, never a panic.
+#[test]
+fn noise_never_panics() {
+    let mut tables = Vec::new();
+    for minor in [13u8, 14, 15] {
+        let Some(py) = python(minor) else {
+            continue;
+        };
+        let out = Command::new(py)
+            .arg(concat!(
+                env!("CARGO_MANIFEST_DIR"),
+                "/src/dis/v313/testdata/dump.py"
+            ))
+            .output()
+            .expect("runs python");
+        let doc: Value = serde_json::from_slice(&out.stdout).expect("json");
+        tables.push((PyVersion::new(3, minor), build_table(&doc["table"])));
+    }
+    let mut n = Noise(0x9E37_79B9_7F4A_7C15);
+    let (mut ok, mut err) = (0, 0);
+    for (version, table) in tables {
+        for _ in 0..3000 {
+            let code = noise_code(&mut n, 0);
+            let o = DisOptions {
+                show_caches: n.next().is_multiple_of(2),
+                show_offsets: n.next().is_multiple_of(2),
+                show_positions: n.next().is_multiple_of(2),
+            };
+            let mut out = String::new();
+            match write_dis_with(&mut out, &code, version, table, &o) {
+                Ok(()) => ok += 1,
+                Err(_) => err += 1,
+            }
+            let _ = instructions_with(&code, version, table);
+        }
+    }
+    eprintln!("noise: {ok} disassembled, {err} rejected");
+}
