@@ -20,6 +20,9 @@ struct Cli {
 enum Command {
     /// List the CPython interpreters flypy finds (PATH, pyenv, virtualenv/conda, provisioned).
     Pythons(commands::pythons::Args),
+    /// Disassemble `.py` (compiled by the target interpreter) and `.pyc` files (any version,
+    /// no interpreter needed) exactly as that CPython's own `dis` prints them.
+    Dis(commands::dis::Args),
 }
 
 /// Exit codes of the CLI contract (docs/decisions.md): 0 ok, 1 findings, 2 usage or input
@@ -30,6 +33,7 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Pythons(args) => commands::pythons::run(args),
+        Command::Dis(args) => commands::dis::run(args),
     };
     match result {
         Ok(code) => code,

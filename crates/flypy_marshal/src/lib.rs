@@ -4,8 +4,14 @@
 //! Everything here reads untrusted bytes: errors carry the byte offset, nothing panics on
 //! input-derived data, and recursion and allocation are bounded by the input's size.
 
+mod error;
 mod object;
+mod pyc;
+mod reader;
 mod version;
 
+pub use error::{MarshalError, MarshalErrorKind};
 pub use object::{BigInt, Code, Object, PyStr};
+pub use pyc::{read_pyc, version_for_magic, Pyc, Validation};
+pub use reader::{loads, MAX_DEPTH};
 pub use version::PyVersion;

@@ -33,6 +33,29 @@ pub enum Object {
     Code(Arc<Code>),
 }
 
+impl Object {
+    /// The code object, when this is one.
+    pub fn as_code(&self) -> Option<&Arc<Code>> {
+        match self {
+            Self::Code(c) => Some(c),
+            _ => None,
+        }
+    }
+
+    /// The text of a name-like object: a `str` (lone surrogates replaced), or a Python 2
+    /// byte string read as UTF-8 (invalid bytes replaced). `None` for anything else.
+    pub fn as_text(&self) -> Option<std::borrow::Cow<'_, str>> {
+        match self {
+            Self::Str(s) => Some(match s.as_str() {
+                Some(t) => std::borrow::Cow::Borrowed(t),
+                None => std::borrow::Cow::Owned(s.to_string_lossy()),
+            }),
+            Self::Bytes(b) => Some(String::from_utf8_lossy(b)),
+            _ => None,
+        }
+    }
+}
+
 /// An arbitrary-precision integer as marshal stores it: sign and base-2**15 digits,
 /// least significant first.
 #[derive(Clone, Debug, PartialEq, Eq)]

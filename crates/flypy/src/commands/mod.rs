@@ -1,3 +1,5 @@
+pub mod dis;
+mod dis_json;
 pub mod pythons;
 
 /// `--format` values shared by the commands.

@@ -1,0 +1,213 @@
+//! Bad input through the real binary: at least 1,000 mutated `.pyc` files (truncated, bytes
+//! flipped, lengths made absurd, magic numbers unknown) and hostile nesting. Every run must
+//! end quickly with exit code 0 (the mutation left a valid file) or 2 with exactly one error
+//! line naming the file; never a panic, a signal or a hang.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::Duration;
+
+use assert_cmd::cargo::CommandCargoExt;
+
+/// A small deterministic generator (xorshift64*), so every run mutates the same way.
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 >> 12;
+        self.0 ^= self.0 << 25;
+        self.0 ^= self.0 >> 27;
+        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
+    }
+
+    fn below(&mut self, n: usize) -> usize {
+        (self.next() % n.max(1) as u64) as usize
+    }
+}
+
+/// `.pyc` files of the repository's own examples, compiled by the python3 every machine has.
+fn seed_pycs(dir: &Path) -> Vec<Vec<u8>> {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let sources = [
+        root.join("examples/list_init.py"),
+        root.join("crates/flypy_probe/src/helper/compile.py"),
+        root.join("tools/unicode_printable.py"),
+    ];
+    let mut out = Vec::new();
+    for (i, src) in sources.iter().enumerate() {
+        let target = dir.join(format!("seed{i}.pyc"));
+        let status = Command::new("python3")
+            .args(["-c", "import py_compile, sys; py_compile.compile(sys.argv[1], cfile=sys.argv[2], doraise=True)"])
+            .arg(src)
+            .arg(&target)
+            .status()
+            .expect("python3 runs");
+        assert!(status.success(), "compiling {}", src.display());
+        out.push(std::fs::read(&target).expect("seed pyc"));
+    }
+    out
+}
+
+fn mutate(rng: &mut Rng, seed: &[u8]) -> Vec<u8> {
+    let mut data = seed.to_vec();
+    match rng.below(6) {
+        // Truncated anywhere, header included.
+        0 => data.truncate(rng.below(data.len())),
+        // A few bytes flipped in the marshal data.
+        1 => {
+            for _ in 0..=rng.below(4) {
+                let i = 16 + rng.below(data.len() - 16);
+                data[i] ^= 1 << rng.below(8);
+            }
+        }
+        // A random byte anywhere replaced.
+        2 => {
+            let i = rng.below(data.len());
+            data[i] = rng.next() as u8;
+        }
+        // An absurd 32-bit length or count after a type code.
+        3 => {
+            let i = 16 + rng.below(data.len() - 20);
+            let huge = [0xFFu8, 0xFF, 0xFF, 0x7F];
+            let neg = [0x00u8, 0x00, 0x00, 0x80];
+            data[i + 1..i + 5].copy_from_slice(if rng.below(2) == 0 { &huge } else { &neg });
+        }
+        // An unknown or foreign magic number.
+        4 => {
+            let magic = (rng.next() % 65536) as u16;
+            data[..2].copy_from_slice(&magic.to_le_bytes());
+        }
+        // A back-reference index pointing anywhere.
+        _ => {
+            let i = 16 + rng.below(data.len() - 20);
+            data[i] = b'r';
+            let idx = (rng.next() % 5000) as u32;
+            data[i + 1..i + 5].copy_from_slice(&idx.to_le_bytes());
+        }
+    }
+    data
+}
+
+/// Runs `flypy dis FILE`, killing it if it takes more than `limit`.
+fn run(file: &Path, limit: Duration) -> (Option<i32>, String) {
+    let mut child = Command::cargo_bin("flypy")
+        .expect("binary")
+        .arg("dis")
+        .arg(file)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("spawn");
+    let start = std::time::Instant::now();
+    loop {
+        if let Some(status) = child.try_wait().expect("wait") {
+            let mut err = String::new();
+            if let Some(mut e) = child.stderr.take() {
+                use std::io::Read;
+                e.read_to_string(&mut err).expect("stderr");
+            }
+            return (status.code(), err);
+        }
+        if start.elapsed() > limit {
+            let _ = child.kill();
+            panic!(
+                "{}: flypy dis still running after {limit:?}",
+                file.display()
+            );
+        }
+        std::thread::sleep(Duration::from_millis(2));
+    }
+}
+
+fn check(file: &Path, code: Option<i32>, stderr: &str) {
+    assert!(
+        !stderr.contains("panicked") && !stderr.contains("RUST_BACKTRACE"),
+        "{}: panic: {stderr}",
+        file.display()
+    );
+    match code {
+        Some(0) => {}
+        Some(2) => {
+            let lines: Vec<&str> = stderr.lines().collect();
+            assert_eq!(
+                lines.len(),
+                1,
+                "{}: want one error line: {stderr}",
+                file.display()
+            );
+            let prefix = format!("flypy: error: {}: ", file.display());
+            assert!(
+                lines[0].starts_with(&prefix),
+                "{}: {stderr}",
+                file.display()
+            );
+        }
+        other => panic!("{}: exit {other:?}: {stderr}", file.display()),
+    }
+}
+
+#[test]
+fn a_thousand_mutated_pycs_fail_cleanly() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let seeds = seed_pycs(dir.path());
+    let mut rng = Rng(0x5EED_F1A9_0000_0001);
+    let mut marshal_errors = 0;
+    for n in 0..1000 {
+        let seed = &seeds[n % seeds.len()];
+        let file: PathBuf = dir.path().join(format!("m{n:04}.pyc"));
+        std::fs::write(&file, mutate(&mut rng, seed)).expect("write");
+        let (code, stderr) = run(&file, Duration::from_secs(20));
+        check(&file, code, &stderr);
+        if stderr.contains("byte offset") {
+            marshal_errors += 1;
+        }
+    }
+    // The mutations must mostly reach the reader's error paths (about half leave valid data).
+    assert!(
+        marshal_errors > 300,
+        "only {marshal_errors} errors named a byte offset"
+    );
+}
+
+#[test]
+fn hostile_nesting_and_sizes_are_bounded() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let header = |body: &[u8]| {
+        // A 3.12 timestamp header.
+        let mut d = vec![0xcb, 0x0d, b'\r', b'\n', 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0];
+        d.extend_from_slice(body);
+        d
+    };
+    let mut deep = b")\x01".repeat(1_000_000);
+    deep.push(b'N');
+    let mut many_refs = b"(\x00\x00\x10\x00".to_vec(); // a tuple of 2**20 items...
+    many_refs.extend_from_slice(&b"r\x00\x00\x00\x00".repeat(1 << 20)); // ...each a bad ref
+    let cases: Vec<(&str, Vec<u8>, &str)> = vec![
+        ("deep.pyc", header(&deep), "nested too deeply"),
+        (
+            "huge_len.pyc",
+            header(b"s\xff\xff\xff\x7f"),
+            "file ends early",
+        ),
+        (
+            "neg_len.pyc",
+            header(b"(\xff\xff\xff\xff"),
+            "impossible length",
+        ),
+        ("refs.pyc", header(&many_refs), "invalid back-reference"),
+        (
+            "magic.pyc",
+            b"\x01\x02\r\n\0\0\0\0\0\0\0\0".to_vec(),
+            "unknown magic number",
+        ),
+        ("empty.pyc", Vec::new(), "file ends early"),
+    ];
+    for (name, data, want) in cases {
+        let file = dir.path().join(name);
+        std::fs::write(&file, data).expect("write");
+        let (code, stderr) = run(&file, Duration::from_secs(20));
+        check(&file, code, &stderr);
+        assert_eq!(code, Some(2), "{name}");
+        assert!(stderr.contains(want), "{name}: {stderr}");
+    }
+}
