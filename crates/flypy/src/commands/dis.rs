@@ -196,7 +196,8 @@ fn load_all(
             .zip(outcomes.into_par_iter())
             .map(|((i, path), outcome)| {
                 let result = match outcome {
-                    Ok(bytes) => flypy_marshal::loads(&bytes, interp.version)
+                    Ok(compiled) => compiled
+                        .load(interp.version)
                         .map(|code| Loaded {
                             path: (*path).clone(),
                             version: interp.version,
