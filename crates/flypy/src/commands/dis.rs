@@ -246,7 +246,8 @@ fn read_pyc_file(path: &Path) -> Result<Loaded, String> {
     Ok(Loaded {
         path: path.to_owned(),
         version: pyc.version,
-        code: pyc.code,
+        // Sets print in the order the loaded (not the compiled) set iterates, as dis shows.
+        code: flypy_bytecode::pyrepr::in_loaded_order(&pyc.code, pyc.version),
         from_pyc: true,
     })
 }
