@@ -112,6 +112,8 @@ impl Ctx {
                     "LOAD_SPECIAL" if v314 => ArgKind::Special,
                     "IS_OP" if v314 => ArgKind::IsOp,
                     "CONTAINS_OP" if v314 => ArgKind::ContainsOp,
+                    // Including 3.14+ LOAD_SMALL_INT: not in hasconst and without a
+                    // branch of its own, so dis shows no argrepr for it.
                     _ => ArgKind::Plain,
                 }
             };
