@@ -35,6 +35,9 @@ pub enum SetOrder {
     /// The set `marshal.loads` builds (a `.pyc` loaded and disassembled): the elements
     /// inserted in marshal order into a fresh table.
     Loaded,
+    /// The elements exactly as held, for a caller that already put them in iteration order
+    /// (for instance from a side channel of the compiling interpreter).
+    Stored,
 }
 
 /// Why `repr` itself would raise in CPython.
@@ -207,6 +210,7 @@ impl Writer {
         let reorder = match self.order {
             SetOrder::Compiled => self.version.at_least(3, 11),
             SetOrder::Loaded => true,
+            SetOrder::Stored => false,
         };
         let order = if reorder {
             setorder::iteration_order(items, self.version)

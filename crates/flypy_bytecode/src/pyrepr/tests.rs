@@ -61,6 +61,9 @@ fn containers() {
         },
         "frozenset([1, 2])"
     );
+    let mut stored = String::new();
+    write_repr_with(&mut stored, &two, V312, SetOrder::Stored);
+    assert_eq!(stored, "frozenset({2, 1})");
     let slice = Object::Slice(Arc::new([Object::Int(1), Object::Int(2), Object::None]));
     assert_eq!(repr(&slice, PyVersion::new(3, 14)), "slice(1, 2, None)");
 }
