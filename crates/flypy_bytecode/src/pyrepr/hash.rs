@@ -86,8 +86,8 @@ fn hash_long_py2(big: &BigInt) -> i64 {
     fix_minus_one(signed as i64)
 }
 
-/// Splits a finite non-zero `|x|` into an odd-or-53-bit integer mantissa and a power of two.
-fn decompose(x: f64) -> (u64, i32) {
+/// Splits finite `|x|` into its integer mantissa and power of two: `|x| = mant * 2**exp`.
+pub(super) fn decompose(x: f64) -> (u64, i32) {
     let bits = x.abs().to_bits();
     let exp_bits = ((bits >> 52) & 0x7FF) as i32;
     let frac = bits & ((1 << 52) - 1);
