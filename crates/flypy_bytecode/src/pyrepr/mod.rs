@@ -207,15 +207,12 @@ impl Writer {
             out.push_str("()");
             return;
         }
-        let reorder = match self.order {
-            SetOrder::Compiled => self.version.at_least(3, 11),
-            SetOrder::Loaded => true,
-            SetOrder::Stored => false,
-        };
-        let order = if reorder {
-            setorder::iteration_order(items, self.version)
-        } else {
-            None
+        let order = match self.order {
+            SetOrder::Compiled if self.version.at_least(3, 11) => {
+                setorder::compiled_order(items, self.version)
+            }
+            SetOrder::Loaded => setorder::iteration_order(items, self.version),
+            SetOrder::Compiled | SetOrder::Stored => None,
         };
         let wrapped = self.py2() || type_name == "frozenset";
         if wrapped {
