@@ -1,18 +1,266 @@
 //! `dis` for 3.11–3.12: location tables, inline caches, exception tables, `>>` markers.
+//!
+//! [`write_dis`] prints what `python3.X -m dis FILE` prints for the module code (dis's
+//! `_disassemble_recursive`: the code, then each code constant under a "Disassembly of" header,
+//! depth first); [`instructions`] gives the structured form of one code object. Both walk the
+//! same per-code [`analysis::Analysis`] and the same argument resolution ([`operand`]).
+
+mod analysis;
+mod caches;
+mod operand;
+mod ops;
+#[cfg(test)]
+mod tests;
+mod text;
 
 use super::{DisError, DisOptions};
-use crate::instruction::Instruction;
-use flypy_marshal::{Code, PyVersion};
+use crate::decode::RawInstr;
+use crate::instruction::{Instruction, Positions};
+use crate::table::OpcodeTable;
+use crate::{lines, pyrepr, tables};
+use analysis::{Analysis, LineCursor};
+use flypy_marshal::{Code, Object, PyVersion};
+use operand::{ConstReprs, Operand};
+use ops::Ops;
+use text::{Line, Widths};
 
-pub(crate) fn write_dis(
-    _out: &mut String,
-    _code: &Code,
-    version: PyVersion,
-    _opts: &DisOptions,
-) -> Result<(), DisError> {
-    Err(DisError::UnsupportedVersion(version))
+fn table_for(version: PyVersion) -> Result<&'static OpcodeTable, DisError> {
+    tables::for_version(version).ok_or(DisError::UnsupportedVersion(version))
 }
 
-pub(crate) fn instructions(_code: &Code, version: PyVersion) -> Result<Vec<Instruction>, DisError> {
-    Err(DisError::UnsupportedVersion(version))
+pub(crate) fn write_dis(
+    out: &mut String,
+    code: &Code,
+    version: PyVersion,
+    opts: &DisOptions,
+) -> Result<(), DisError> {
+    write_dis_with(out, code, version, table_for(version)?, opts)
+}
+
+pub(crate) fn instructions(code: &Code, version: PyVersion) -> Result<Vec<Instruction>, DisError> {
+    instructions_with(code, version, table_for(version)?)
+}
+
+/// [`write_dis`] with an explicit opcode table.
+pub(crate) fn write_dis_with(
+    out: &mut String,
+    code: &Code,
+    version: PyVersion,
+    table: &'static OpcodeTable,
+    opts: &DisOptions,
+) -> Result<(), DisError> {
+    let ops = Ops::new(table, version.at_least(3, 12));
+    let mut scratch = String::new();
+    disassemble(out, code, version, &ops, opts, &mut scratch)?;
+    // Depth first, constants in order: a stack of the code constants still to print, pushed
+    // in reverse so they pop in order (no recursion, so deep nesting cannot overflow).
+    let mut pending: Vec<&Object> = Vec::new();
+    push_code_consts(&mut pending, code);
+    while let Some(obj) = pending.pop() {
+        let Object::Code(inner) = obj else { continue };
+        out.push_str("\nDisassembly of ");
+        out.push_str(&pyrepr::repr(obj, version));
+        out.push_str(":\n");
+        disassemble(out, inner, version, &ops, opts, &mut scratch)?;
+        push_code_consts(&mut pending, inner);
+    }
+    Ok(())
+}
+
+fn push_code_consts<'a>(pending: &mut Vec<&'a Object>, code: &'a Code) {
+    pending.extend(
+        code.consts
+            .iter()
+            .rev()
+            .filter(|c| matches!(c, Object::Code(_))),
+    );
+}
+
+/// `dis.disassemble(co)`: one code object's listing and exception table.
+fn disassemble(
+    out: &mut String,
+    code: &Code,
+    version: PyVersion,
+    ops: &Ops,
+    opts: &DisOptions,
+    argrepr: &mut String,
+) -> Result<(), DisError> {
+    let a = Analysis::new(code, version, ops)?;
+    let widths = Widths {
+        lineno: a.lineno_width,
+        offset: a.offset_width,
+    };
+    let mut lines = LineCursor::new(&a.line_starts);
+    let mut consts = ConstReprs::new(code);
+    for ins in &a.instrs {
+        let mut lossy = None;
+        let operand = operand::resolve(ins, code, version, ops, &mut lossy)?;
+        argrepr.clear();
+        operand.write_repr(argrepr, &mut consts, version);
+        let starts_line = lines.at(ins.offset);
+        if widths.lineno > 0 && starts_line.is_some() && ins.offset > 0 {
+            out.push('\n');
+        }
+        text::write_line(
+            out,
+            widths,
+            &Line {
+                starts_line,
+                is_target: a.is_target(ins.offset),
+                offset: ins.offset,
+                opname: ops.table.opname(ins.opcode),
+                arg: ins.arg_value(version),
+                argrepr: argrepr.as_str(),
+            },
+        );
+        if opts.show_caches && ins.cache_units > 0 {
+            write_caches(out, code, ins, ops, widths, argrepr);
+        }
+    }
+    if !a.exceptions.is_empty() {
+        out.push_str("ExceptionTable:\n");
+        for e in &a.exceptions {
+            out.push_str("  ");
+            operand::push_int(out, i64::from(e.start));
+            out.push_str(" to ");
+            operand::push_int(out, i64::from(e.end) - 2);
+            out.push_str(" -> ");
+            operand::push_int(out, i64::from(e.target));
+            out.push_str(" [");
+            operand::push_int(out, i64::from(e.depth));
+            out.push(']');
+            if e.lasti {
+                out.push_str(" lasti");
+            }
+            out.push('\n');
+        }
+    }
+    Ok(())
+}
+
+/// The cache fields after `ins` as (name, size in units, byte offset of the first unit), in
+/// order, following `_cache_format` of the deoptimised op. An op the layout data does not
+/// know (a table newer than it) gets one unnamed field per unit, so the count still matches.
+fn cache_fields(ins: &RawInstr, ops: &Ops, mut f: impl FnMut(&'static str, u32, u32)) {
+    let deop = ops.deopt(ins.opcode);
+    let mut offset = ins.offset.saturating_add(2);
+    match caches::layout(ops.v312, ops.table.opname(deop)) {
+        Some(layout) => {
+            for &(name, size) in layout {
+                f(name, u32::from(size), offset);
+                offset = offset.saturating_add(2 * u32::from(size));
+            }
+        }
+        None => {
+            for _ in 0..ins.cache_units {
+                f("", 1, offset);
+                offset = offset.saturating_add(2);
+            }
+        }
+    }
+}
+
+/// The bytes `code[offset : offset + 2 * size]` (shorter, or empty, at the end of the code).
+fn cache_bytes(code: &Code, offset: u32, size: u32) -> &[u8] {
+    let start = (offset as usize).min(code.code.len());
+    let end = (offset as usize)
+        .saturating_add(2 * size as usize)
+        .min(code.code.len());
+    code.code.get(start..end).unwrap_or(&[])
+}
+
+/// The CACHE lines `show_caches=True` adds after `ins`.
+fn write_caches(
+    out: &mut String,
+    code: &Code,
+    ins: &RawInstr,
+    ops: &Ops,
+    widths: Widths,
+    argrepr: &mut String,
+) {
+    // 3.11 names a field only when the op is quickened (stored op differs from its base).
+    let named = ops.v312 || ops.deopt(ins.opcode) != ins.opcode;
+    cache_fields(ins, ops, |name, size, first| {
+        for i in 0..size {
+            argrepr.clear();
+            if i == 0 && named && !name.is_empty() {
+                argrepr.push_str(name);
+                argrepr.push_str(": ");
+                // `int.from_bytes(data, sys.byteorder)`: little-endian on every host flypy
+                // reads code for; fields are at most 4 units, so 8 bytes fit a u64.
+                let value = cache_bytes(code, first, size)
+                    .iter()
+                    .rev()
+                    .fold(0u128, |acc, &b| (acc << 8) | u128::from(b));
+                argrepr.push_str(&value.to_string());
+            }
+            text::write_line(
+                out,
+                widths,
+                &Line {
+                    starts_line: None,
+                    is_target: false,
+                    offset: first.saturating_add(2 * i),
+                    opname: "CACHE",
+                    arg: Some(0),
+                    argrepr: argrepr.as_str(),
+                },
+            );
+        }
+    });
+}
+
+/// [`instructions`] with an explicit opcode table.
+pub(crate) fn instructions_with(
+    code: &Code,
+    version: PyVersion,
+    table: &'static OpcodeTable,
+) -> Result<Vec<Instruction>, DisError> {
+    let ops = Ops::new(table, version.at_least(3, 12));
+    let a = Analysis::new(code, version, &ops)?;
+    let positions = lines::co_positions(code, version);
+    let ranges = lines::co_lines(code, version);
+    let mut range_idx = 0usize;
+    let mut starts = LineCursor::new(&a.line_starts);
+    let mut consts = ConstReprs::new(code);
+    let mut out = Vec::with_capacity(a.instrs.len());
+    for ins in &a.instrs {
+        let mut lossy = None;
+        let operand: Operand<'_> = operand::resolve(ins, code, version, &ops, &mut lossy)?;
+        let mut argrepr = String::new();
+        operand.write_repr(&mut argrepr, &mut consts, version);
+        while ranges.get(range_idx).is_some_and(|r| r.end <= ins.offset) {
+            range_idx += 1;
+        }
+        let line = ranges
+            .get(range_idx)
+            .filter(|r| r.start <= ins.offset)
+            .and_then(|r| r.line);
+        let mut cache_info = Vec::new();
+        if ins.cache_units > 0 {
+            cache_fields(ins, &ops, |name, size, first| {
+                let bytes = cache_bytes(code, first, size).to_vec();
+                cache_info.push((name, u16::try_from(size).unwrap_or(u16::MAX), bytes));
+            });
+        }
+        out.push(Instruction {
+            offset: ins.offset,
+            opcode: ins.opcode,
+            opname: table.opname(ins.opcode),
+            arg: ins.arg,
+            argval: operand.argval(),
+            argrepr,
+            starts_line: starts.at(ins.offset),
+            line,
+            positions: positions
+                .get(ins.offset as usize / 2)
+                .copied()
+                .unwrap_or(Positions::default()),
+            is_jump_target: a.is_target(ins.offset),
+            jump_target: operand.jump_target(),
+            label: None,
+            cache_info,
+        });
+    }
+    Ok(out)
 }

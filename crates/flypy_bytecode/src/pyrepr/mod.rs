@@ -26,18 +26,41 @@ pub const INT_MAX_STR_DIGITS: usize = 4300;
 /// Which set's iteration order a (frozen)set constant is listed in.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
 pub enum SetOrder {
+    /// The elements as they are held: flypy keeps every frozenset in the order CPython
+    /// iterates it (`flypy_probe::Compiled::load` for compiled source, [`in_loaded_order`] for
+    /// a `.pyc`), so this is what `dis` output uses.
+    #[default]
+    AsStored,
     /// The set the compiler built, as `python -m dis file.py` shows it when the elements come
     /// from an in-process `marshal.dumps` of that code: up to 3.10 marshal wrote exactly its
     /// order; from 3.11 marshal sorted the elements, and the compiler's insertion order is
-    /// lost, so the order of a table built from the sorted elements is the best estimate.
-    #[default]
+    /// lost. The estimate models the compiler: a table built from the elements (taking the
+    /// sorted order for the lost source order), then rebuilt from that table's order as
+    /// constant merging does (3.8+). flypy's compile helper reports the real order instead;
+    /// see [`SetOrder::AsStored`].
     Compiled,
     /// The set `marshal.loads` builds (a `.pyc` loaded and disassembled): the elements
     /// inserted in marshal order into a fresh table.
     Loaded,
-    /// The elements exactly as held, for a caller that already put them in iteration order
-    /// (for instance from a side channel of the compiling interpreter).
-    Stored,
+}
+
+/// `obj` (a code object read from a `.pyc`) with every frozenset in the order CPython gives
+/// it when `marshal.loads` inserts the elements as read — what `dis` of a loaded `.pyc` shows.
+/// Sets whose element hashes flypy cannot predict keep the marshal order.
+pub fn in_loaded_order(obj: &Object, version: PyVersion) -> Object {
+    let reordered = flypy_marshal::map_frozensets(obj, &mut |items| {
+        Ok::<_, std::convert::Infallible>(match setorder::iteration_order(&items, version) {
+            Some(order) => order
+                .into_iter()
+                .filter_map(|i| items.get(i).cloned())
+                .collect(),
+            None => items,
+        })
+    });
+    match reordered {
+        Ok(o) => o,
+        Err(never) => match never {},
+    }
 }
 
 /// Why `repr` itself would raise in CPython.
@@ -49,7 +72,7 @@ pub enum ReprError {
     IntTooLong { digits: usize, message: String },
 }
 
-/// `repr(obj)` as CPython `version` prints it (sets in [`SetOrder::Compiled`] order; an int
+/// `repr(obj)` as CPython `version` prints it (sets in [`SetOrder::AsStored`] order; an int
 /// beyond the digit limit is printed in full rather than failing).
 pub fn repr(obj: &Object, version: PyVersion) -> String {
     let mut out = String::new();
@@ -61,7 +84,7 @@ pub fn repr(obj: &Object, version: PyVersion) -> String {
 pub fn write_repr(out: &mut String, obj: &Object, version: PyVersion) {
     Writer {
         version,
-        order: SetOrder::Compiled,
+        order: SetOrder::AsStored,
         strict: false,
         error: None,
     }
@@ -212,7 +235,7 @@ impl Writer {
                 setorder::compiled_order(items, self.version)
             }
             SetOrder::Loaded => setorder::iteration_order(items, self.version),
-            SetOrder::Compiled | SetOrder::Stored => None,
+            SetOrder::Compiled | SetOrder::AsStored => None,
         };
         let wrapped = self.py2() || type_name == "frozenset";
         if wrapped {

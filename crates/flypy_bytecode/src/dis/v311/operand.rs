@@ -1,0 +1,277 @@
+//! `argval`/`argrepr` as 3.11/3.12 `_get_instructions_bytes` computes them, without
+//! allocating: [`resolve`] classifies the argument, [`Operand::write_repr`] spells it.
+
+use super::analysis::malformed;
+use super::ops::Ops;
+use crate::decode::RawInstr;
+use crate::dis::DisError;
+use crate::instruction::ArgVal;
+use crate::pyrepr;
+use crate::table::OpFlags;
+use flypy_marshal::{Code, Object, PyVersion};
+
+/// `MAKE_FUNCTION_FLAGS`, bit 0 first.
+const MAKE_FUNCTION_FLAGS: [&str; 4] = ["defaults", "kwdefaults", "annotations", "closure"];
+/// `FORMAT_VALUE_CONVERTERS` names, indexed by `arg & 3`.
+const FORMAT_CONVERTERS: [&str; 4] = ["", "str", "repr", "ascii"];
+
+/// What an instruction's argument refers to.
+#[derive(Clone, Copy, Debug)]
+pub(super) enum Operand<'c> {
+    /// No argument.
+    Absent,
+    /// `argval = arg`, no argrepr.
+    Plain(i64),
+    /// 3.11 KW_NAMES: a hasconst op other than LOAD_CONST resolves to `dis.UNKNOWN`, no argrepr.
+    Unknown,
+    /// `co_consts[i]`.
+    Const(usize, &'c Object),
+    /// A name (`co_names` or a local/cell/free name) with an optional prefix for the low bit.
+    Name { name: &'c str, prefix: &'static str },
+    /// A jump to this offset (may be negative in malformed code, as dis computes it).
+    Jump(i64),
+    /// A fixed description: compare op, binary op symbol, intrinsic name.
+    Text(&'static str),
+    /// FORMAT_VALUE flags.
+    Format(i64),
+    /// MAKE_FUNCTION flags.
+    MakeFunction(i64),
+}
+
+/// Python's `seq[i]` for a list of `len` items: negative indices count from the end.
+fn py_index(len: usize, i: i64) -> Option<usize> {
+    let len_i = i64::try_from(len).ok()?;
+    let idx = if i < 0 { i.checked_add(len_i)? } else { i };
+    usize::try_from(idx).ok().filter(|&u| u < len)
+}
+
+/// A name object as dis uses it in argrepr; only `str` works there (anything else makes
+/// dis raise while formatting).
+fn name_str<'c>(
+    obj: &'c Object,
+    code: &Code,
+    offset: u32,
+    scratch: &'c mut Option<String>,
+) -> Result<&'c str, DisError> {
+    match obj {
+        Object::Str(s) => match s.as_str() {
+            Some(t) => Ok(t),
+            None => Ok(scratch.insert(s.to_string_lossy())),
+        },
+        _ => Err(malformed(code, "a name that is not a str".into(), offset)),
+    }
+}
+
+/// Resolves `ins` as dis does. `lossy` holds the text of a name with lone surrogates.
+pub(super) fn resolve<'c>(
+    ins: &RawInstr,
+    code: &'c Code,
+    version: PyVersion,
+    ops: &Ops,
+    lossy: &'c mut Option<String>,
+) -> Result<Operand<'c>, DisError> {
+    let Some(arg) = ins.arg_value(version) else {
+        return Ok(Operand::Absent);
+    };
+    let deop = ops.deopt(ins.opcode);
+    let flags = ops.table.flags(deop);
+    let is = |op: Option<u8>| op == Some(deop);
+    let oob = |what: &str| malformed(code, format!("{what} index {arg} out of range"), ins.offset);
+    if flags.has(OpFlags::CONST) {
+        // 3.11 dereferences only LOAD_CONST; 3.12 any hasconst op.
+        if !ops.v312 && !is(ops.load_const) {
+            return Ok(Operand::Unknown);
+        }
+        let i = py_index(code.consts.len(), arg).ok_or_else(|| oob("constant"))?;
+        let obj = code.consts.get(i).ok_or_else(|| oob("constant"))?;
+        return Ok(Operand::Const(i, obj));
+    }
+    if flags.has(OpFlags::NAME) {
+        let (index, prefix) = if is(ops.load_global) {
+            (arg.div_euclid(2), "NULL + ")
+        } else if ops.v312 && is(ops.load_attr) {
+            (arg.div_euclid(2), "NULL|self + ")
+        } else if ops.v312 && is(ops.load_super_attr) {
+            (arg.div_euclid(4), "NULL|self + ")
+        } else {
+            (arg, "")
+        };
+        let obj = py_index(code.names.len(), index)
+            .and_then(|i| code.names.get(i))
+            .ok_or_else(|| oob("name"))?;
+        let name = name_str(obj, code, ins.offset, lossy)?;
+        let prefix = if arg & 1 != 0 && !name.is_empty() {
+            prefix
+        } else {
+            ""
+        };
+        return Ok(Operand::Name { name, prefix });
+    }
+    if flags.has(OpFlags::JABS) {
+        return Ok(Operand::Jump(arg * 2));
+    }
+    if flags.has(OpFlags::JREL) {
+        let signed = if ops.backward[usize::from(deop)] {
+            -arg
+        } else {
+            arg
+        };
+        let mut target = i64::from(ins.offset) + 2 + signed * 2;
+        if ops.v312 {
+            target += 2 * i64::from(ins.cache_units);
+        }
+        return Ok(Operand::Jump(target));
+    }
+    if flags.has(OpFlags::LOCAL) || flags.has(OpFlags::FREE) {
+        // `co._varname_from_oparg`: PyTuple_GetItem, which does not wrap negative indices.
+        let obj = usize::try_from(arg)
+            .ok()
+            .and_then(|i| code.localsplusnames.get(i))
+            .ok_or_else(|| oob("local variable"))?;
+        let name = name_str(obj, code, ins.offset, lossy)?;
+        return Ok(Operand::Name { name, prefix: "" });
+    }
+    if flags.has(OpFlags::COMPARE) {
+        let i = if ops.v312 { arg >> 4 } else { arg };
+        let name = py_index(ops.table.cmp_op.len(), i)
+            .and_then(|i| ops.table.cmp_op.get(i))
+            .ok_or_else(|| oob("comparison"))?;
+        return Ok(Operand::Text(name));
+    }
+    if is(ops.format_value) {
+        return Ok(Operand::Format(arg));
+    }
+    if is(ops.make_function) {
+        return Ok(Operand::MakeFunction(arg));
+    }
+    if is(ops.binary_op) {
+        let (_, symbol) = py_index(ops.table.nb_ops.len(), arg)
+            .and_then(|i| ops.table.nb_ops.get(i))
+            .ok_or_else(|| oob("binary operator"))?;
+        return Ok(Operand::Text(symbol));
+    }
+    if ops.v312 {
+        for (op, descs) in [
+            (ops.intrinsic_1, ops.table.intrinsic1),
+            (ops.intrinsic_2, ops.table.intrinsic2),
+        ] {
+            if is(op) {
+                let desc = py_index(descs.len(), arg)
+                    .and_then(|i| descs.get(i))
+                    .ok_or_else(|| oob("intrinsic"))?;
+                return Ok(Operand::Text(desc));
+            }
+        }
+    }
+    Ok(Operand::Plain(arg))
+}
+
+/// Per code object memo of constant reprs: a constant loaded many times is spelled once.
+pub(super) struct ConstReprs {
+    reprs: Vec<Option<String>>,
+}
+
+impl ConstReprs {
+    pub fn new(code: &Code) -> Self {
+        Self {
+            reprs: vec![None; code.consts.len()],
+        }
+    }
+
+    fn get(&mut self, i: usize, obj: &Object, version: PyVersion) -> &str {
+        match self.reprs.get_mut(i) {
+            Some(slot) => slot.get_or_insert_with(|| pyrepr::repr(obj, version)),
+            None => "",
+        }
+    }
+}
+
+impl Operand<'_> {
+    /// Appends `argrepr` to `out`.
+    pub fn write_repr(&self, out: &mut String, consts: &mut ConstReprs, version: PyVersion) {
+        match *self {
+            Operand::Absent | Operand::Plain(_) | Operand::Unknown => {}
+            Operand::Const(i, obj) => out.push_str(consts.get(i, obj, version)),
+            Operand::Name { name, prefix } => {
+                out.push_str(prefix);
+                out.push_str(name);
+            }
+            Operand::Jump(target) => {
+                out.push_str("to ");
+                push_int(out, target);
+            }
+            Operand::Text(t) => out.push_str(t),
+            Operand::Format(arg) => {
+                let conv = FORMAT_CONVERTERS[(arg & 3) as usize];
+                out.push_str(conv);
+                if arg & 4 != 0 {
+                    if !conv.is_empty() {
+                        out.push_str(", ");
+                    }
+                    out.push_str("with format");
+                }
+            }
+            Operand::MakeFunction(arg) => {
+                let mut first = true;
+                for (bit, name) in MAKE_FUNCTION_FLAGS.iter().enumerate() {
+                    if arg & (1 << bit) != 0 {
+                        if !first {
+                            out.push_str(", ");
+                        }
+                        out.push_str(name);
+                        first = false;
+                    }
+                }
+            }
+        }
+    }
+
+    /// `argval` for the structured form.
+    pub fn argval(&self) -> ArgVal {
+        match *self {
+            Operand::Absent | Operand::Unknown => ArgVal::None,
+            Operand::Plain(a) | Operand::MakeFunction(a) => ArgVal::Int(a),
+            Operand::Const(_, obj) => ArgVal::Const(obj.clone()),
+            Operand::Name { name, .. } => ArgVal::Name(name.to_owned()),
+            Operand::Jump(t) => match u32::try_from(t) {
+                Ok(t) => ArgVal::Jump(t),
+                Err(_) => ArgVal::Int(t),
+            },
+            Operand::Text(t) => ArgVal::Text(t.to_owned()),
+            Operand::Format(arg) => {
+                let conv = FORMAT_CONVERTERS[(arg & 3) as usize];
+                let conv = if conv.is_empty() { "None" } else { conv };
+                let with = if arg & 4 != 0 { "True" } else { "False" };
+                ArgVal::Text(format!("({conv}, {with})"))
+            }
+        }
+    }
+
+    pub fn jump_target(&self) -> Option<u32> {
+        match *self {
+            Operand::Jump(t) => u32::try_from(t).ok(),
+            _ => None,
+        }
+    }
+}
+
+/// Appends the decimal form of `n`.
+pub(super) fn push_int(out: &mut String, n: i64) {
+    let mut buf = [0u8; 20];
+    let mut pos = buf.len();
+    let mut m = n.unsigned_abs();
+    loop {
+        pos -= 1;
+        buf[pos] = b'0' + (m % 10) as u8;
+        m /= 10;
+        if m == 0 {
+            break;
+        }
+    }
+    if n < 0 {
+        out.push('-');
+    }
+    for &b in &buf[pos..] {
+        out.push(char::from(b));
+    }
+}
