@@ -203,6 +203,10 @@ fn hash_bytes(b: &[u8], version: PyVersion) -> i64 {
 /// Python 3 `str` hash: SipHash of the PEP 393 storage (1, 2 or 4 bytes per code point by
 /// the widest code point, little-endian), 0 for empty.
 fn hash_str(s: &PyStr, version: PyVersion) -> i64 {
+    // ASCII text is stored one byte per code point: hash the bytes as they are.
+    if s.as_bytes().is_ascii() {
+        return hash_bytes(s.as_bytes(), version);
+    }
     let max = s.code_points().max().unwrap_or(0);
     let data: Vec<u8> = if max < 0x100 {
         s.code_points().map(|c| c as u8).collect()
