@@ -8,6 +8,13 @@
 //! in that order up to 3.10, but sorted by their marshalled bytes from 3.11 (bpo-37596), and
 //! reading inserts them one by one into a new table, whose order can differ from the dumped
 //! one when elements collide. [`SetOrder`] chooses which object's order to reproduce.
+//!
+//! The compiler's own order is not a function of the source alone: creating a code object
+//! interns its string constants, and a frozenset constant is rebuilt (re-inserted in its
+//! iteration order) when interning swapped one of its strings for an already interned equal
+//! one. So the same `x in {'a', 'b', ...}` compiled twice in one 3.6-3.10 process can iterate
+//! differently the second time, and a process that compiled other files first (or skipped
+//! `site` with -S) can disagree with a fresh `python -m dis FILE`.
 
 mod float;
 mod hash;
