@@ -1,31 +1,13 @@
-//! Decimal text of integers: `i64` directly, marshal's base-2**15 big integers by
-//! converting to base 10**9 limbs (CPython's own scheme), so a constant of thousands of
-//! digits costs microseconds.
+//! Decimal text of integers: `i64` directly, marshal's base-2**15 big integers through
+//! base-10**9 limbs (see `decimal` for the conversion).
 
 use flypy_marshal::BigInt;
-
-const LIMB: u64 = 1_000_000_000;
 
 /// Appends the decimal digits of `digits` (base 2**15, least significant first), with a
 /// `-` when `negative` and the magnitude is non-zero. Returns the number of decimal digits
 /// written (without the sign), which the 3.11+ digit limit is checked against.
 pub fn write_big(out: &mut String, big: &BigInt) -> usize {
-    // Regroup the 15-bit digits into 30-bit words, most significant first.
-    let words = to_words30(&big.digits);
-    let mut limbs: Vec<u32> = Vec::with_capacity(words.len() * 30 / 29 + 1);
-    for &w in &words {
-        let mut carry = u64::from(w);
-        for limb in limbs.iter_mut() {
-            let t = (u64::from(*limb) << 30) | carry;
-            carry = t / LIMB;
-            // The remainder is below 10**9, so it fits.
-            *limb = (t - carry * LIMB) as u32;
-        }
-        while carry != 0 {
-            limbs.push((carry % LIMB) as u32);
-            carry /= LIMB;
-        }
-    }
+    let limbs = super::decimal::to_decimal(&to_words30(&big.digits));
     let Some((&top, rest)) = limbs.split_last() else {
         out.push('0');
         return 1;
@@ -57,8 +39,8 @@ pub fn big_to_i64(big: &BigInt) -> Option<i64> {
     }
 }
 
-/// Regroups base-2**15 digits (least significant first) into base-2**30 words, most
-/// significant first, without leading zero words.
+/// Regroups base-2**15 digits into base-2**30 words (both least significant first), without
+/// leading zero words.
 fn to_words30(digits: &[u16]) -> Vec<u32> {
     let mut words: Vec<u32> = digits
         .chunks(2)
@@ -71,7 +53,6 @@ fn to_words30(digits: &[u16]) -> Vec<u32> {
     while words.last() == Some(&0) {
         words.pop();
     }
-    words.reverse();
     words
 }
 

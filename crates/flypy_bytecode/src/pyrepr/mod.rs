@@ -16,6 +16,7 @@
 //! differently the second time, and a process that compiled other files first (or skipped
 //! `site` with -S) can disagree with a fresh `python -m dis FILE`.
 
+mod decimal;
 mod float;
 mod hash;
 mod int;
