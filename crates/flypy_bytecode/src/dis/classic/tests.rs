@@ -1,12 +1,13 @@
 //! Random code objects, disassembled by flypy and by each installed interpreter's own `dis`
 //! (the interpreter builds the same code object with `types.CodeType` / `code.replace`).
-//! The opcode table comes from the interpreter too, so these run before and independently of
-//! the generated tables; the stdlib-wide oracle lives in `tests/oracle_classic.rs`.
+//! The opcode tables are flypy's generated ones; the stdlib-wide oracle lives in
+//! `tests/oracle_classic.rs`.
 
 use super::profile::Profile;
 use super::{instructions_with, write_tree};
 use crate::dis::DisError;
 use crate::table::{OpFlags, OpcodeTable};
+use crate::tables;
 use flypy_marshal::{Code, Object, PyStr, PyVersion};
 use serde_json::{json, Value};
 use std::io::Write;
@@ -14,7 +15,6 @@ use std::path::PathBuf;
 use std::process::{Command, Stdio};
 use std::sync::Arc;
 
-const FACTS: &str = include_str!("tests/opcode_facts.py");
 const BUILD_AND_DIS: &str = include_str!("tests/build_and_dis.py");
 const VERSIONS: [(u8, u8); 6] = [(2, 7), (3, 6), (3, 7), (3, 8), (3, 9), (3, 10)];
 /// The constants build_and_dis.py can make (their reprs need no pyrepr beyond singletons).
@@ -53,43 +53,6 @@ fn run(python: &PathBuf, script: &str, stdin: &[u8]) -> Vec<u8> {
         String::from_utf8_lossy(&out.stderr)
     );
     out.stdout
-}
-
-/// An opcode table made from the interpreter's own `opcode` module, for this test only.
-fn interpreter_table(python: &PathBuf, version: (u8, u8)) -> &'static OpcodeTable {
-    let facts: Value = serde_json::from_slice(&run(python, FACTS, b"")).expect("facts json");
-    let mut opname = ["<?>"; 256];
-    let mut flags = [OpFlags(0); 256];
-    for op in 0..256 {
-        let name = facts["opname"][op].as_str().expect("opname").to_owned();
-        opname[op] = Box::leak(name.into_boxed_str());
-        flags[op] = OpFlags(facts["flags"][op].as_u64().expect("flag") as u16);
-    }
-    let cmp_op: Vec<&'static str> = facts["cmp_op"]
-        .as_array()
-        .expect("cmp_op")
-        .iter()
-        .map(|s| &*Box::leak(s.as_str().expect("str").to_owned().into_boxed_str()))
-        .collect();
-    let mut deopt = [0u8; 256];
-    for (op, d) in deopt.iter_mut().enumerate() {
-        *d = op as u8;
-    }
-    Box::leak(Box::new(OpcodeTable {
-        version,
-        opname,
-        flags,
-        cache_entries: [0; 256],
-        deopt,
-        have_argument: facts["have_argument"].as_u64().expect("ha") as u8,
-        extended_arg: facts["extended_arg"].as_u64().expect("ea") as u8,
-        cmp_op: Box::leak(cmp_op.into_boxed_slice()),
-        nb_ops: &[],
-        intrinsic1: &[],
-        intrinsic2: &[],
-        common_constants: &[],
-        special_method_names: &[],
-    }))
 }
 
 /// xorshift64*: deterministic, so a failure reproduces.
@@ -325,7 +288,7 @@ fn random_code_objects_match_each_interpreter() {
             continue;
         };
         let version = PyVersion::new(major, minor);
-        let table = interpreter_table(&python, (major, minor));
+        let table = tables::for_version(version).expect("a generated table");
         let profile = Profile::with_table(version, table);
         let mut rng = Rng(0x9e37_79b9_7f4a_7c15 ^ u64::from(minor));
         let mut programs: Vec<Program> = (0..300)
@@ -407,12 +370,9 @@ fn malformed_what(result: Result<(), DisError>) -> String {
 
 #[test]
 fn out_of_range_arguments_are_errors_not_panics() {
-    let Some(python) = find_python(3, 9) else {
-        eprintln!("skipped: python3.9 not found");
-        return;
-    };
-    let table = interpreter_table(&python, (3, 9));
-    let profile = Profile::with_table(PyVersion::new(3, 9), table);
+    let version = PyVersion::new(3, 9);
+    let table = tables::for_version(version).expect("a generated table");
+    let profile = Profile::new(version).expect("3.9 is supported");
     let op = |name: &str| {
         (0..=255u8)
             .find(|&o| table.opname(o) == name)
