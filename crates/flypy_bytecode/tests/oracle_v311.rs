@@ -4,7 +4,7 @@
 //! an installed interpreter are skipped, and say so.
 
 use flypy_bytecode::dis::{dis_text, DisOptions};
-use flypy_marshal::{loads, PyVersion};
+use flypy_marshal::PyVersion;
 use std::path::{Path, PathBuf};
 
 /// dis with show_caches, compiling exactly as `python -m dis FILE` does (bytes, path as given).
@@ -101,8 +101,8 @@ fn dis_text_matches_python_dis() {
         let files = fixtures(minor);
         let outcomes = flypy_probe::compile_files(&interp, &files).expect("compile helper");
         for (path, outcome) in files.iter().zip(outcomes) {
-            let bytes = outcome.unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-            let obj = loads(&bytes, version).expect("marshal");
+            let compiled = outcome.unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+            let obj = compiled.load(version).expect("marshal");
             let code = obj.as_code().expect("a code object");
             for show_caches in [false, true] {
                 let opts = DisOptions {
