@@ -15,6 +15,15 @@ use std::sync::Arc;
 #[error("frozenset report does not match the code object: {0}")]
 pub struct SetOrderError(&'static str);
 
+/// What a [`rebuild`] callback answers: a replacement container, or `None` to keep it.
+type Rebuilt<E> = Result<Option<Object>, E>;
+
+/// The callback of [`rebuild`].
+type RebuildFn<'a, E> = dyn FnMut(Kind, usize, &[Object]) -> Rebuilt<E> + 'a;
+
+/// What a [`map_frozensets`] callback answers: the set's new items, or `None` to keep them.
+type NewItems<E> = Result<Option<Vec<Object>>, E>;
+
 /// Which container a [`rebuild`] callback is given.
 enum Kind {
     Tuple,
@@ -24,17 +33,18 @@ enum Kind {
 /// Rebuilds `obj` depth first in marshal order (code constants, then items; a container's
 /// items before the container), letting `f` make each tuple and frozenset from its rebuilt
 /// items. `f` also gets the container's number: tuples and frozensets counted in pre-order,
-/// the constants list of a code object not counted.
-fn rebuild<E>(
-    obj: &Object,
-    counter: &mut usize,
-    f: &mut dyn FnMut(Kind, usize, Vec<Object>) -> Result<Object, E>,
-) -> Result<Object, E> {
-    let mut items_of = |items: &[Object], counter: &mut usize| {
-        items
-            .iter()
-            .map(|x| rebuild(x, counter, f))
-            .collect::<Result<Vec<_>, E>>()
+/// the constants list of a code object not counted. `f` answers `None` to leave a container
+/// as it is; `None` from `rebuild` means nothing changed, so untouched subtrees stay shared.
+fn rebuild<E>(obj: &Object, counter: &mut usize, f: &mut RebuildFn<'_, E>) -> Rebuilt<E> {
+    // The items with their rebuilt replacements, or `None` when none changed.
+    let mut items_of = |items: &[Object], counter: &mut usize| -> Result<Option<Vec<Object>>, E> {
+        let mut changed: Option<Vec<Object>> = None;
+        for (i, x) in items.iter().enumerate() {
+            if let Some(new) = rebuild(x, counter, f)? {
+                changed.get_or_insert_with(|| items.to_vec())[i] = new;
+            }
+        }
+        Ok(changed)
     };
     Ok(match obj {
         Object::Tuple(items) | Object::FrozenSet(items) => {
@@ -45,17 +55,22 @@ fn rebuild<E>(
             } else {
                 Kind::FrozenSet
             };
-            let walked = items_of(items, counter)?;
-            f(kind, number, walked)?
+            match items_of(items, counter)? {
+                Some(walked) => Some(match f(kind, number, &walked)? {
+                    Some(new) => new,
+                    None if matches!(obj, Object::Tuple(_)) => Object::Tuple(walked.into()),
+                    None => Object::FrozenSet(walked.into()),
+                }),
+                None => f(kind, number, items)?,
+            }
         }
-        Object::Code(code) => {
-            let consts = items_of(&code.consts, counter)?;
+        Object::Code(code) => items_of(&code.consts, counter)?.map(|consts| {
             Object::Code(Arc::new(Code {
                 consts,
                 ..Code::clone(code)
             }))
-        }
-        other => other.clone(),
+        }),
+        _ => None,
     })
 }
 
@@ -70,30 +85,30 @@ pub fn restore_frozensets(obj: &Object, marks: &[usize]) -> Result<Object, SetOr
         Ok(match kind {
             Kind::Tuple if marks.binary_search(&number).is_ok() => {
                 found += 1;
-                Object::FrozenSet(items.into())
+                Some(Object::FrozenSet(items.into()))
             }
-            Kind::Tuple => Object::Tuple(items.into()),
-            Kind::FrozenSet => Object::FrozenSet(items.into()),
+            _ => None,
         })
     })?;
     if found != marks.len() {
         return Err(SetOrderError("it names tuples the code does not have"));
     }
-    Ok(out)
+    Ok(out.unwrap_or_else(|| obj.clone()))
 }
 
-/// Rebuilds `obj` with every frozenset's items replaced by `f(items)` (see [`rebuild`] for the
-/// order of the walk). Code objects and containers are rebuilt; everything else is shared.
+/// `obj` with every frozenset's items replaced by `f(items)` when it answers `Some` (see
+/// [`rebuild`] for the order of the walk). Only what changes is rebuilt.
 pub fn map_frozensets<E>(
     obj: &Object,
-    f: &mut dyn FnMut(Vec<Object>) -> Result<Vec<Object>, E>,
+    f: &mut dyn FnMut(&[Object]) -> NewItems<E>,
 ) -> Result<Object, E> {
-    rebuild(obj, &mut 0, &mut |kind, _, items| {
+    let out = rebuild(obj, &mut 0, &mut |kind, _, items| {
         Ok(match kind {
-            Kind::Tuple => Object::Tuple(items.into()),
-            Kind::FrozenSet => Object::FrozenSet(f(items)?.into()),
+            Kind::Tuple => None,
+            Kind::FrozenSet => f(items)?.map(|new| Object::FrozenSet(new.into())),
         })
-    })
+    })?;
+    Ok(out.unwrap_or_else(|| obj.clone()))
 }
 
 #[cfg(test)]
@@ -132,9 +147,8 @@ mod tests {
     fn map_frozensets_reorders_sets_only() {
         let set = Object::FrozenSet(vec![Object::Int(1), Object::Int(2)].into());
         let outer = Object::Tuple(vec![set, Object::Int(3)].into());
-        let out = map_frozensets(&outer, &mut |mut items| {
-            items.reverse();
-            Ok::<_, ()>(items)
+        let out = map_frozensets(&outer, &mut |items| {
+            Ok::<_, ()>(Some(items.iter().rev().cloned().collect()))
         })
         .expect("infallible");
         let Object::Tuple(items) = &out else {
