@@ -462,3 +462,120 @@ fn fixtures_match_python_dis() {
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
+
+/// Ad-hoc stdlib sweep with the private table (run with `--ignored`; FLYPY_SWEEP=N samples
+/// every Nth file, default 10).
+#[test]
+#[ignore]
+fn sweep_stdlib() {
+    const EXPECT: &str = r#"
+import dis, io, sys
+out = open(sys.argv[1], 'w', encoding='utf-8', errors='surrogateescape')
+for path in sys.stdin.read().split('\0'):
+    if not path:
+        continue
+    buf = io.StringIO()
+    try:
+        with open(path, 'rb') as f:
+            src = f.read()
+        dis.dis(compile(src, path, 'exec'), file=buf, show_caches=bool(int(sys.argv[2])))
+        text = buf.getvalue()
+    except Exception as e:
+        text = 'ERROR %r' % e
+    out.write(text + '\0')
+"#;
+    let step: usize = std::env::var("FLYPY_SWEEP")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(10);
+    let caches = std::env::var("FLYPY_SWEEP_CACHES").is_ok_and(|v| v == "1");
+    let mut failures = 0;
+    let mut compared = 0;
+    for minor in [11u8, 12] {
+        let Some(d) = dump(minor, "pass") else {
+            continue;
+        };
+        let version = PyVersion::new(3, minor);
+        let table = crate::tables::for_version(version)
+            .unwrap_or_else(|| private_table(&d["table"], (3, minor)));
+        let py = python(minor).expect("python");
+        let interp =
+            flypy_probe::Interpreter::probe(&py, flypy_probe::Discovery::Explicit).expect("interp");
+        let root = python(minor)
+            .and_then(|p| Some(p.parent()?.parent()?.join(format!("lib/python3.{minor}"))))
+            .expect("stdlib");
+        let mut files = Vec::new();
+        let mut stack = vec![PathBuf::from(&root)];
+        while let Some(dir) = stack.pop() {
+            for e in std::fs::read_dir(&dir).expect("dir").flatten() {
+                let p = e.path();
+                if p.is_dir() {
+                    let n = e.file_name().to_string_lossy().into_owned();
+                    if n != "site-packages" && n != "__pycache__" {
+                        stack.push(p);
+                    }
+                } else if p.extension().is_some_and(|x| x == "py") {
+                    files.push(p);
+                }
+            }
+        }
+        files.sort();
+        let files: Vec<PathBuf> = files.into_iter().step_by(step).collect();
+        let chan = std::env::temp_dir().join(format!("v311sweep{minor}"));
+        let mut child = interp
+            .command()
+            .arg("-c")
+            .arg(EXPECT)
+            .arg(&chan)
+            .arg(if caches { "1" } else { "0" })
+            .stdin(std::process::Stdio::piped())
+            .spawn()
+            .expect("spawn");
+        {
+            use std::io::Write;
+            let mut stdin = child.stdin.take().expect("stdin");
+            for f in &files {
+                stdin.write_all(f.to_string_lossy().as_bytes()).expect("w");
+                stdin.write_all(b"\0").expect("w");
+            }
+        }
+        child.wait().expect("wait");
+        let expected = std::fs::read(&chan).expect("chan");
+        let expected: Vec<String> = expected
+            .split(|&b| b == 0)
+            .map(|b| String::from_utf8_lossy(b).into_owned())
+            .collect();
+        let (files, expected): (Vec<PathBuf>, Vec<&String>) = files
+            .iter()
+            .cloned()
+            .zip(&expected)
+            .filter(|(_, w)| !w.starts_with("ERROR"))
+            .unzip();
+        let outcomes = flypy_probe::compile_files(&interp, &files).expect("compile");
+        let opts = DisOptions {
+            show_caches: caches,
+            ..DisOptions::default()
+        };
+        for ((path, outcome), want) in files.iter().zip(outcomes).zip(expected) {
+            let Ok(bytes) = outcome else { continue };
+            let obj = flypy_marshal::loads(&bytes, version).expect("marshal");
+            let code = obj.as_code().expect("code");
+            let mut got = String::new();
+            let r = write_dis_with(&mut got, code, version, table, &opts);
+            compared += 1;
+            let (want, got) = (normalise(want, version), normalise(&got, version));
+            if r.is_err() || want != got {
+                failures += 1;
+                let line = want
+                    .lines()
+                    .zip(got.lines())
+                    .find(|(w, g)| w != g)
+                    .map(|(w, g)| format!("\n  want {w:?}\n  got  {g:?}"))
+                    .unwrap_or_default();
+                eprintln!("3.{minor} {} {r:?}{line}", path.display());
+            }
+        }
+    }
+    eprintln!("compared {compared}, differing {failures}");
+    assert_eq!(failures, 0);
+}
