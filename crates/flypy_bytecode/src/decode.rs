@@ -286,7 +286,10 @@ pub(crate) mod tests {
         }
         OpcodeTable {
             version,
+            versions: &[],
             opname: ["<op>"; 256],
+            specialized_opname: ["<op>"; 256],
+            cache_format: [&[]; 256],
             flags,
             cache_entries,
             deopt,
@@ -298,6 +301,7 @@ pub(crate) mod tests {
             intrinsic2: &[],
             common_constants: &[],
             special_method_names: &[],
+            function_attr_flags: &[],
         }
     }
 

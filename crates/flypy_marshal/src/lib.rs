@@ -8,10 +8,12 @@ mod error;
 mod object;
 mod pyc;
 mod reader;
+mod set_order;
 mod version;
 
 pub use error::{MarshalError, MarshalErrorKind};
 pub use object::{BigInt, Code, Object, PyStr};
 pub use pyc::{read_pyc, version_for_magic, Pyc, Validation};
 pub use reader::{loads, MAX_DEPTH};
+pub use set_order::{apply_set_orders, map_frozensets, SetOrderError};
 pub use version::PyVersion;

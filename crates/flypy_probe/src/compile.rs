@@ -4,6 +4,7 @@ use std::path::PathBuf;
 use std::process::Stdio;
 
 use crate::{Interpreter, ProbeError};
+use flypy_marshal::{Object, PyVersion};
 
 /// Why the interpreter could not compile one file (a SyntaxError, an undecodable file…).
 #[derive(Clone, Debug, serde::Deserialize)]
@@ -26,8 +27,36 @@ impl std::fmt::Display for CompileFailure {
     }
 }
 
-/// Per file: the marshal bytes of the module code object, or why it did not compile.
-pub type CompileOutcome = Result<Vec<u8>, CompileFailure>;
+/// A module compiled by the target interpreter.
+#[derive(Clone, Debug)]
+pub struct Compiled {
+    /// `marshal.dumps` of the module code object.
+    pub marshal: Vec<u8>,
+    /// 3.11+: the compiled frozensets' iteration order, which marshal does not keep (see
+    /// [`flypy_marshal::apply_set_orders`]); empty before 3.11.
+    pub set_orders: Vec<Vec<usize>>,
+}
+
+/// Why compiled code could not be read back.
+#[derive(Debug, thiserror::Error)]
+pub enum LoadError {
+    #[error(transparent)]
+    Marshal(#[from] flypy_marshal::MarshalError),
+    #[error(transparent)]
+    SetOrder(#[from] flypy_marshal::SetOrderError),
+}
+
+impl Compiled {
+    /// The module code object as the compiling interpreter holds it: marshal data read by
+    /// flypy, with frozenset constants in the compiler's iteration order.
+    pub fn load(&self, version: PyVersion) -> Result<Object, LoadError> {
+        let obj = flypy_marshal::loads(&self.marshal, version)?;
+        Ok(flypy_marshal::apply_set_orders(&obj, &self.set_orders)?)
+    }
+}
+
+/// Per file: the compiled module, or why it did not compile.
+pub type CompileOutcome = Result<Compiled, CompileFailure>;
 
 /// Compiles every file in one run of `interp`, exactly as `python -m dis FILE` compiles it
 /// (same read mode, the path as given for the file name), and returns the marshalled code.
@@ -97,7 +126,20 @@ fn parse_records(mut data: &[u8]) -> Result<Vec<CompileOutcome>, String> {
         let len = u32::from_le_bytes(len_bytes) as usize;
         let payload = rest.get(4..4 + len).ok_or("truncated record")?;
         out.push(match tag {
-            b'O' => Ok(payload.to_vec()),
+            b'O' => Ok(Compiled {
+                marshal: payload.to_vec(),
+                set_orders: Vec::new(),
+            }),
+            b'S' => {
+                let orders = serde_json::from_slice(payload)
+                    .map_err(|e| format!("bad set-order record: {e}"))?;
+                match out.last_mut() {
+                    Some(Ok(Compiled { set_orders, .. })) => *set_orders = orders,
+                    _ => return Err("set-order record without code".to_owned()),
+                }
+                data = rest.get(4 + len..).unwrap_or_default();
+                continue;
+            }
             b'E' => {
                 Err(serde_json::from_slice(payload)
                     .map_err(|e| format!("bad error record: {e}"))?)
@@ -123,12 +165,57 @@ mod tests {
         std::fs::write(&bad, "x = (\n").expect("write");
         let out = compile_files(&interp, &[good, bad]).expect("helper runs");
         assert_eq!(out.len(), 2);
-        let marshalled = out[0].as_ref().expect("good compiles");
-        // A code object: marshal type 'c', possibly with FLAG_REF.
-        assert_eq!(marshalled.first().map(|b| b & 0x7f), Some(b'c'));
+        let compiled = out[0].as_ref().expect("good compiles");
+        let code = compiled.load(interp.version).expect("reads back");
+        assert!(code.as_code().is_some());
         let failure = out[1].as_ref().expect_err("bad fails");
         assert_eq!(failure.kind, "SyntaxError");
         assert_eq!(failure.lineno, Some(1));
+    }
+
+    /// The frozenset of a compiled `in {...}` test comes back in the order the compiling
+    /// process iterates it (3.11+ marshal writes it sorted instead).
+    #[test]
+    fn frozensets_keep_the_compilers_iteration_order() {
+        let interp = crate::resolve(None).expect("python3 on PATH");
+        let dir = tempfile::tempdir().expect("tempdir");
+        let src = dir.path().join("sets.py");
+        let text = "def f(x):\n    return x in {'zeta', 'alpha', 'mid', 3, 'q', 'r', 's', 'b'}\n";
+        std::fs::write(&src, text).expect("write");
+        let out = compile_files(&interp, std::slice::from_ref(&src)).expect("helper runs");
+        let code = out[0]
+            .as_ref()
+            .expect("compiles")
+            .load(interp.version)
+            .expect("loads");
+        let func = code
+            .as_code()
+            .and_then(|c| c.consts.iter().find_map(|k| k.as_code()));
+        let set = func
+            .and_then(|f| f.consts.iter().find(|k| matches!(k, Object::FrozenSet(_))))
+            .expect("a frozenset constant");
+        let Object::FrozenSet(items) = set else {
+            return;
+        };
+        let got: Vec<String> = items
+            .iter()
+            .map(|x| match x {
+                Object::Int(i) => i.to_string(),
+                other => other.as_text().map(|t| t.into_owned()).unwrap_or_default(),
+            })
+            .collect();
+        let probe = "import sys\nc = compile(open(sys.argv[1]).read(), sys.argv[1], 'exec')\n\
+            f = [k for k in c.co_consts if hasattr(k, 'co_code')][0]\n\
+            s = [k for k in f.co_consts if isinstance(k, frozenset)][0]\n\
+            print(' '.join(str(x) for x in s))";
+        let want = interp
+            .command()
+            .args(["-c", probe])
+            .arg(&src)
+            .output()
+            .expect("python");
+        let want = String::from_utf8_lossy(&want.stdout).trim().to_owned();
+        assert_eq!(got.join(" "), want);
     }
 
     #[test]

@@ -6,7 +6,7 @@ mod compile;
 mod discover;
 mod interpreter;
 
-pub use compile::{compile_files, CompileFailure, CompileOutcome};
+pub use compile::{compile_files, CompileFailure, CompileOutcome, Compiled, LoadError};
 pub use discover::{discover, provisioned_dir, resolve};
 pub use interpreter::{Discovery, Interpreter};
 

@@ -196,7 +196,8 @@ fn load_all(
             .zip(outcomes.into_par_iter())
             .map(|((i, path), outcome)| {
                 let result = match outcome {
-                    Ok(bytes) => flypy_marshal::loads(&bytes, interp.version)
+                    Ok(compiled) => compiled
+                        .load(interp.version)
                         .map(|code| Loaded {
                             path: (*path).clone(),
                             version: interp.version,
@@ -245,7 +246,8 @@ fn read_pyc_file(path: &Path) -> Result<Loaded, String> {
     Ok(Loaded {
         path: path.to_owned(),
         version: pyc.version,
-        code: pyc.code,
+        // Sets print in the order the loaded (not the compiled) set iterates, as dis shows.
+        code: flypy_bytecode::pyrepr::in_loaded_order(&pyc.code, pyc.version),
         from_pyc: true,
     })
 }

@@ -1,0 +1,261 @@
+//! `dis.Formatter`: one output line per instruction (and per CACHE unit with `-C`), and the
+//! exception table. Writes straight into the output; no allocation per line.
+
+use super::analysis::Analysis;
+use crate::instruction::Positions;
+
+/// `_OPNAME_WIDTH`, `_OPARG_WIDTH`, `_NO_LINENO`.
+const OPNAME_WIDTH: usize = 20;
+const OPARG_WIDTH: usize = 5;
+pub(super) const NO_LINENO: &str = "  --";
+
+/// Digits (and sign) of `n`, as `len(str(n))`.
+pub(super) fn int_len(n: i64) -> usize {
+    let mut len = usize::from(n < 0);
+    let mut m = n.unsigned_abs();
+    loop {
+        len += 1;
+        m /= 10;
+        if m == 0 {
+            return len;
+        }
+    }
+}
+
+/// Appends `str(n)`.
+pub(super) fn push_int(out: &mut String, n: i64) {
+    let mut digits = [0u8; 20];
+    let mut m = n.unsigned_abs();
+    let mut i = digits.len();
+    loop {
+        i -= 1;
+        // `m % 10` is below 10, so the cast cannot truncate.
+        digits[i] = b'0' + (m % 10) as u8;
+        m /= 10;
+        if m == 0 {
+            break;
+        }
+    }
+    if n < 0 {
+        out.push('-');
+    }
+    // ASCII digits are always valid UTF-8.
+    out.push_str(std::str::from_utf8(&digits[i..]).unwrap_or_default());
+}
+
+fn push_spaces(out: &mut String, mut n: usize) {
+    const SPACES: &str = "                                                                ";
+    while n > 0 {
+        let k = n.min(SPACES.len());
+        out.push_str(&SPACES[..k]);
+        n -= k;
+    }
+}
+
+/// `str(n).rjust(width)`.
+fn push_int_right(out: &mut String, n: i64, width: usize) {
+    push_spaces(out, width.saturating_sub(int_len(n)));
+    push_int(out, n);
+}
+
+/// `f"{n}"` or `?` for a missing position component.
+fn push_pos(out: &mut String, p: Option<u32>) {
+    match p {
+        Some(v) => push_int(out, i64::from(v)),
+        None => out.push('?'),
+    }
+}
+
+fn pos_len(p: Option<u32>) -> usize {
+    p.map_or(1, |v| int_len(i64::from(v)))
+}
+
+/// `_get_positions_width`: 0 when no position has any value.
+pub(super) fn positions_width(all: &[Positions]) -> usize {
+    let mut has_value = false;
+    let mut values_width = 0;
+    for p in all {
+        has_value |= p.lineno.is_some()
+            || p.end_lineno.is_some()
+            || p.col_offset.is_some()
+            || p.end_col_offset.is_some();
+        let w = pos_len(p.lineno)
+            + pos_len(p.end_lineno)
+            + pos_len(p.col_offset)
+            + pos_len(p.end_col_offset);
+        values_width = values_width.max(w);
+    }
+    if has_value {
+        1 + NO_LINENO.len().max(3 + values_width)
+    } else {
+        0
+    }
+}
+
+/// One line's worth of instruction fields.
+pub(super) struct Line<'a> {
+    pub starts_line: bool,
+    pub line: Option<u32>,
+    pub label: Option<usize>,
+    pub offset: u32,
+    pub opname: &'a str,
+    pub arg: Option<i64>,
+    pub argrepr: &'a str,
+    pub positions: Positions,
+}
+
+pub(super) struct Formatter {
+    pub lineno_width: usize,
+    pub offset_width: usize,
+    pub label_width: usize,
+    pub show_positions: bool,
+}
+
+impl Formatter {
+    /// `print_instruction_line`.
+    pub fn line(&self, out: &mut String, l: &Line<'_>) {
+        if self.lineno_width > 0 && l.starts_line && l.offset > 0 {
+            out.push('\n');
+        }
+        let start = out.len();
+        if self.lineno_width > 0 {
+            if self.show_positions {
+                let p = l.positions;
+                let before = out.len();
+                if p.lineno.is_none()
+                    && p.end_lineno.is_none()
+                    && p.col_offset.is_none()
+                    && p.end_col_offset.is_none()
+                {
+                    out.push_str(NO_LINENO);
+                } else {
+                    push_pos(out, p.lineno);
+                    out.push(':');
+                    push_pos(out, p.col_offset);
+                    out.push('-');
+                    push_pos(out, p.end_lineno);
+                    out.push(':');
+                    push_pos(out, p.end_col_offset);
+                }
+                // Left-aligned: ASCII only, so bytes are characters.
+                let written = out.len() - before;
+                push_spaces(out, self.lineno_width.saturating_sub(written));
+            } else if l.starts_line {
+                match l.line {
+                    Some(n) => push_int_right(out, i64::from(n), self.lineno_width),
+                    None => {
+                        push_spaces(out, self.lineno_width.saturating_sub(NO_LINENO.len()));
+                        out.push_str(NO_LINENO);
+                    }
+                }
+            } else {
+                push_spaces(out, self.lineno_width);
+            }
+            out.push(' ');
+        }
+        match l.label {
+            Some(n) => {
+                // f"{'L%d:' % n:>{label_width}}"
+                let n = i64::try_from(n).unwrap_or(i64::MAX);
+                push_spaces(out, self.label_width.saturating_sub(int_len(n) + 2));
+                out.push('L');
+                push_int(out, n);
+                out.push(':');
+            }
+            None => push_spaces(out, self.label_width),
+        }
+        out.push(' ');
+        if self.offset_width > 0 {
+            push_int_right(out, i64::from(l.offset), self.offset_width);
+            out.push_str("  ");
+            out.push(' ');
+        }
+        out.push_str("    ");
+        out.push_str(l.opname);
+        let name_len = l.opname.chars().count();
+        push_spaces(out, OPNAME_WIDTH.saturating_sub(name_len));
+        if let Some(arg) = l.arg {
+            out.push(' ');
+            let excess = name_len.saturating_sub(OPNAME_WIDTH);
+            push_int_right(out, arg, OPARG_WIDTH.saturating_sub(excess));
+            if !l.argrepr.is_empty() {
+                out.push_str(" (");
+                out.push_str(l.argrepr);
+                out.push(')');
+            }
+        }
+        // `.rstrip()`: only the padding after the opname can be trailing whitespace.
+        while out.len() > start && out.ends_with(' ') {
+            out.pop();
+        }
+        out.push('\n');
+    }
+
+    /// `print_exception_table`.
+    pub fn exception_table(&self, out: &mut String, a: &Analysis) {
+        if a.exceptions.is_empty() {
+            return;
+        }
+        out.push_str("ExceptionTable:\n");
+        for e in &a.exceptions {
+            out.push_str("  L");
+            push_label(out, a, e.start);
+            out.push_str(" to L");
+            push_label(out, a, e.end);
+            out.push_str(" -> L");
+            push_label(out, a, e.target);
+            out.push_str(" [");
+            push_int(out, i64::from(e.depth));
+            out.push(']');
+            if e.lasti {
+                out.push_str(" lasti");
+            }
+            out.push('\n');
+        }
+    }
+}
+
+fn push_label(out: &mut String, a: &Analysis, offset: u32) {
+    // Every exception-table offset was put in the label map by Analysis::new.
+    let n = a.label_of(i64::from(offset)).unwrap_or(0);
+    push_int(out, i64::try_from(n).unwrap_or(i64::MAX));
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ints_print_like_python() {
+        for n in [
+            0i64,
+            7,
+            10,
+            99,
+            100,
+            -1,
+            -10,
+            i64::from(i32::MIN),
+            i64::MAX,
+            i64::MIN,
+        ] {
+            let mut s = String::new();
+            push_int(&mut s, n);
+            assert_eq!(s, n.to_string());
+            assert_eq!(int_len(n), n.to_string().len());
+        }
+    }
+
+    #[test]
+    fn position_width_counts_question_marks() {
+        let p = Positions {
+            lineno: Some(12),
+            end_lineno: Some(12),
+            col_offset: None,
+            end_col_offset: Some(100),
+        };
+        // 2 + 2 + 1 + 3 digits, 3 separators, 1 trailing space.
+        assert_eq!(positions_width(&[p]), 12);
+        assert_eq!(positions_width(&[Positions::default()]), 0);
+    }
+}
