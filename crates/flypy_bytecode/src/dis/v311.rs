@@ -6,7 +6,6 @@
 //! same per-code [`analysis::Analysis`] and the same argument resolution ([`operand`]).
 
 mod analysis;
-mod caches;
 mod operand;
 mod ops;
 #[cfg(test)]
@@ -108,7 +107,7 @@ fn disassemble(
                 starts_line,
                 is_target: a.is_target(ins.offset),
                 offset: ins.offset,
-                opname: ops.table.opname(ins.opcode),
+                opname: ops.table.specialized_opname[usize::from(ins.opcode)],
                 arg: ins.arg_value(version),
                 argrepr: argrepr.as_str(),
             },
@@ -139,24 +138,13 @@ fn disassemble(
 }
 
 /// The cache fields after `ins` as (name, size in units, byte offset of the first unit), in
-/// order, following `_cache_format` of the deoptimised op. An op the layout data does not
-/// know (a table newer than it) gets one unnamed field per unit, so the count still matches.
+/// order, following `_cache_format` of the deoptimised op.
 fn cache_fields(ins: &RawInstr, ops: &Ops, mut f: impl FnMut(&'static str, u32, u32)) {
     let deop = ops.deopt(ins.opcode);
     let mut offset = ins.offset.saturating_add(2);
-    match caches::layout(ops.v312, ops.table.opname(deop)) {
-        Some(layout) => {
-            for &(name, size) in layout {
-                f(name, u32::from(size), offset);
-                offset = offset.saturating_add(2 * u32::from(size));
-            }
-        }
-        None => {
-            for _ in 0..ins.cache_units {
-                f("", 1, offset);
-                offset = offset.saturating_add(2);
-            }
-        }
+    for &(name, size) in ops.table.cache_format[usize::from(deop)] {
+        f(name, u32::from(size), offset);
+        offset = offset.saturating_add(2 * u32::from(size));
     }
 }
 
@@ -246,7 +234,7 @@ pub(crate) fn instructions_with(
         out.push(Instruction {
             offset: ins.offset,
             opcode: ins.opcode,
-            opname: table.opname(ins.opcode),
+            opname: table.specialized_opname[usize::from(ins.opcode)],
             arg: ins.arg,
             argval: operand.argval(),
             argrepr,

@@ -10,8 +10,6 @@ use crate::pyrepr;
 use crate::table::OpFlags;
 use flypy_marshal::{Code, Object, PyVersion};
 
-/// `MAKE_FUNCTION_FLAGS`, bit 0 first.
-const MAKE_FUNCTION_FLAGS: [&str; 4] = ["defaults", "kwdefaults", "annotations", "closure"];
 /// `FORMAT_VALUE_CONVERTERS` names, indexed by `arg & 3`.
 const FORMAT_CONVERTERS: [&str; 4] = ["", "str", "repr", "ascii"];
 
@@ -34,8 +32,8 @@ pub(super) enum Operand<'c> {
     Text(&'static str),
     /// FORMAT_VALUE flags.
     Format(i64),
-    /// MAKE_FUNCTION flags.
-    MakeFunction(i64),
+    /// MAKE_FUNCTION flags, named by `MAKE_FUNCTION_FLAGS` bit 0 first.
+    MakeFunction(i64, &'static [&'static str]),
 }
 
 /// Python's `seq[i]` for a list of `len` items: negative indices count from the end.
@@ -142,7 +140,7 @@ pub(super) fn resolve<'c>(
         return Ok(Operand::Format(arg));
     }
     if is(ops.make_function) {
-        return Ok(Operand::MakeFunction(arg));
+        return Ok(Operand::MakeFunction(arg, ops.table.function_attr_flags));
     }
     if is(ops.binary_op) {
         let (_, symbol) = py_index(ops.table.nb_ops.len(), arg)
@@ -180,7 +178,11 @@ impl ConstReprs {
 
     fn get(&mut self, i: usize, obj: &Object, version: PyVersion) -> &str {
         match self.reprs.get_mut(i) {
-            Some(slot) => slot.get_or_insert_with(|| pyrepr::repr(obj, version)),
+            Some(slot) => slot.get_or_insert_with(|| {
+                let mut s = String::new();
+                pyrepr::write_repr(&mut s, obj, version);
+                s
+            }),
             None => "",
         }
     }
@@ -211,10 +213,10 @@ impl Operand<'_> {
                     out.push_str("with format");
                 }
             }
-            Operand::MakeFunction(arg) => {
+            Operand::MakeFunction(arg, names) => {
                 let mut first = true;
-                for (bit, name) in MAKE_FUNCTION_FLAGS.iter().enumerate() {
-                    if arg & (1 << bit) != 0 {
+                for (bit, name) in names.iter().enumerate().take(63) {
+                    if arg & (1i64 << bit) != 0 {
                         if !first {
                             out.push_str(", ");
                         }
@@ -230,7 +232,7 @@ impl Operand<'_> {
     pub fn argval(&self) -> ArgVal {
         match *self {
             Operand::Absent | Operand::Unknown => ArgVal::None,
-            Operand::Plain(a) | Operand::MakeFunction(a) => ArgVal::Int(a),
+            Operand::Plain(a) | Operand::MakeFunction(a, _) => ArgVal::Int(a),
             Operand::Const(_, obj) => ArgVal::Const(obj.clone()),
             Operand::Name { name, .. } => ArgVal::Name(name.to_owned()),
             Operand::Jump(t) => match u32::try_from(t) {
