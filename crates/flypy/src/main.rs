@@ -6,6 +6,11 @@ mod output;
 
 use std::process::ExitCode;
 
+// Disassembly allocates many small strings and vectors; mimalloc serves them markedly faster
+// than the system allocator (measured with callgrind on a stdlib corpus, docs/decisions.md).
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use clap::{Parser, Subcommand};
 
 /// Flying Python: reverse-engineer the performance of Python code.

@@ -121,7 +121,7 @@ fn snippets_match_python_m_dis() {
         let compiled = flypy_probe::compile_files(&interp, &files).expect("compile helper");
         for (file, outcome) in files.iter().zip(compiled) {
             let data = outcome.unwrap_or_else(|e| panic!("{version} {}: {e}", file.display()));
-            let obj = flypy_marshal::loads(&data, version).expect("marshal loads");
+            let obj = data.load(version).expect("marshal loads");
             let code = obj.as_code().expect("a code object");
             let got = dis_text(code, version, &DisOptions::default())
                 .unwrap_or_else(|e| panic!("{version} {}: {e}", file.display()));

@@ -4,8 +4,6 @@
 use std::fmt::Write as _;
 use std::path::PathBuf;
 
-use anyhow::Result;
-
 use crate::facts::Facts;
 
 /// First line of every generated file; also how stale generated files are recognised.
@@ -35,10 +33,10 @@ impl Distinct<'_> {
 }
 
 /// Every generated file as (path, unformatted Rust source).
-pub fn generate(all: &[Facts]) -> Result<Vec<(PathBuf, String)>> {
+pub fn generate(all: &[Facts]) -> Vec<(PathBuf, String)> {
     let mut distinct: Vec<Distinct> = Vec::new();
     for facts in all {
-        let body = table_body(facts)?;
+        let body = table_body(facts);
         match distinct.iter_mut().find(|d| d.body == body) {
             Some(d) => d.facts.push(facts),
             None => distinct.push(Distinct {
@@ -53,7 +51,7 @@ pub fn generate(all: &[Facts]) -> Result<Vec<(PathBuf, String)>> {
         .map(|d| (dir.join(format!("{}.rs", d.module())), module_source(d)))
         .collect();
     files.push((dir.join("mod.rs"), mod_source(&distinct)));
-    Ok(files)
+    files
 }
 
 fn header(out: &mut String, sources: &str) {
@@ -130,7 +128,7 @@ fn mod_source(distinct: &[Distinct]) -> String {
     out
 }
 
-fn table_body(f: &Facts) -> Result<String> {
+fn table_body(f: &Facts) -> String {
     let mut out = String::new();
     let _ = writeln!(out, "opname: [{}],", str_list(&f.opname));
     let _ = writeln!(
@@ -189,7 +187,7 @@ fn table_body(f: &Facts) -> Result<String> {
         let values = values.as_deref().unwrap_or_default();
         let _ = writeln!(out, "{field}: &[{}],", str_list(values));
     }
-    Ok(out)
+    out
 }
 
 /// The `OpFlags` constant names set for each opcode.
@@ -261,6 +259,33 @@ fn rust_str(s: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Versions with the same facts share one module; a differing one gets its own.
+    #[test]
+    fn identical_facts_share_a_module() {
+        let all = crate::facts::load_all().expect("committed facts");
+        let base = all
+            .iter()
+            .find(|f| f.version == (3, 12))
+            .expect("3.12 facts");
+        let mut twin = base.clone();
+        twin.version = (3, 99);
+        let mut other = base.clone();
+        other.version = (4, 0);
+        other.opname[6] = "SOMETHING_NEW".to_owned();
+        let files = generate(&[base.clone(), twin, other]);
+        let names: Vec<String> = files
+            .iter()
+            .filter_map(|(p, _)| p.file_name()?.to_str().map(str::to_owned))
+            .collect();
+        assert_eq!(names, ["v3_12.rs", "v4_0.rs", "mod.rs"]);
+        assert!(files[0].1.contains("versions: &[(3, 12), (3, 99)],"));
+        assert!(files[1].1.contains("\"SOMETHING_NEW\""));
+        assert!(files[2]
+            .1
+            .contains("(3, 12) | (3, 99) => Some(&v3_12::TABLE),"));
+        assert!(files[2].1.contains("(4, 0) => Some(&v4_0::TABLE),"));
+    }
 
     #[test]
     fn flag_expressions() {

@@ -110,3 +110,37 @@ pub fn shown(path: &Path) -> String {
         .display()
         .to_string()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const MARK: &str = "// @generated test";
+
+    #[test]
+    fn diff_finds_changed_new_and_stale_files() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let p = |name: &str| dir.path().join(name);
+        std::fs::write(p("same.rs"), format!("{MARK}\nsame")).expect("write");
+        std::fs::write(p("changed.rs"), format!("{MARK}\nold")).expect("write");
+        std::fs::write(p("stale.rs"), format!("{MARK}\ngone")).expect("write");
+        std::fs::write(p("by_hand.rs"), "// written by a person").expect("write");
+        let files = vec![
+            (p("same.rs"), format!("{MARK}\nsame")),
+            (p("changed.rs"), format!("{MARK}\nnew")),
+            (p("added.rs"), format!("{MARK}\nadded")),
+        ];
+        let d = diff(&files, dir.path(), MARK).expect("diff");
+        assert_eq!(d.changed, [p("changed.rs"), p("added.rs")]);
+        assert_eq!(d.stale, [p("stale.rs")]);
+        let err = check(&d, "regen").expect_err("differs").to_string();
+        assert!(err.contains("changed.rs differs"), "{err}");
+        assert!(err.contains("stale.rs is no longer generated"), "{err}");
+
+        apply(&files, &d).expect("apply");
+        let again = diff(&files, dir.path(), MARK).expect("diff");
+        assert!(again.is_empty());
+        assert!(p("by_hand.rs").exists());
+        check(&again, "regen").expect("clean");
+    }
+}

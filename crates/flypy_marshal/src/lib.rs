@@ -15,5 +15,5 @@ pub use error::{MarshalError, MarshalErrorKind};
 pub use object::{BigInt, Code, Object, PyStr};
 pub use pyc::{read_pyc, version_for_magic, Pyc, Validation};
 pub use reader::{loads, MAX_DEPTH};
-pub use set_order::{apply_set_orders, map_frozensets, SetOrderError};
+pub use set_order::{map_frozensets, restore_frozensets, SetOrderError};
 pub use version::PyVersion;

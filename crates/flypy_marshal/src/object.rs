@@ -68,37 +68,49 @@ pub struct BigInt {
 /// hold lone surrogates, which Rust's `str` cannot: the bytes are kept as written (generalised
 /// UTF-8, "WTF-8") and decoded on demand.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct PyStr {
-    bytes: Box<[u8]>,
-    /// True when `bytes` is valid UTF-8 (no lone surrogates), so `as_str` is free.
-    utf8: bool,
+pub struct PyStr(Text);
+
+/// Valid UTF-8 is kept as `str` (so `as_str` costs nothing); anything else as bytes.
+#[derive(Clone, Debug, PartialEq, Eq)]
+enum Text {
+    Utf8(Box<str>),
+    Wtf8(Box<[u8]>),
 }
 
 impl PyStr {
     /// Wraps marshal's bytes for a text string.
     pub fn from_wtf8(bytes: Box<[u8]>) -> Self {
-        let utf8 = std::str::from_utf8(&bytes).is_ok();
-        Self { bytes, utf8 }
+        match String::from_utf8(bytes.into_vec()) {
+            Ok(s) => Self(Text::Utf8(s.into_boxed_str())),
+            Err(e) => Self(Text::Wtf8(e.into_bytes().into_boxed_slice())),
+        }
+    }
+
+    /// From bytes already checked: `Ok` text is valid UTF-8, `Err` bytes are not.
+    pub(crate) fn from_checked(text: Result<&str, &[u8]>) -> Self {
+        match text {
+            Ok(s) => Self(Text::Utf8(s.into())),
+            Err(b) => Self(Text::Wtf8(b.into())),
+        }
     }
 
     pub fn new(s: &str) -> Self {
-        Self {
-            bytes: s.as_bytes().into(),
-            utf8: true,
-        }
+        Self(Text::Utf8(s.into()))
     }
 
     /// The raw generalised-UTF-8 bytes.
     pub fn as_bytes(&self) -> &[u8] {
-        &self.bytes
+        match &self.0 {
+            Text::Utf8(s) => s.as_bytes(),
+            Text::Wtf8(b) => b,
+        }
     }
 
     /// The text, when it has no lone surrogates.
     pub fn as_str(&self) -> Option<&str> {
-        if self.utf8 {
-            std::str::from_utf8(&self.bytes).ok()
-        } else {
-            None
+        match &self.0 {
+            Text::Utf8(s) => Some(s),
+            Text::Wtf8(_) => None,
         }
     }
 
@@ -106,7 +118,7 @@ impl PyStr {
     /// UTF-8 (only a corrupt file has them) come out as U+FFFD, one per byte.
     pub fn code_points(&self) -> impl Iterator<Item = u32> + '_ {
         Wtf8Chars {
-            bytes: &self.bytes,
+            bytes: self.as_bytes(),
             pos: 0,
         }
     }

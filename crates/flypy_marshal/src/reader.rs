@@ -242,10 +242,11 @@ impl<'a> Reader<'a> {
                 let n = self.length(1)?;
                 let start = self.pos;
                 let bytes = self.take(n)?;
-                if !is_wtf8(bytes) {
+                let text = std::str::from_utf8(bytes).map_err(|_| bytes);
+                if text.is_err() && !is_wtf8(bytes) {
                     return Err(self.err(K::BadUtf8, start));
                 }
-                Object::Str(Arc::new(PyStr::from_wtf8(bytes.into())))
+                Object::Str(Arc::new(PyStr::from_checked(text)))
             }
             b'a' | b'A' | b'z' | b'Z' if refs_ok => {
                 let n = if matches!(code, b'a' | b'A') {
@@ -550,7 +551,7 @@ fn parse_python_float(s: &str) -> Option<f64> {
 
 fn latin1(bytes: &[u8]) -> PyStr {
     if bytes.is_ascii() {
-        return PyStr::from_wtf8(bytes.into());
+        return PyStr::from_checked(std::str::from_utf8(bytes).map_err(|_| bytes));
     }
     let s: String = bytes.iter().map(|&b| char::from(b)).collect();
     PyStr::new(&s)
@@ -559,9 +560,6 @@ fn latin1(bytes: &[u8]) -> PyStr {
 /// True when `bytes` is UTF-8 in which surrogate code points may appear (what CPython's
 /// `surrogatepass` decoder accepts).
 fn is_wtf8(bytes: &[u8]) -> bool {
-    if bytes.is_ascii() || std::str::from_utf8(bytes).is_ok() {
-        return true;
-    }
     let mut i = 0;
     while let Some(&b) = bytes.get(i) {
         let (len, lo, hi) = match b {

@@ -1,86 +1,114 @@
-//! Frozenset constants in the order the compiling interpreter iterates them.
+//! Frozenset constants in the order CPython iterates them.
 //!
-//! From 3.11, marshal writes a frozenset's elements sorted by their marshalled bytes (for
-//! reproducible `.pyc` files), so the order read back is not the order in which `dis`, run in
-//! the process that compiled the source, prints the set. flypy's compile helper reports that
-//! order (see `flypy_probe`'s `compile.py`); [`apply_set_orders`] puts it back.
+//! From 3.11, marshal writes a frozenset's elements sorted (for reproducible `.pyc` files), so
+//! the order read back is not the order in which `dis`, run in the process that compiled the
+//! source, prints the set. flypy's compile helper (`flypy_probe`'s `compile.py`) therefore
+//! sends each frozenset constant as a tuple in iteration order and names those tuples;
+//! [`restore_frozensets`] turns them back. [`map_frozensets`] is the walk `.pyc` reading uses
+//! to put sets in the order `marshal.loads` would give them.
 
 use crate::object::{Code, Object};
 use std::sync::Arc;
 
 /// The report does not fit the object tree it is said to describe.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("frozenset order report does not match the code object: {0}")]
+#[error("frozenset report does not match the code object: {0}")]
 pub struct SetOrderError(&'static str);
 
-/// Reorders every frozenset of two or more elements in `obj` — visited depth first, constants
-/// and elements in marshal order — by `orders`: for each such set, the iteration position of
-/// each element as read.
-pub fn apply_set_orders(obj: &Object, orders: &[Vec<usize>]) -> Result<Object, SetOrderError> {
-    if orders.is_empty() {
-        return Ok(obj.clone());
-    }
-    let mut rest = orders.iter();
-    let out = map_frozensets(obj, &mut |items| {
-        if items.len() < 2 {
-            return Ok(items);
-        }
-        let order = rest
-            .next()
-            .ok_or(SetOrderError("fewer orders than frozensets"))?;
-        if order.len() != items.len() {
-            return Err(SetOrderError("an order of the wrong length"));
-        }
-        let mut slots: Vec<Option<Object>> = vec![None; items.len()];
-        for (item, &pos) in items.into_iter().zip(order) {
-            match slots.get_mut(pos) {
-                Some(slot @ None) => *slot = Some(item),
-                _ => return Err(SetOrderError("an order that is not a permutation")),
-            }
-        }
-        Ok(slots.into_iter().flatten().collect())
-    })?;
-    if rest.next().is_some() {
-        return Err(SetOrderError("more orders than frozensets"));
-    }
-    Ok(out)
+/// What a [`rebuild`] callback answers: a replacement container, or `None` to keep it.
+type Rebuilt<E> = Result<Option<Object>, E>;
+
+/// The callback of [`rebuild`].
+type RebuildFn<'a, E> = dyn FnMut(Kind, usize, &[Object]) -> Rebuilt<E> + 'a;
+
+/// What a [`map_frozensets`] callback answers: the set's new items, or `None` to keep them.
+type NewItems<E> = Result<Option<Vec<Object>>, E>;
+
+/// Which container a [`rebuild`] callback is given.
+enum Kind {
+    Tuple,
+    FrozenSet,
 }
 
-/// Rebuilds `obj` with every frozenset's elements replaced by `f(elements)`, visiting depth
-/// first in marshal order (code constants, tuple items, set elements; a set's elements before
-/// the set itself). Code objects and tuples are rebuilt; everything else is shared.
-pub fn map_frozensets<E>(
-    obj: &Object,
-    f: &mut dyn FnMut(Vec<Object>) -> Result<Vec<Object>, E>,
-) -> Result<Object, E> {
-    Ok(match obj {
-        Object::FrozenSet(items) => {
-            let walked = items
-                .iter()
-                .map(|x| map_frozensets(x, f))
-                .collect::<Result<Vec<_>, _>>()?;
-            Object::FrozenSet(f(walked)?.into())
+/// Rebuilds `obj` depth first in marshal order (code constants, then items; a container's
+/// items before the container), letting `f` make each tuple and frozenset from its rebuilt
+/// items. `f` also gets the container's number: tuples and frozensets counted in pre-order,
+/// the constants list of a code object not counted. `f` answers `None` to leave a container
+/// as it is; `None` from `rebuild` means nothing changed, so untouched subtrees stay shared.
+fn rebuild<E>(obj: &Object, counter: &mut usize, f: &mut RebuildFn<'_, E>) -> Rebuilt<E> {
+    // The items with their rebuilt replacements, or `None` when none changed.
+    let mut items_of = |items: &[Object], counter: &mut usize| -> Result<Option<Vec<Object>>, E> {
+        let mut changed: Option<Vec<Object>> = None;
+        for (i, x) in items.iter().enumerate() {
+            if let Some(new) = rebuild(x, counter, f)? {
+                changed.get_or_insert_with(|| items.to_vec())[i] = new;
+            }
         }
-        Object::Tuple(items) => Object::Tuple(
-            items
-                .iter()
-                .map(|x| map_frozensets(x, f))
-                .collect::<Result<Vec<_>, _>>()?
-                .into(),
-        ),
-        Object::Code(code) => {
-            let consts = code
-                .consts
-                .iter()
-                .map(|x| map_frozensets(x, f))
-                .collect::<Result<Vec<_>, _>>()?;
+        Ok(changed)
+    };
+    Ok(match obj {
+        Object::Tuple(items) | Object::FrozenSet(items) => {
+            let number = *counter;
+            *counter += 1;
+            let kind = if matches!(obj, Object::Tuple(_)) {
+                Kind::Tuple
+            } else {
+                Kind::FrozenSet
+            };
+            match items_of(items, counter)? {
+                Some(walked) => Some(match f(kind, number, &walked)? {
+                    Some(new) => new,
+                    None if matches!(obj, Object::Tuple(_)) => Object::Tuple(walked.into()),
+                    None => Object::FrozenSet(walked.into()),
+                }),
+                None => f(kind, number, items)?,
+            }
+        }
+        Object::Code(code) => items_of(&code.consts, counter)?.map(|consts| {
             Object::Code(Arc::new(Code {
                 consts,
                 ..Code::clone(code)
             }))
-        }
-        other => other.clone(),
+        }),
+        _ => None,
     })
+}
+
+/// Turns the tuples numbered in `marks` (ascending; numbering as the compile helper does it)
+/// back into frozensets with their items in the same order.
+pub fn restore_frozensets(obj: &Object, marks: &[usize]) -> Result<Object, SetOrderError> {
+    if marks.is_empty() {
+        return Ok(obj.clone());
+    }
+    let mut found = 0usize;
+    let out = rebuild(obj, &mut 0, &mut |kind, number, items| {
+        Ok(match kind {
+            Kind::Tuple if marks.binary_search(&number).is_ok() => {
+                found += 1;
+                Some(Object::FrozenSet(items.into()))
+            }
+            _ => None,
+        })
+    })?;
+    if found != marks.len() {
+        return Err(SetOrderError("it names tuples the code does not have"));
+    }
+    Ok(out.unwrap_or_else(|| obj.clone()))
+}
+
+/// `obj` with every frozenset's items replaced by `f(items)` when it answers `Some` (see
+/// [`rebuild`] for the order of the walk). Only what changes is rebuilt.
+pub fn map_frozensets<E>(
+    obj: &Object,
+    f: &mut dyn FnMut(&[Object]) -> NewItems<E>,
+) -> Result<Object, E> {
+    let out = rebuild(obj, &mut 0, &mut |kind, _, items| {
+        Ok(match kind {
+            Kind::Tuple => None,
+            Kind::FrozenSet => f(items)?.map(|new| Object::FrozenSet(new.into())),
+        })
+    })?;
+    Ok(out.unwrap_or_else(|| obj.clone()))
 }
 
 #[cfg(test)]
@@ -101,17 +129,31 @@ mod tests {
     }
 
     #[test]
-    fn reorders_nested_sets_depth_first() {
-        let inner = Object::FrozenSet(vec![Object::Int(1), Object::Int(2)].into());
-        let outer =
-            Object::Tuple(vec![inner, Object::FrozenSet(vec![Object::Int(7)].into())].into());
-        let out = apply_set_orders(&outer, &[vec![1, 0]]).expect("fits");
+    fn marked_tuples_become_frozensets() {
+        let inner = Object::Tuple(vec![Object::Int(2), Object::Int(1)].into());
+        let outer = Object::Tuple(vec![inner, Object::Tuple(vec![Object::Int(7)].into())].into());
+        // Numbering: outer 0, inner 1, (7,) 2.
+        let out = restore_frozensets(&outer, &[1]).expect("fits");
+        let Object::Tuple(items) = &out else {
+            panic!("tuple")
+        };
+        assert!(matches!(items[0], Object::FrozenSet(_)));
+        assert_eq!(ints(&items[0]), vec![2, 1]);
+        assert!(matches!(items[1], Object::Tuple(_)));
+        assert!(restore_frozensets(&outer, &[3]).is_err());
+    }
+
+    #[test]
+    fn map_frozensets_reorders_sets_only() {
+        let set = Object::FrozenSet(vec![Object::Int(1), Object::Int(2)].into());
+        let outer = Object::Tuple(vec![set, Object::Int(3)].into());
+        let out = map_frozensets(&outer, &mut |items| {
+            Ok::<_, ()>(Some(items.iter().rev().cloned().collect()))
+        })
+        .expect("infallible");
         let Object::Tuple(items) = &out else {
             panic!("tuple")
         };
         assert_eq!(ints(&items[0]), vec![2, 1]);
-        assert!(apply_set_orders(&outer, &[vec![0, 0]]).is_err());
-        assert!(apply_set_orders(&outer, &[vec![0, 1], vec![0, 1]]).is_err());
-        assert!(apply_set_orders(&outer, &[vec![0]]).is_err());
     }
 }

@@ -32,9 +32,9 @@ impl std::fmt::Display for CompileFailure {
 pub struct Compiled {
     /// `marshal.dumps` of the module code object.
     pub marshal: Vec<u8>,
-    /// 3.11+: the compiled frozensets' iteration order, which marshal does not keep (see
-    /// [`flypy_marshal::apply_set_orders`]); empty before 3.11.
-    pub set_orders: Vec<Vec<usize>>,
+    /// 3.11+: which tuples of the marshal data are frozenset constants sent in iteration
+    /// order, since marshal would sort them (see [`flypy_marshal::restore_frozensets`]).
+    pub frozensets: Vec<usize>,
 }
 
 /// Why compiled code could not be read back.
@@ -51,7 +51,7 @@ impl Compiled {
     /// flypy, with frozenset constants in the compiler's iteration order.
     pub fn load(&self, version: PyVersion) -> Result<Object, LoadError> {
         let obj = flypy_marshal::loads(&self.marshal, version)?;
-        Ok(flypy_marshal::apply_set_orders(&obj, &self.set_orders)?)
+        Ok(flypy_marshal::restore_frozensets(&obj, &self.frozensets)?)
     }
 }
 
@@ -128,13 +128,13 @@ fn parse_records(mut data: &[u8]) -> Result<Vec<CompileOutcome>, String> {
         out.push(match tag {
             b'O' => Ok(Compiled {
                 marshal: payload.to_vec(),
-                set_orders: Vec::new(),
+                frozensets: Vec::new(),
             }),
             b'S' => {
-                let orders = serde_json::from_slice(payload)
-                    .map_err(|e| format!("bad set-order record: {e}"))?;
+                let marks: Vec<usize> = serde_json::from_slice(payload)
+                    .map_err(|e| format!("bad frozenset record: {e}"))?;
                 match out.last_mut() {
-                    Some(Ok(Compiled { set_orders, .. })) => *set_orders = orders,
+                    Some(Ok(Compiled { frozensets, .. })) => *frozensets = marks,
                     _ => return Err("set-order record without code".to_owned()),
                 }
                 data = rest.get(4 + len..).unwrap_or_default();

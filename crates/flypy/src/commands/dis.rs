@@ -2,7 +2,7 @@
 //! whatever its version, a directory is walked; files are disassembled in parallel and printed
 //! in a stable order.
 
-use std::fmt::Write as _;
+use std::io::Write as _;
 use std::path::{Path, PathBuf};
 
 use anyhow::{bail, Context};
@@ -12,7 +12,6 @@ use rayon::prelude::*;
 
 use super::dis_json;
 use super::Format;
-use crate::output;
 
 #[derive(clap::Args)]
 pub struct Args {
@@ -68,18 +67,19 @@ pub fn run(args: Args) -> anyhow::Result<std::process::ExitCode> {
             .map(|(_, l)| render(l, &opts, args.format))
             .collect()
     });
-    let mut out = String::new();
+    let stdout = std::io::stdout();
+    let mut out = std::io::BufWriter::with_capacity(1 << 20, stdout.lock());
     let mut json_files = Vec::new();
-    for ((_, l), result) in loaded.iter().zip(results) {
+    for ((_, l), result) in loaded.iter().zip(&results) {
         match result {
-            Ok(text) if args.format == Format::Json => json_files.push(text),
+            Ok(text) if args.format == Format::Json => json_files.push(text.as_str()),
             Ok(text) => {
                 if many {
-                    let _ = writeln!(out, "==> {} (CPython {}) <==", l.path.display(), l.version);
-                    out.push_str(&text);
-                    out.push('\n');
+                    writeln!(out, "==> {} (CPython {}) <==", l.path.display(), l.version)?;
+                    out.write_all(text.as_bytes())?;
+                    out.write_all(b"\n")?;
                 } else {
-                    out.push_str(&text);
+                    out.write_all(text.as_bytes())?;
                 }
             }
             Err(e) => {
@@ -89,9 +89,12 @@ pub fn run(args: Args) -> anyhow::Result<std::process::ExitCode> {
         }
     }
     if args.format == Format::Json {
-        out = dis_json::document(&json_files);
+        out.write_all(dis_json::document(&json_files).as_bytes())?;
     }
-    output::print(&out)?;
+    out.flush()?;
+    // The process ends here: freeing every code object tree one by one would only cost time.
+    std::mem::forget(results);
+    std::mem::forget(loaded);
     Ok(if failures > 0 {
         std::process::ExitCode::from(crate::EXIT_INPUT)
     } else {

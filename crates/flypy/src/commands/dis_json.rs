@@ -20,7 +20,7 @@ pub fn file(l: &Loaded, code: &Code) -> Result<String, DisError> {
 }
 
 /// The whole document around already serialised file entries.
-pub fn document(files: &[String]) -> String {
+pub fn document(files: &[&str]) -> String {
     let mut out = String::from("{\"schema\":\"flypy.dis/1\",\"files\":[");
     out.push_str(&files.join(","));
     out.push_str("]}\n");

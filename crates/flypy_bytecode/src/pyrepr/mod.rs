@@ -47,13 +47,16 @@ pub enum SetOrder {
 /// Sets whose element hashes flypy cannot predict keep the marshal order.
 pub fn in_loaded_order(obj: &Object, version: PyVersion) -> Object {
     let reordered = flypy_marshal::map_frozensets(obj, &mut |items| {
-        Ok::<_, std::convert::Infallible>(match setorder::iteration_order(&items, version) {
-            Some(order) => order
-                .into_iter()
-                .filter_map(|i| items.get(i).cloned())
-                .collect(),
-            None => items,
-        })
+        Ok::<_, std::convert::Infallible>(
+            setorder::iteration_order(items, version)
+                .filter(|order| !order.iter().copied().eq(0..items.len()))
+                .map(|order| {
+                    order
+                        .into_iter()
+                        .filter_map(|i| items.get(i).cloned())
+                        .collect()
+                }),
+        )
     });
     match reordered {
         Ok(o) => o,

@@ -1,10 +1,12 @@
 # flypy: compile source files exactly as `python -m dis FILE` does and hand back marshal bytes.
 # Paths arrive NUL-separated on stdin; results go to the channel file argv[1] (never stdout), one
 # record per path: b"O" + u32 length + marshal data, or b"E" + u32 length + UTF-8 JSON error.
-# From 3.11 marshal writes frozenset elements sorted by their marshalled bytes, not in the order
-# the compiled set iterates (which is what `dis` shows); each b"O" record is then followed by
-# b"S" + u32 length + JSON: for every frozenset constant of two or more elements (depth first,
-# constants and elements in marshal order), the iteration position of each marshalled element.
+# From 3.11 marshal writes frozenset elements sorted (by their own marshalled bytes, which even
+# depend on reference counts), not in the order the compiled set iterates, which is what `dis`
+# shows. So from 3.11 every frozenset constant is sent as a tuple of its elements in iteration
+# order, and the b"O" record is followed by b"S" + u32 length + JSON: the positions of those
+# tuples among all tuples of the code's constants, numbered depth first (constants in order,
+# a tuple before its items; the constants tuple itself is not numbered).
 # Runs under CPython 2.7 and 3.x.
 import json
 import marshal
@@ -26,23 +28,33 @@ def read_source(path):
 SORTED_SETS = sys.version_info[:2] >= (3, 11)
 
 
-def set_orders(obj, out):
-    """Appends, for each frozenset inside obj (walked in marshal's order), where each of its
-    marshalled elements stands in the set's own iteration order."""
+def has_frozenset(obj):
     if isinstance(obj, frozenset):
-        items = list(obj)
-        keys = [marshal.dumps(x) for x in items]
-        written = sorted(range(len(items)), key=lambda i: keys[i])
-        if len(items) > 1:
-            out.append(written)
-        for i in written:
-            set_orders(items[i], out)
-    elif isinstance(obj, tuple):
-        for x in obj:
-            set_orders(x, out)
-    elif hasattr(obj, "co_consts"):
+        return True
+    if isinstance(obj, tuple):
+        return any(has_frozenset(x) for x in obj)
+    if hasattr(obj, "co_consts"):
+        return any(has_frozenset(x) for x in obj.co_consts)
+    return False
+
+
+def sets_as_tuples(obj, marks, counter):
+    """obj with each frozenset turned into a tuple in iteration order; the numbers of those
+    tuples (see above) are appended to marks."""
+    if isinstance(obj, (tuple, frozenset)):
+        number = counter[0]
+        counter[0] += 1
+        if isinstance(obj, frozenset):
+            marks.append(number)
+        return tuple(sets_as_tuples(x, marks, counter) for x in obj)
+    if hasattr(obj, "co_consts") and has_frozenset(obj):
+        consts = tuple(sets_as_tuples(x, marks, counter) for x in obj.co_consts)
+        return obj.replace(co_consts=consts)
+    if hasattr(obj, "co_consts"):
+        # Number its tuples all the same, so the numbering matches the tree flypy reads.
         for x in obj.co_consts:
-            set_orders(x, out)
+            sets_as_tuples(x, marks, counter)
+    return obj
 
 
 def main():
@@ -54,11 +66,12 @@ def main():
         path = raw_path.decode("utf-8", "surrogateescape") if sys.version_info[0] >= 3 else raw_path
         try:
             code = compile(read_source(path), path, "exec")
+            marks = []
+            if SORTED_SETS and has_frozenset(code):
+                code = sets_as_tuples(code, marks, [0])
             records = [(b"O", marshal.dumps(code))]
-            if SORTED_SETS:
-                orders = []
-                set_orders(code, orders)
-                records.append((b"S", json.dumps(orders).encode("ascii")))
+            if marks:
+                records.append((b"S", json.dumps(marks).encode("ascii")))
         except Exception as exc:  # any failure is reported per file, never fatal to the batch
             error = {
                 "type": type(exc).__name__,

@@ -14,7 +14,6 @@ use std::path::PathBuf;
 use std::process::{Command, Stdio};
 use std::sync::Arc;
 
-const FACTS: &str = include_str!("tests/opcode_facts.py");
 const BUILD_AND_DIS: &str = include_str!("tests/build_and_dis.py");
 const VERSIONS: [(u8, u8); 6] = [(2, 7), (3, 6), (3, 7), (3, 8), (3, 9), (3, 10)];
 /// The constants build_and_dis.py can make (their reprs need no pyrepr beyond singletons).
@@ -56,40 +55,8 @@ fn run(python: &PathBuf, script: &str, stdin: &[u8]) -> Vec<u8> {
 }
 
 /// An opcode table made from the interpreter's own `opcode` module, for this test only.
-fn interpreter_table(python: &PathBuf, version: (u8, u8)) -> &'static OpcodeTable {
-    let facts: Value = serde_json::from_slice(&run(python, FACTS, b"")).expect("facts json");
-    let mut opname = ["<?>"; 256];
-    let mut flags = [OpFlags(0); 256];
-    for op in 0..256 {
-        let name = facts["opname"][op].as_str().expect("opname").to_owned();
-        opname[op] = Box::leak(name.into_boxed_str());
-        flags[op] = OpFlags(facts["flags"][op].as_u64().expect("flag") as u16);
-    }
-    let cmp_op: Vec<&'static str> = facts["cmp_op"]
-        .as_array()
-        .expect("cmp_op")
-        .iter()
-        .map(|s| &*Box::leak(s.as_str().expect("str").to_owned().into_boxed_str()))
-        .collect();
-    let mut deopt = [0u8; 256];
-    for (op, d) in deopt.iter_mut().enumerate() {
-        *d = op as u8;
-    }
-    Box::leak(Box::new(OpcodeTable {
-        version,
-        opname,
-        flags,
-        cache_entries: [0; 256],
-        deopt,
-        have_argument: facts["have_argument"].as_u64().expect("ha") as u8,
-        extended_arg: facts["extended_arg"].as_u64().expect("ea") as u8,
-        cmp_op: Box::leak(cmp_op.into_boxed_slice()),
-        nb_ops: &[],
-        intrinsic1: &[],
-        intrinsic2: &[],
-        common_constants: &[],
-        special_method_names: &[],
-    }))
+fn interpreter_table(_python: &PathBuf, version: (u8, u8)) -> &'static OpcodeTable {
+    crate::tables::for_version(PyVersion::new(version.0, version.1)).expect("generated table")
 }
 
 /// xorshift64*: deterministic, so a failure reproduces.
