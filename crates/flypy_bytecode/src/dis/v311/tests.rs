@@ -479,3 +479,63 @@ for path in sys.stdin.read().split('\0'):
     eprintln!("compared {compared}, differing {failures}");
     assert_eq!(failures, 0);
 }
+
+/// The formatter alone on the 3.12 stdlib, one thread (run with `--ignored --nocapture` in
+/// release): marshal reading and output are excluded, to separate this module's cost from
+/// the rest of `flypy dis`.
+#[test]
+#[ignore]
+fn bench_formatter() {
+    let Some(interp) = interpreter(12) else {
+        return;
+    };
+    let version = PyVersion::new(3, 12);
+    let root = python(12)
+        .and_then(|p| Some(p.parent()?.parent()?.join("lib/python3.12")))
+        .expect("stdlib");
+    let mut files = Vec::new();
+    let mut stack = vec![root];
+    while let Some(dir) = stack.pop() {
+        for e in std::fs::read_dir(&dir).expect("dir").flatten() {
+            let p = e.path();
+            if p.is_dir() {
+                if !p.ends_with("site-packages") && !p.ends_with("__pycache__") {
+                    stack.push(p);
+                }
+            } else if p.extension().is_some_and(|x| x == "py")
+                // Their SyntaxError has offset -1, which the compile helper cannot report.
+                && !p.to_string_lossy().contains("bad_coding")
+            {
+                files.push(p);
+            }
+        }
+    }
+    let codes: Vec<Object> = flypy_probe::compile_files(&interp, &files)
+        .expect("compile")
+        .into_iter()
+        .filter_map(|o| o.ok()?.load(version).ok())
+        .collect();
+    let table = table(12);
+    let rounds: u32 = std::env::var("FLYPY_BENCH_ROUNDS")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(1);
+    let start = std::time::Instant::now();
+    let mut bytes = 0usize;
+    for _ in 0..rounds {
+        bytes = 0;
+        for obj in &codes {
+            let mut out = String::new();
+            let code = obj.as_code().expect("code");
+            write_dis_with(&mut out, code, version, table, &DisOptions::default()).expect("dis");
+            bytes += out.len();
+        }
+    }
+    let secs = start.elapsed().as_secs_f64() / f64::from(rounds);
+    eprintln!(
+        "{} modules, {:.1} MB of text in {secs:.3} s ({:.0} MB/s)",
+        codes.len(),
+        bytes as f64 / 1e6,
+        bytes as f64 / 1e6 / secs
+    );
+}
