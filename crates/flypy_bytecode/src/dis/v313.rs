@@ -142,7 +142,7 @@ fn disassemble(
         argrepr.clear();
         let raw = step.raw;
         let arg = raw.arg_value(ctx.version);
-        res.resolve(&a, raw.opcode, arg, raw.offset, &mut argrepr, false)?;
+        res.resolve::<false>(&a, raw.opcode, arg, raw.offset, &mut argrepr)?;
         let pos = position_at(&positions, raw.offset);
         fmt.line(
             out,
@@ -262,7 +262,7 @@ pub(crate) fn instructions_with(
         let raw = step.raw;
         let arg = raw.arg_value(version);
         let mut argrepr = String::new();
-        let argval = res.resolve(&a, raw.opcode, arg, raw.offset, &mut argrepr, true)?;
+        let argval = res.resolve::<true>(&a, raw.opcode, arg, raw.offset, &mut argrepr)?;
         let deop = ctx.deopt(raw.opcode);
         let jump_target = match arg {
             Some(arg) if ctx.is_jump(deop) => ctx

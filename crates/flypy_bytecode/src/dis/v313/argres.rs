@@ -20,30 +20,37 @@ pub(super) fn py_index<T>(seq: &[T], i: i64) -> Option<&T> {
 pub(super) struct Resolver<'a> {
     ctx: &'a Ctx,
     code: &'a Code,
-    /// `repr(co_consts[i])`, computed the first time an instruction needs it.
-    const_reprs: Vec<Option<String>>,
+    /// `repr(co_consts[i])` is `reprs[spans[i].0..spans[i].1]`, computed the first time an
+    /// instruction needs it (`NOT_YET` until then): two allocations per code object rather
+    /// than one per constant.
+    spans: Vec<(u32, u32)>,
+    reprs: String,
 }
+
+const NOT_YET: (u32, u32) = (u32::MAX, u32::MAX);
 
 impl<'a> Resolver<'a> {
     pub fn new(ctx: &'a Ctx, code: &'a Code) -> Self {
         Self {
             ctx,
             code,
-            const_reprs: vec![None; code.consts.len()],
+            spans: vec![NOT_YET; code.consts.len()],
+            reprs: String::new(),
         }
     }
 
     /// Appends the argrepr of the instruction to `buf` (left empty when there is none) and,
-    /// when `want_val`, returns the argval (else `ArgVal::None`).
-    pub fn resolve(
+    /// when `WANT_VAL`, returns the argval (else `ArgVal::None`, so the text path builds and
+    /// drops no values).
+    pub fn resolve<const WANT_VAL: bool>(
         &mut self,
         a: &Analysis,
         op: u8,
         arg: Option<i64>,
         offset: u32,
         buf: &mut String,
-        want_val: bool,
     ) -> Result<ArgVal, DisError> {
+        let want_val = WANT_VAL;
         let Some(arg) = arg else {
             return Ok(ArgVal::None);
         };
@@ -55,23 +62,38 @@ impl<'a> Resolver<'a> {
             ArgKind::Const => {
                 let len = i64::try_from(self.code.consts.len()).unwrap_or(i64::MAX);
                 let idx = if arg < 0 { arg + len } else { arg };
-                let slot = usize::try_from(idx)
+                let found = usize::try_from(idx)
                     .ok()
-                    .and_then(|i| self.const_reprs.get_mut(i).map(|s| (i, s)));
-                let Some((i, slot)) = slot else {
+                    .and_then(|i| Some((i, self.code.consts.get(i)?)));
+                let Some((i, obj)) = found else {
                     return Err(bad("constant index out of range"));
                 };
-                let Some(obj) = self.code.consts.get(i) else {
-                    return Err(bad("constant index out of range"));
-                };
-                if slot.is_none() {
+                let mut span = self.spans.get(i).copied().unwrap_or(NOT_YET);
+                if span == NOT_YET {
                     // `repr` raises for an int past the digit limit, and so does dis.
-                    let mut text = String::new();
-                    pyrepr::try_write_repr(&mut text, obj, self.ctx.version, SetOrder::AsStored)
-                        .map_err(|e| bad(&e.to_string()))?;
-                    *slot = Some(text);
+                    let start = self.reprs.len();
+                    pyrepr::try_write_repr(
+                        &mut self.reprs,
+                        obj,
+                        self.ctx.version,
+                        SetOrder::AsStored,
+                    )
+                    .map_err(|e| bad(&e.to_string()))?;
+                    let (Ok(from), Ok(to)) =
+                        (u32::try_from(start), u32::try_from(self.reprs.len()))
+                    else {
+                        return Err(bad("constant reprs beyond 4 GiB"));
+                    };
+                    span = (from, to);
+                    if let Some(s) = self.spans.get_mut(i) {
+                        *s = span;
+                    }
                 }
-                buf.push_str(slot.as_deref().unwrap_or_default());
+                buf.push_str(
+                    self.reprs
+                        .get(span.0 as usize..span.1 as usize)
+                        .unwrap_or_default(),
+                );
                 if want_val {
                     ArgVal::Const(obj.clone())
                 } else {
