@@ -21,6 +21,7 @@ use argres::Resolver;
 use flypy_marshal::{Code, Object, PyVersion};
 use format::{Formatter, Line};
 use ops::Ctx;
+use std::sync::OnceLock;
 
 pub(crate) fn write_dis(
     out: &mut String,
@@ -44,6 +45,17 @@ fn code_name(code: &Code) -> String {
     }
 }
 
+/// The per-opcode decisions for the generated table of 3.13, 3.14 or 3.15, worked out once
+/// per process rather than once per file; `None` for any other table (tests' own).
+fn shared_ctx(table: &'static OpcodeTable, version: PyVersion) -> Option<&'static Ctx> {
+    static SHARED: [OnceLock<Ctx>; 3] = [OnceLock::new(), OnceLock::new(), OnceLock::new()];
+    if version.major != 3 || !std::ptr::eq(crate::tables::for_version(version)?, table) {
+        return None;
+    }
+    let slot = SHARED.get(usize::from(version.minor.checked_sub(13)?))?;
+    Some(slot.get_or_init(|| Ctx::new(table, version)))
+}
+
 /// `_disassemble_recursive(co)`: the code object, then each code constant depth-first, each
 /// under a blank line and `Disassembly of <repr>:`. Iterative so that deeply nested input
 /// cannot exhaust the stack.
@@ -54,7 +66,14 @@ pub(crate) fn write_dis_with(
     table: &'static OpcodeTable,
     opts: &DisOptions,
 ) -> Result<(), DisError> {
-    let ctx = Ctx::new(table, version);
+    let owned;
+    let ctx = match shared_ctx(table, version) {
+        Some(c) => c,
+        None => {
+            owned = Ctx::new(table, version);
+            &owned
+        }
+    };
     let opts = DisOptions {
         show_caches: opts.show_caches,
         show_offsets: opts.show_offsets,
@@ -62,7 +81,7 @@ pub(crate) fn write_dis_with(
         show_positions: opts.show_positions && version.at_least(3, 14),
     };
     out.reserve(estimated_len(code, &opts));
-    disassemble(out, &ctx, code, &opts)?;
+    disassemble(out, ctx, code, &opts)?;
     let mut stack: Vec<(&Code, usize)> = vec![(code, 0)];
     while let Some((co, next)) = stack.last_mut() {
         let co: &Code = co;
@@ -83,7 +102,7 @@ pub(crate) fn write_dis_with(
         out.push_str("\nDisassembly of ");
         crate::pyrepr::write_repr(out, obj, version);
         out.push_str(":\n");
-        disassemble(out, &ctx, child, &opts)?;
+        disassemble(out, ctx, child, &opts)?;
         stack.push((child, 0));
     }
     Ok(())

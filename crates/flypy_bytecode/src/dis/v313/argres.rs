@@ -42,6 +42,8 @@ impl<'a> Resolver<'a> {
     /// Appends the argrepr of the instruction to `buf` (left empty when there is none) and,
     /// when `WANT_VAL`, returns the argval (else `ArgVal::None`, so the text path builds and
     /// drops no values).
+    // Inlined so that the text path, which never builds a value, drops none either.
+    #[inline(always)]
     pub fn resolve<const WANT_VAL: bool>(
         &mut self,
         a: &Analysis,
