@@ -7,23 +7,23 @@
 # order, and the b"O" record is followed by b"S" + u32 length + JSON: the positions of those
 # tuples among all tuples of the code's constants, numbered depth first (constants in order,
 # a tuple before its items; the constants tuple itself is not numbered).
-# Each file is compiled in a forked child of a process that has imported what `python -m dis`
-# imports: a frozenset constant's iteration order can depend on which strings the process has
-# already interned (interning may swap a set's elements for equal strings and rebuild it), so
-# neither earlier files of the batch nor a different set of imports may influence it.
+# A frozenset constant's iteration order can depend on which strings the compiling process has
+# already interned (interning may swap a set's elements for equal strings and rebuild the set).
+# So each file is compiled in a forked child, where `dis` itself runs as `python -m dis FILE`
+# runs it (as __main__, parsing its own command line); the source is compiled by dis's own call
+# to compile(), which is intercepted to take the code object instead of printing it.
 # Runs under CPython 2.7 and 3.x.
 import json
 import marshal
 import os
 import struct
 import sys
+import runpy
 
-# What `python -m dis FILE` has loaded when it compiles FILE.
-import runpy  # noqa: F401  (imported for its side effect on the interned strings)
-import dis  # noqa: F401
-
-if sys.version_info[0] >= 3:
-    import argparse  # noqa: F401  (dis's command line parses its arguments with it)
+try:
+    import builtins
+except ImportError:  # 2.7
+    import __builtin__ as builtins
 
 # `python -m dis` reads the file in text mode on 2.7, 3.6 and 3.7, in binary mode from 3.8.
 TEXT_MODE = sys.version_info[:2] <= (3, 7)
@@ -69,10 +69,37 @@ def sets_as_tuples(obj, marks, counter):
     return obj
 
 
+class Compiled(BaseException):
+    """Carries the code object out of dis's command line before it prints anything."""
+
+
+def compile_as_dis_does(path):
+    real_compile = builtins.compile
+
+    def intercept(*args, **kwargs):
+        code = real_compile(*args, **kwargs)
+        # Loading dis itself may compile its own source (2.7 without a .pyc): let that pass.
+        if len(args) > 1 and args[1] == path:
+            raise Compiled(code)
+        return code
+
+    builtins.compile = intercept
+    sys.argv = ["dis", path]
+    try:
+        runpy.run_module("dis", run_name="__main__", alter_sys=True)
+    except Compiled as done:
+        return done.args[0]
+    except SystemExit:
+        pass  # dis's command line refused the file: say why by compiling it directly
+    finally:
+        builtins.compile = real_compile
+    return compile(read_source(path), path, "exec")
+
+
 def records_for(path):
     """The channel records for one source file."""
     try:
-        code = compile(read_source(path), path, "exec")
+        code = compile_as_dis_does(path)
         marks = []
         if SORTED_SETS and has_frozenset(code):
             code = sets_as_tuples(code, marks, [0])
