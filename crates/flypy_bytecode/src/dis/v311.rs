@@ -6,7 +6,6 @@
 //! same per-code [`analysis::Analysis`] and the same argument resolution ([`operand`]).
 
 mod analysis;
-mod caches;
 mod operand;
 mod ops;
 #[cfg(test)]
@@ -20,7 +19,7 @@ use crate::table::OpcodeTable;
 use crate::{lines, pyrepr, tables};
 use analysis::{Analysis, LineCursor};
 use flypy_marshal::{Code, Object, PyVersion};
-use operand::{ConstReprs, Operand};
+use operand::{ConstReprs, NameCache, Operand};
 use ops::Ops;
 use text::{Line, Widths};
 
@@ -51,6 +50,7 @@ pub(crate) fn write_dis_with(
 ) -> Result<(), DisError> {
     let ops = Ops::new(table, version.at_least(3, 12));
     let mut scratch = String::new();
+    out.reserve(estimated_len(code, opts));
     disassemble(out, code, version, &ops, opts, &mut scratch)?;
     // Depth first, constants in order: a stack of the code constants still to print, pushed
     // in reverse so they pop in order (no recursion, so deep nesting cannot overflow).
@@ -65,6 +65,22 @@ pub(crate) fn write_dis_with(
         push_code_consts(&mut pending, inner);
     }
     Ok(())
+}
+
+/// About how long the whole listing will be (the stdlib averages ~20 bytes of text per byte
+/// of bytecode, more with caches shown), so the output grows once rather than by doublings.
+fn estimated_len(code: &Code, opts: &DisOptions) -> usize {
+    let per_byte = if opts.show_caches { 30 } else { 22 };
+    let mut total = 0usize;
+    let mut pending = vec![code];
+    while let Some(c) = pending.pop() {
+        total = total.saturating_add(c.code.len());
+        pending.extend(c.consts.iter().filter_map(|k| match k {
+            Object::Code(inner) => Some(&**inner),
+            _ => None,
+        }));
+    }
+    total.saturating_mul(per_byte)
 }
 
 fn push_code_consts<'a>(pending: &mut Vec<&'a Object>, code: &'a Code) {
@@ -92,9 +108,9 @@ fn disassemble(
     };
     let mut lines = LineCursor::new(&a.line_starts);
     let mut consts = ConstReprs::new(code);
+    let mut names = NameCache::new(code);
     for ins in &a.instrs {
-        let mut lossy = None;
-        let operand = operand::resolve(ins, code, version, ops, &mut lossy)?;
+        let operand = operand::resolve(ins, code, version, ops, &mut names)?;
         argrepr.clear();
         operand.write_repr(argrepr, &mut consts, version);
         let starts_line = lines.at(ins.offset);
@@ -108,7 +124,7 @@ fn disassemble(
                 starts_line,
                 is_target: a.is_target(ins.offset),
                 offset: ins.offset,
-                opname: ops.table.opname(ins.opcode),
+                opname: ops.table.specialized_opname[usize::from(ins.opcode)],
                 arg: ins.arg_value(version),
                 argrepr: argrepr.as_str(),
             },
@@ -139,24 +155,13 @@ fn disassemble(
 }
 
 /// The cache fields after `ins` as (name, size in units, byte offset of the first unit), in
-/// order, following `_cache_format` of the deoptimised op. An op the layout data does not
-/// know (a table newer than it) gets one unnamed field per unit, so the count still matches.
+/// order, following `_cache_format` of the deoptimised op.
 fn cache_fields(ins: &RawInstr, ops: &Ops, mut f: impl FnMut(&'static str, u32, u32)) {
     let deop = ops.deopt(ins.opcode);
     let mut offset = ins.offset.saturating_add(2);
-    match caches::layout(ops.v312, ops.table.opname(deop)) {
-        Some(layout) => {
-            for &(name, size) in layout {
-                f(name, u32::from(size), offset);
-                offset = offset.saturating_add(2 * u32::from(size));
-            }
-        }
-        None => {
-            for _ in 0..ins.cache_units {
-                f("", 1, offset);
-                offset = offset.saturating_add(2);
-            }
-        }
+    for &(name, size) in ops.table.cache_format[usize::from(deop)] {
+        f(name, u32::from(size), offset);
+        offset = offset.saturating_add(2 * u32::from(size));
     }
 }
 
@@ -223,10 +228,10 @@ pub(crate) fn instructions_with(
     let mut range_idx = 0usize;
     let mut starts = LineCursor::new(&a.line_starts);
     let mut consts = ConstReprs::new(code);
+    let mut names = NameCache::new(code);
     let mut out = Vec::with_capacity(a.instrs.len());
     for ins in &a.instrs {
-        let mut lossy = None;
-        let operand: Operand<'_> = operand::resolve(ins, code, version, &ops, &mut lossy)?;
+        let operand: Operand<'_> = operand::resolve(ins, code, version, &ops, &mut names)?;
         let mut argrepr = String::new();
         operand.write_repr(&mut argrepr, &mut consts, version);
         while ranges.get(range_idx).is_some_and(|r| r.end <= ins.offset) {
@@ -246,7 +251,7 @@ pub(crate) fn instructions_with(
         out.push(Instruction {
             offset: ins.offset,
             opcode: ins.opcode,
-            opname: table.opname(ins.opcode),
+            opname: table.specialized_opname[usize::from(ins.opcode)],
             arg: ins.arg,
             argval: operand.argval(),
             argrepr,

@@ -9,9 +9,8 @@ use crate::instruction::ArgVal;
 use crate::pyrepr;
 use crate::table::OpFlags;
 use flypy_marshal::{Code, Object, PyVersion};
+use std::borrow::Cow;
 
-/// `MAKE_FUNCTION_FLAGS`, bit 0 first.
-const MAKE_FUNCTION_FLAGS: [&str; 4] = ["defaults", "kwdefaults", "annotations", "closure"];
 /// `FORMAT_VALUE_CONVERTERS` names, indexed by `arg & 3`.
 const FORMAT_CONVERTERS: [&str; 4] = ["", "str", "repr", "ascii"];
 
@@ -34,8 +33,8 @@ pub(super) enum Operand<'c> {
     Text(&'static str),
     /// FORMAT_VALUE flags.
     Format(i64),
-    /// MAKE_FUNCTION flags.
-    MakeFunction(i64),
+    /// MAKE_FUNCTION flags, named by `MAKE_FUNCTION_FLAGS` bit 0 first.
+    MakeFunction(i64, &'static [&'static str]),
 }
 
 /// Python's `seq[i]` for a list of `len` items: negative indices count from the end.
@@ -45,31 +44,58 @@ fn py_index(len: usize, i: i64) -> Option<usize> {
     usize::try_from(idx).ok().filter(|&u| u < len)
 }
 
-/// A name object as dis uses it in argrepr; only `str` works there (anything else makes
-/// dis raise while formatting).
-fn name_str<'c>(
-    obj: &'c Object,
-    code: &Code,
-    offset: u32,
-    scratch: &'c mut Option<String>,
-) -> Result<&'c str, DisError> {
-    match obj {
-        Object::Str(s) => match s.as_str() {
-            Some(t) => Ok(t),
-            None => Ok(scratch.insert(s.to_string_lossy())),
-        },
-        _ => Err(malformed(code, "a name that is not a str".into(), offset)),
+/// Per code object memo of the names' text (`co_names` and `co_localsplusnames`), so a name
+/// used by many instructions is checked for UTF-8 once.
+pub(super) struct NameCache<'c> {
+    names: Vec<Option<Cow<'c, str>>>,
+    locals: Vec<Option<Cow<'c, str>>>,
+}
+
+impl<'c> NameCache<'c> {
+    pub fn new(code: &'c Code) -> Self {
+        Self {
+            names: vec![None; code.names.len()],
+            locals: vec![None; code.localsplusnames.len()],
+        }
     }
 }
 
-/// Resolves `ins` as dis does. `lossy` holds the text of a name with lone surrogates.
-pub(super) fn resolve<'c>(
+/// The text of name `i` of `objs`, memoised in `slots`. Only `str` works in dis's argrepr
+/// (anything else makes it raise while formatting); lone surrogates print as U+FFFD.
+fn name_text<'a, 'c>(
+    objs: &'c [Object],
+    slots: &'a mut [Option<Cow<'c, str>>],
+    i: usize,
+    code: &Code,
+    offset: u32,
+) -> Result<&'a str, DisError> {
+    let (Some(obj), Some(slot)) = (objs.get(i), slots.get_mut(i)) else {
+        return Err(malformed(
+            code,
+            format!("name index {i} out of range"),
+            offset,
+        ));
+    };
+    if slot.is_none() {
+        let Object::Str(s) = obj else {
+            return Err(malformed(code, "a name that is not a str".into(), offset));
+        };
+        *slot = Some(match s.as_str() {
+            Some(t) => Cow::Borrowed(t),
+            None => Cow::Owned(s.to_string_lossy()),
+        });
+    }
+    Ok(slot.as_deref().unwrap_or(""))
+}
+
+/// Resolves `ins` as dis does.
+pub(super) fn resolve<'a, 'c: 'a>(
     ins: &RawInstr,
     code: &'c Code,
     version: PyVersion,
     ops: &Ops,
-    lossy: &'c mut Option<String>,
-) -> Result<Operand<'c>, DisError> {
+    cache: &'a mut NameCache<'c>,
+) -> Result<Operand<'a>, DisError> {
     let Some(arg) = ins.arg_value(version) else {
         return Ok(Operand::Absent);
     };
@@ -96,10 +122,8 @@ pub(super) fn resolve<'c>(
         } else {
             (arg, "")
         };
-        let obj = py_index(code.names.len(), index)
-            .and_then(|i| code.names.get(i))
-            .ok_or_else(|| oob("name"))?;
-        let name = name_str(obj, code, ins.offset, lossy)?;
+        let i = py_index(code.names.len(), index).ok_or_else(|| oob("name"))?;
+        let name = name_text(&code.names, &mut cache.names, i, code, ins.offset)?;
         let prefix = if arg & 1 != 0 && !name.is_empty() {
             prefix
         } else {
@@ -124,11 +148,17 @@ pub(super) fn resolve<'c>(
     }
     if flags.has(OpFlags::LOCAL) || flags.has(OpFlags::FREE) {
         // `co._varname_from_oparg`: PyTuple_GetItem, which does not wrap negative indices.
-        let obj = usize::try_from(arg)
+        let i = usize::try_from(arg)
             .ok()
-            .and_then(|i| code.localsplusnames.get(i))
+            .filter(|&i| i < code.localsplusnames.len())
             .ok_or_else(|| oob("local variable"))?;
-        let name = name_str(obj, code, ins.offset, lossy)?;
+        let name = name_text(
+            &code.localsplusnames,
+            &mut cache.locals,
+            i,
+            code,
+            ins.offset,
+        )?;
         return Ok(Operand::Name { name, prefix: "" });
     }
     if flags.has(OpFlags::COMPARE) {
@@ -142,7 +172,7 @@ pub(super) fn resolve<'c>(
         return Ok(Operand::Format(arg));
     }
     if is(ops.make_function) {
-        return Ok(Operand::MakeFunction(arg));
+        return Ok(Operand::MakeFunction(arg, ops.table.function_attr_flags));
     }
     if is(ops.binary_op) {
         let (_, symbol) = py_index(ops.table.nb_ops.len(), arg)
@@ -180,7 +210,11 @@ impl ConstReprs {
 
     fn get(&mut self, i: usize, obj: &Object, version: PyVersion) -> &str {
         match self.reprs.get_mut(i) {
-            Some(slot) => slot.get_or_insert_with(|| pyrepr::repr(obj, version)),
+            Some(slot) => slot.get_or_insert_with(|| {
+                let mut s = String::new();
+                pyrepr::write_repr(&mut s, obj, version);
+                s
+            }),
             None => "",
         }
     }
@@ -211,10 +245,10 @@ impl Operand<'_> {
                     out.push_str("with format");
                 }
             }
-            Operand::MakeFunction(arg) => {
+            Operand::MakeFunction(arg, names) => {
                 let mut first = true;
-                for (bit, name) in MAKE_FUNCTION_FLAGS.iter().enumerate() {
-                    if arg & (1 << bit) != 0 {
+                for (bit, name) in names.iter().enumerate().take(63) {
+                    if arg & (1i64 << bit) != 0 {
                         if !first {
                             out.push_str(", ");
                         }
@@ -230,7 +264,7 @@ impl Operand<'_> {
     pub fn argval(&self) -> ArgVal {
         match *self {
             Operand::Absent | Operand::Unknown => ArgVal::None,
-            Operand::Plain(a) | Operand::MakeFunction(a) => ArgVal::Int(a),
+            Operand::Plain(a) | Operand::MakeFunction(a, _) => ArgVal::Int(a),
             Operand::Const(_, obj) => ArgVal::Const(obj.clone()),
             Operand::Name { name, .. } => ArgVal::Name(name.to_owned()),
             Operand::Jump(t) => match u32::try_from(t) {
@@ -257,9 +291,16 @@ impl Operand<'_> {
 
 /// Appends the decimal form of `n`.
 pub(super) fn push_int(out: &mut String, n: i64) {
+    if n < 0 {
+        out.push('-');
+    }
+    push_digits(out, n.unsigned_abs());
+}
+
+/// Appends the decimal digits of `m`.
+pub(super) fn push_digits(out: &mut String, mut m: u64) {
     let mut buf = [0u8; 20];
     let mut pos = buf.len();
-    let mut m = n.unsigned_abs();
     loop {
         pos -= 1;
         buf[pos] = b'0' + (m % 10) as u8;
@@ -268,10 +309,17 @@ pub(super) fn push_int(out: &mut String, n: i64) {
             break;
         }
     }
-    if n < 0 {
-        out.push('-');
-    }
     for &b in &buf[pos..] {
         out.push(char::from(b));
     }
+}
+
+/// Decimal digits of `m`.
+pub(super) fn digit_count(mut m: u64) -> usize {
+    let mut n = 1;
+    while m >= 10 {
+        m /= 10;
+        n += 1;
+    }
+    n
 }

@@ -1,25 +1,9 @@
 # Test fixture generator (run by the v311 unit tests under python3.11/3.12): prints JSON with
-# this interpreter's opcode facts (a private table for the tests), the raw fields of the code
-# objects compiled from the source in argv[1], and what dis prints for them.
-import dis, io, json, opcode, sys
+# the raw fields of the code objects compiled from the source in argv[1] and what dis prints.
+import dis, io, json, sys
 
 src = sys.argv[1]
 top = compile(src, "<fixture>", "exec")
-v312 = sys.version_info >= (3, 12)
-flags = []
-for op in range(256):
-    f = 0
-    if (op in opcode.hasarg) if v312 else (op >= opcode.HAVE_ARGUMENT):
-        f |= 1
-    for bit, lst in ((2, opcode.hasconst), (4, opcode.hasname), (8, opcode.hasjrel),
-                     (16, opcode.hasjabs), (32, opcode.haslocal), (64, opcode.hasfree),
-                     (128, opcode.hascompare)):
-        if op in lst:
-            f |= bit
-    flags.append(f)
-
-def text(x):
-    return x if isinstance(x, str) else None
 
 def localsplus(co):
     names = []
@@ -63,19 +47,6 @@ def dis_of(**kw):
     return buf.getvalue()
 
 print(json.dumps({
-    "table": {
-        "opname": dis._all_opname[:256],
-        "flags": flags,
-        "cache_entries": list(opcode._inline_cache_entries),
-        "deopt": [dis._deoptop(op) for op in range(256)],
-        "have_argument": opcode.HAVE_ARGUMENT,
-        "extended_arg": opcode.EXTENDED_ARG,
-        "cmp_op": list(opcode.cmp_op),
-        "nb_ops": [list(p) for p in opcode._nb_ops],
-        "intrinsic1": list(getattr(opcode, "_intrinsic_1_descs", [])),
-        "intrinsic2": list(getattr(opcode, "_intrinsic_2_descs", [])),
-        "cache_format": {k: list(v.items()) for k, v in opcode._cache_format.items()},
-    },
     "code": code_dict(top),
     "dis": dis_of(),
     "dis_caches": dis_of(show_caches=True),

@@ -1,6 +1,6 @@
 //! One line of `Instruction._disassemble` (3.11/3.12): fields joined by spaces, right-stripped.
 
-use super::operand::push_int;
+use super::operand::{digit_count, push_digits};
 
 /// The column widths of one code object's listing.
 #[derive(Clone, Copy)]
@@ -24,17 +24,64 @@ pub(super) struct Line<'a> {
     pub argrepr: &'a str,
 }
 
-fn pad(out: &mut String, n: usize) {
-    for _ in 0..n {
-        out.push(' ');
+const SPACES: &str = "                                ";
+
+fn pad(out: &mut String, mut n: usize) {
+    while n > 0 {
+        let k = n.min(SPACES.len());
+        out.push_str(&SPACES[..k]);
+        n -= k;
     }
 }
 
+/// `0..10000` right-justified in 4 columns, back to back: nearly every offset, argument and
+/// line number `dis` prints is one of these, so a column is one copy.
+static PADDED4: &str = {
+    static BYTES: [u8; 40000] = {
+        let mut b = [b' '; 40000];
+        let mut n = 0;
+        while n < 10000 {
+            let mut m = n;
+            let mut col = 3;
+            loop {
+                b[n * 4 + col] = b'0' + (m % 10) as u8;
+                m /= 10;
+                if m == 0 {
+                    break;
+                }
+                col -= 1;
+            }
+            n += 1;
+        }
+        b
+    };
+    match std::str::from_utf8(&BYTES) {
+        Ok(s) => s,
+        Err(_) => panic!("ASCII digits and spaces are UTF-8"),
+    }
+};
+
 /// Right-justifies the decimal `n` in `width` columns.
 fn push_rjust(out: &mut String, n: i64, width: usize) {
-    let len = super::analysis::decimal_width(n);
+    if (3..=5).contains(&width) {
+        if let Some(text) = usize::try_from(n)
+            .ok()
+            .filter(|&u| u < 10000 && (width > 3 || u < 1000))
+            .and_then(|u| PADDED4.get(u * 4 + 4 - width.min(4)..u * 4 + 4))
+        {
+            if width == 5 {
+                out.push(' ');
+            }
+            out.push_str(text);
+            return;
+        }
+    }
+    let len = digit_count(n.unsigned_abs()) + usize::from(n < 0);
     pad(out, width.saturating_sub(len));
-    push_int(out, n);
+    if n < 0 {
+        out.push('-');
+    }
+    push_digits(out, n.unsigned_abs());
 }
 
 /// Appends the line and its newline.
