@@ -49,7 +49,12 @@ pub(crate) fn write_dis_with(
     opts: &DisOptions,
 ) -> Result<(), DisError> {
     let ops = Ops::new(table, version.at_least(3, 12));
-    let mut scratch = String::new();
+    let mut scratch = Scratch {
+        argrepr: String::new(),
+        consts: ConstReprs::new(code),
+        names: NameCache::new(code),
+        is_target: Vec::new(),
+    };
     out.reserve(estimated_len(code, opts));
     disassemble(out, code, version, &ops, opts, &mut scratch)?;
     // Depth first, constants in order: a stack of the code constants still to print, pushed
@@ -92,27 +97,41 @@ fn push_code_consts<'a>(pending: &mut Vec<&'a Object>, code: &'a Code) {
     );
 }
 
+/// Buffers reused from one code object to the next.
+struct Scratch<'c> {
+    argrepr: String,
+    consts: ConstReprs,
+    names: NameCache<'c>,
+    is_target: Vec<bool>,
+}
+
 /// `dis.disassemble(co)`: one code object's listing and exception table.
-fn disassemble(
+fn disassemble<'c>(
     out: &mut String,
-    code: &Code,
+    code: &'c Code,
     version: PyVersion,
     ops: &Ops,
     opts: &DisOptions,
-    argrepr: &mut String,
+    scratch: &mut Scratch<'c>,
 ) -> Result<(), DisError> {
-    let a = Analysis::new(code, version, ops)?;
+    let a = Analysis::new(code, version, ops, std::mem::take(&mut scratch.is_target))?;
     let widths = Widths {
         lineno: a.lineno_width,
         offset: a.offset_width,
     };
     let mut lines = LineCursor::new(&a.line_starts);
-    let mut consts = ConstReprs::new(code);
-    let mut names = NameCache::new(code);
+    let Scratch {
+        argrepr,
+        consts,
+        names,
+        ..
+    } = scratch;
+    consts.reset(code);
+    names.reset(code);
     for ins in &a.instrs {
-        let operand = operand::resolve(ins, code, version, ops, &mut names)?;
+        let operand = operand::resolve(ins, code, version, ops, names)?;
         argrepr.clear();
-        operand.write_repr(argrepr, &mut consts, version);
+        operand.write_repr(argrepr, consts, version);
         let starts_line = lines.at(ins.offset);
         if widths.lineno > 0 && starts_line.is_some() && ins.offset > 0 {
             out.push('\n');
@@ -151,6 +170,7 @@ fn disassemble(
             out.push('\n');
         }
     }
+    scratch.is_target = a.recycle();
     Ok(())
 }
 
@@ -222,7 +242,7 @@ pub(crate) fn instructions_with(
     table: &'static OpcodeTable,
 ) -> Result<Vec<Instruction>, DisError> {
     let ops = Ops::new(table, version.at_least(3, 12));
-    let a = Analysis::new(code, version, &ops)?;
+    let a = Analysis::new(code, version, &ops, Vec::new())?;
     let positions = lines::co_positions(code, version);
     let ranges = lines::co_lines(code, version);
     let mut range_idx = 0usize;
