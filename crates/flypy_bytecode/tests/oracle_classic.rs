@@ -120,8 +120,8 @@ fn snippets_match_python_m_dis() {
         files.push(big.clone());
         let compiled = flypy_probe::compile_files(&interp, &files).expect("compile helper");
         for (file, outcome) in files.iter().zip(compiled) {
-            let data = outcome.unwrap_or_else(|e| panic!("{version} {}: {e}", file.display()));
-            let obj = data.load(version).expect("marshal loads");
+            let compiled = outcome.unwrap_or_else(|e| panic!("{version} {}: {e}", file.display()));
+            let obj = compiled.load(version).expect("marshal loads");
             let code = obj.as_code().expect("a code object");
             let got = dis_text(code, version, &DisOptions::default())
                 .unwrap_or_else(|e| panic!("{version} {}: {e}", file.display()));

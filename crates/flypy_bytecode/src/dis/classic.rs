@@ -44,7 +44,7 @@ fn write_tree(out: &mut String, code: &Code, profile: &Profile) -> Result<(), Di
             continue;
         };
         out.push_str("\nDisassembly of ");
-        out.push_str(&pyrepr::repr(obj, profile.version));
+        pyrepr::write_repr(out, obj, profile.version);
         out.push_str(":\n");
         text::write_code(out, &Analysis::new(nested, profile)?, profile)?;
         push_nested(&mut stack, nested);

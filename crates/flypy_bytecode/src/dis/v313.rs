@@ -7,7 +7,6 @@
 
 mod analysis;
 mod argres;
-mod cache_format;
 mod format;
 mod ops;
 #[cfg(test)]
@@ -81,7 +80,7 @@ pub(crate) fn write_dis_with(
         };
         *next = i + 1;
         out.push_str("\nDisassembly of ");
-        out.push_str(&crate::pyrepr::repr(obj, version));
+        crate::pyrepr::write_repr(out, obj, version);
         out.push_str(":\n");
         disassemble(out, &ctx, child, &opts)?;
         stack.push((child, 0));
@@ -133,7 +132,7 @@ fn disassemble(
                 line: step.line,
                 label: step.label,
                 offset: raw.offset,
-                opname: ctx.table.opname(raw.opcode),
+                opname: ctx.table.specialized_opname(raw.opcode),
                 arg,
                 argrepr: &argrepr,
                 positions: pos,
@@ -255,7 +254,7 @@ pub(crate) fn instructions_with(
         out.push(Instruction {
             offset: raw.offset,
             opcode: raw.opcode,
-            opname: table.opname(raw.opcode),
+            opname: table.specialized_opname(raw.opcode),
             arg: raw.arg,
             argval,
             argrepr,

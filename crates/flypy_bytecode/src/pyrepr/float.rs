@@ -136,8 +136,8 @@ fn write_r(out: &mut String, x: f64, add_dot_0: bool, sign: Sign) {
 
 /// Gay's shortest mode breaks an exact tie between two equally short, equally close digit
 /// strings towards the even last digit (`-871574867011786.25` → `…786.2`); Rust's shortest
-/// formatting may take the other one. A tie means the exact binary value ends in a 5 just past
-/// the shortest digits; then the even neighbour is used when it reads back as the same value.
+/// formatting may take the other one. A tie means the exact value of `x` is a decimal of one
+/// digit more ending in 5; then the even neighbour is used when it reads back as `x`.
 fn break_tie_to_even(digits: &mut [u8], exp: i32, x: f64) {
     let n = digits.len();
     let Some(&last) = digits.last() else {
@@ -146,65 +146,59 @@ fn break_tie_to_even(digits: &mut [u8], exp: i32, x: f64) {
     if (last - b'0').is_multiple_of(2) {
         return;
     }
-    // A quick look at 20 more digits rules out nearly every value; a possible tie is then
-    // confirmed on the exact digits (a double's expansion ends within 767 digits).
-    if !ends_in_exact_half(x, n, 20) || !ends_in_exact_half(x, n, 780) {
-        return;
-    }
-    let mut exact = String::with_capacity(n + 32);
-    if write!(exact, "{:.*e}", n + 20, x).is_err() {
-        return;
-    }
-    let Some(prefix) = exact
-        .bytes()
-        .take_while(|&b| b != b'e')
-        .filter(u8::is_ascii_digit)
-        .collect::<Vec<u8>>()
-        .get(..n)
-        .map(<[u8]>::to_vec)
-    else {
+    let Some(exact) = exact_short_decimal(x) else {
         return;
     };
-    // The tie is between `prefix` and `prefix + 1 unit`; one of them is even.
-    let mut candidate = prefix;
-    if candidate.last().is_some_and(|&d| (d - b'0') % 2 == 1) {
-        // Round the odd prefix up by one unit in the last place.
-        let mut i = candidate.len();
-        loop {
-            let Some(d) = i.checked_sub(1).and_then(|j| candidate.get_mut(j)) else {
-                return; // a carry out of the top digit changes the length: keep Rust's
-            };
-            if *d == b'9' {
-                *d = b'0';
-                i -= 1;
-            } else {
-                *d += 1;
-                break;
-            }
-        }
+    if exact % 10 != 5 || decimal_len(exact) != n + 1 {
+        return;
     }
-    let mut text = String::with_capacity(n + 8);
-    text.push_str("0.");
-    text.extend(candidate.iter().map(|&b| char::from(b)));
-    let _ = write!(text, "e{}", exp + 1);
-    if text.parse::<f64>().ok() == Some(x) {
-        digits.copy_from_slice(&candidate);
+    let lower = exact / 10;
+    let even = if lower % 2 == 0 { lower } else { lower + 1 };
+    if decimal_len(even) != n {
+        return; // rounding up carried into a new digit: keep Rust's choice
+    }
+    let mut text = String::with_capacity(n + 12);
+    let _ = write!(text, "0.{even}e{}", exp + 1);
+    if text.parse::<f64>().ok() != Some(x) {
+        return;
+    }
+    let mut v = even;
+    for d in digits.iter_mut().rev() {
+        *d = b'0' + (v % 10) as u8;
+        v /= 10;
     }
 }
 
-/// True when `x`, printed with `extra` digits past its first `n` significant ones, shows a 5
-/// followed only by zeros there.
-fn ends_in_exact_half(x: f64, n: usize, extra: usize) -> bool {
-    let mut text = String::with_capacity(n + extra + 8);
-    if write!(text, "{:.*e}", n + extra - 1, x).is_err() {
-        return false;
+/// The significant digits of finite `|x|`'s exact decimal value (`x = D * 10**k` with `D` not
+/// a multiple of 10), when they fit in a u64; a tie needs at most 18 of them.
+fn exact_short_decimal(x: f64) -> Option<u64> {
+    let (mant, exp) = super::hash::decompose(x);
+    if mant == 0 {
+        return None;
     }
-    let mut digits = text
-        .bytes()
-        .take_while(|&b| b != b'e')
-        .filter(u8::is_ascii_digit)
-        .skip(n);
-    digits.next() == Some(b'5') && digits.all(|b| b == b'0')
+    let tz = mant.trailing_zeros();
+    let (mut m, mut e) = (u128::from(mant >> tz), exp + tz as i32);
+    if e < 0 {
+        // m / 2**j = m * 5**j / 10**j, and m * 5**j is odd, so it is D itself.
+        let j = e.unsigned_abs();
+        if j > 27 {
+            return None;
+        }
+        return u64::try_from(m * 5u128.pow(j)).ok();
+    }
+    // An integer m * 2**e: take out the factors of 10 it has.
+    while e > 0 && m % 5 == 0 {
+        m /= 5;
+        e -= 1;
+    }
+    if e >= 64 {
+        return None;
+    }
+    u64::try_from(m.checked_mul(1u128 << e)?).ok()
+}
+
+fn decimal_len(v: u64) -> usize {
+    v.checked_ilog10().map_or(1, |l| l as usize + 1)
 }
 
 fn parse_exp(text: &[u8]) -> i32 {

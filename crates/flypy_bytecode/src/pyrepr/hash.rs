@@ -86,8 +86,8 @@ fn hash_long_py2(big: &BigInt) -> i64 {
     fix_minus_one(signed as i64)
 }
 
-/// Splits a finite non-zero `|x|` into an odd-or-53-bit integer mantissa and a power of two.
-fn decompose(x: f64) -> (u64, i32) {
+/// Splits finite `|x|` into its integer mantissa and power of two: `|x| = mant * 2**exp`.
+pub(super) fn decompose(x: f64) -> (u64, i32) {
     let bits = x.abs().to_bits();
     let exp_bits = ((bits >> 52) & 0x7FF) as i32;
     let frac = bits & ((1 << 52) - 1);
@@ -203,6 +203,10 @@ fn hash_bytes(b: &[u8], version: PyVersion) -> i64 {
 /// Python 3 `str` hash: SipHash of the PEP 393 storage (1, 2 or 4 bytes per code point by
 /// the widest code point, little-endian), 0 for empty.
 fn hash_str(s: &PyStr, version: PyVersion) -> i64 {
+    // ASCII text is stored one byte per code point: hash the bytes as they are.
+    if s.as_bytes().is_ascii() {
+        return hash_bytes(s.as_bytes(), version);
+    }
     let max = s.code_points().max().unwrap_or(0);
     let data: Vec<u8> = if max < 0x100 {
         s.code_points().map(|c| c as u8).collect()

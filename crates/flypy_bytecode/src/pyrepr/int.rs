@@ -1,31 +1,13 @@
-//! Decimal text of integers: `i64` directly, marshal's base-2**15 big integers by
-//! converting to base 10**9 limbs (CPython's own scheme), so a constant of thousands of
-//! digits costs microseconds.
+//! Decimal text of integers: `i64` directly, marshal's base-2**15 big integers through
+//! base-10**9 limbs (see `decimal` for the conversion).
 
 use flypy_marshal::BigInt;
-
-const LIMB: u64 = 1_000_000_000;
 
 /// Appends the decimal digits of `digits` (base 2**15, least significant first), with a
 /// `-` when `negative` and the magnitude is non-zero. Returns the number of decimal digits
 /// written (without the sign), which the 3.11+ digit limit is checked against.
 pub fn write_big(out: &mut String, big: &BigInt) -> usize {
-    // Regroup the 15-bit digits into 30-bit words, most significant first.
-    let words = to_words30(&big.digits);
-    let mut limbs: Vec<u32> = Vec::with_capacity(words.len() * 30 / 29 + 1);
-    for &w in &words {
-        let mut carry = u64::from(w);
-        for limb in limbs.iter_mut() {
-            let t = (u64::from(*limb) << 30) | carry;
-            carry = t / LIMB;
-            // The remainder is below 10**9, so it fits.
-            *limb = (t - carry * LIMB) as u32;
-        }
-        while carry != 0 {
-            limbs.push((carry % LIMB) as u32);
-            carry /= LIMB;
-        }
-    }
+    let limbs = super::decimal::to_decimal(&to_words30(&big.digits));
     let Some((&top, rest)) = limbs.split_last() else {
         out.push('0');
         return 1;
@@ -33,17 +15,10 @@ pub fn write_big(out: &mut String, big: &BigInt) -> usize {
     if big.negative {
         out.push('-');
     }
-    let mut buf = itoa_buf();
-    let head = format_u64(&mut buf, u64::from(top));
-    let head_len = head.len();
-    out.push_str(head);
+    let head_len = write_u64(out, u64::from(top));
     out.reserve(rest.len() * 9);
     for &limb in rest.iter().rev() {
-        let text = format_u64(&mut buf, u64::from(limb));
-        for _ in text.len()..9 {
-            out.push('0');
-        }
-        out.push_str(text);
+        write_nine(out, limb);
     }
     head_len + rest.len() * 9
 }
@@ -64,8 +39,8 @@ pub fn big_to_i64(big: &BigInt) -> Option<i64> {
     }
 }
 
-/// Regroups base-2**15 digits (least significant first) into base-2**30 words, most
-/// significant first, without leading zero words.
+/// Regroups base-2**15 digits into base-2**30 words (both least significant first), without
+/// leading zero words.
 fn to_words30(digits: &[u16]) -> Vec<u32> {
     let mut words: Vec<u32> = digits
         .chunks(2)
@@ -78,32 +53,56 @@ fn to_words30(digits: &[u16]) -> Vec<u32> {
     while words.last() == Some(&0) {
         words.pop();
     }
-    words.reverse();
     words
 }
 
-/// A stack buffer for one `u64` in decimal.
-pub type ItoaBuf = [u8; 20];
+/// "00" to "99": digits are appended from here two at a time as `&str`, which needs no UTF-8
+/// validation (this is the hot path of every integer argument in a listing).
+const PAIRS: &str = "0001020304050607080910111213141516171819\
+2021222324252627282930313233343536373839\
+4041424344454647484950515253545556575859\
+6061626364656667686970717273747576777879\
+8081828384858687888990919293949596979899";
 
-pub fn itoa_buf() -> ItoaBuf {
-    [0; 20]
+fn push_pair(out: &mut String, pair: u64) {
+    let i = pair as usize * 2;
+    out.push_str(PAIRS.get(i..i + 2).unwrap_or("??"));
 }
 
-/// The decimal digits of `n`, written into the end of `buf`.
-pub fn format_u64(buf: &mut ItoaBuf, mut n: u64) -> &str {
-    let mut pos = buf.len();
-    loop {
-        pos -= 1;
-        if let Some(slot) = buf.get_mut(pos) {
-            *slot = b'0' + (n % 10) as u8;
+/// Appends `n` in decimal; returns the number of digits.
+pub fn write_u64(out: &mut String, mut n: u64) -> usize {
+    // Base-100 digits, least significant first: a u64 has at most 10 of them.
+    let mut pairs = [0u8; 10];
+    let mut k = 0;
+    while n >= 100 {
+        if let Some(p) = pairs.get_mut(k) {
+            *p = (n % 100) as u8;
         }
-        n /= 10;
-        if n == 0 || pos == 0 {
-            break;
-        }
+        n /= 100;
+        k += 1;
     }
-    // Only ASCII digits were written.
-    std::str::from_utf8(buf.get(pos..).unwrap_or_default()).unwrap_or_default()
+    let lead = if n >= 10 {
+        push_pair(out, n);
+        2
+    } else {
+        out.push(char::from(b'0' + n as u8));
+        1
+    };
+    for &p in pairs.get(..k).unwrap_or_default().iter().rev() {
+        push_pair(out, u64::from(p));
+    }
+    lead + 2 * k
+}
+
+/// Appends a base-10**9 limb as exactly nine digits, leading zeros included.
+fn write_nine(out: &mut String, limb: u32) {
+    let limb = u64::from(limb);
+    out.push(char::from(b'0' + (limb / 100_000_000 % 10) as u8));
+    let low = limb % 100_000_000;
+    push_pair(out, low / 1_000_000);
+    push_pair(out, low / 10_000 % 100);
+    push_pair(out, low / 100 % 100);
+    push_pair(out, low % 100);
 }
 
 /// Appends `n` in decimal.
@@ -111,8 +110,7 @@ pub fn write_i64(out: &mut String, n: i64) {
     if n < 0 {
         out.push('-');
     }
-    let mut buf = itoa_buf();
-    out.push_str(format_u64(&mut buf, n.unsigned_abs()));
+    write_u64(out, n.unsigned_abs());
 }
 
 #[cfg(test)]
@@ -169,6 +167,31 @@ mod tests {
             text(&b),
             "2037035976334486086268445688409378161051468393665936250636140449354381299763336706183397376"
         );
+    }
+
+    #[test]
+    fn u64_digits() {
+        for v in [
+            0u64,
+            7,
+            10,
+            99,
+            100,
+            101,
+            999,
+            1000,
+            123_456,
+            10u64.pow(19),
+            u64::MAX,
+        ] {
+            let mut s = String::new();
+            let n = write_u64(&mut s, v);
+            assert_eq!(s, v.to_string());
+            assert_eq!(n, s.len());
+        }
+        let mut s = String::new();
+        write_nine(&mut s, 1_002_003);
+        assert_eq!(s, "001002003");
     }
 
     #[test]

@@ -8,7 +8,15 @@
 //! in that order up to 3.10, but sorted by their marshalled bytes from 3.11 (bpo-37596), and
 //! reading inserts them one by one into a new table, whose order can differ from the dumped
 //! one when elements collide. [`SetOrder`] chooses which object's order to reproduce.
+//!
+//! The compiler's own order is not a function of the source alone: creating a code object
+//! interns its string constants, and a frozenset constant is rebuilt (re-inserted in its
+//! iteration order) when interning swapped one of its strings for an already interned equal
+//! one. So the same `x in {'a', 'b', ...}` compiled twice in one 3.6-3.10 process can iterate
+//! differently the second time, and a process that compiled other files first (or skipped
+//! `site` with -S) can disagree with a fresh `python -m dis FILE`.
 
+mod decimal;
 mod float;
 mod hash;
 mod int;
@@ -34,8 +42,12 @@ pub enum SetOrder {
     /// The set the compiler built, as `python -m dis file.py` shows it when the elements come
     /// from an in-process `marshal.dumps` of that code: up to 3.10 marshal wrote exactly its
     /// order; from 3.11 marshal sorted the elements, and the compiler's insertion order is
-    /// lost, so the order of a table built from the sorted elements is the best estimate
-    /// (flypy's compile helper reports the real order instead; see [`SetOrder::AsStored`]).
+    /// lost. The estimate models the compiler: a table built from the elements (taking the
+    /// sorted order for the lost source order), then rebuilt from that table's order as
+    /// constant merging often does. Measured on the standard library's frozenset constants it
+    /// is off for about one in six; which of one or two builds the compiler did even depends
+    /// on which strings the compiling process had interned before (seen on 3.9 and 3.12).
+    /// flypy's compile helper reports the real order instead; see [`SetOrder::AsStored`].
     Compiled,
     /// The set `marshal.loads` builds (a `.pyc` loaded and disassembled): the elements
     /// inserted in marshal order into a fresh table.
@@ -231,15 +243,12 @@ impl Writer {
             out.push_str("()");
             return;
         }
-        let reorder = match self.order {
-            SetOrder::AsStored => false,
-            SetOrder::Compiled => self.version.at_least(3, 11),
-            SetOrder::Loaded => true,
-        };
-        let order = if reorder {
-            setorder::iteration_order(items, self.version)
-        } else {
-            None
+        let order = match self.order {
+            SetOrder::Compiled if self.version.at_least(3, 11) => {
+                setorder::compiled_order(items, self.version)
+            }
+            SetOrder::Loaded => setorder::iteration_order(items, self.version),
+            SetOrder::Compiled | SetOrder::AsStored => None,
         };
         let wrapped = self.py2() || type_name == "frozenset";
         if wrapped {

@@ -122,6 +122,26 @@ pub fn iteration_order(items: &[Object], version: PyVersion) -> Option<Vec<usize
     Some(table.slots.iter().flatten().map(|&(e, _)| e).collect())
 }
 
+/// The best estimate of the order of the frozenset the compiler made, from its elements in
+/// sorted (3.11+ marshal) order. The compiler builds the set from the elements in source
+/// order, then (3.8+, merging constants) builds it again from the first set's iteration
+/// order. The source order is lost; taking the sorted order for it is exact whenever the
+/// source listed the elements sorted (as people often do) or no two of them collide.
+pub fn compiled_order(items: &[Object], version: PyVersion) -> Option<Vec<usize>> {
+    let first = iteration_order(items, version)?;
+    let reordered: Vec<Object> = first
+        .iter()
+        .filter_map(|&i| items.get(i).cloned())
+        .collect();
+    let second = iteration_order(&reordered, version)?;
+    Some(
+        second
+            .into_iter()
+            .filter_map(|j| first.get(j).copied())
+            .collect(),
+    )
+}
+
 fn build(items: &[Object], version: PyVersion) -> Option<Table> {
     let hashes: Vec<u64> = items
         .iter()

@@ -123,3 +123,17 @@ fn code_objects() {
     let text = repr(&Object::Code(Arc::new(py2)), V27);
     assert!(text.ends_with(", file \"???\", line 3>"), "{text}");
 }
+
+#[test]
+fn compiled_sets_are_built_twice_from_311() {
+    // `c in {'1', '2', '3'}` (ftplib): '1' and '2' share a slot. Loading the sorted elements
+    // gives 2, 1, 3; the compiler builds the set once more from that order: 1, 2, 3
+    // (checked with CPython 3.11-3.13, PYTHONHASHSEED=0).
+    let fs = Object::FrozenSet(Arc::from(vec![s("1"), s("2"), s("3")]));
+    let mut compiled = String::new();
+    write_repr_with(&mut compiled, &fs, V312, SetOrder::Compiled);
+    assert_eq!(compiled, "frozenset({'1', '2', '3'})");
+    let mut loaded = String::new();
+    write_repr_with(&mut loaded, &fs, V312, SetOrder::Loaded);
+    assert_eq!(loaded, "frozenset({'2', '1', '3'})");
+}

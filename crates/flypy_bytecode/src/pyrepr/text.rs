@@ -55,16 +55,40 @@ fn plain_ascii(b: u8) -> bool {
     (0x20..0x7F).contains(&b) && b != b'\\' && b != b'\'' && b != b'"'
 }
 
+/// What one pass over a string's bytes tells about its repr.
+struct Scan {
+    single: bool,
+    double: bool,
+    /// Every byte is printable ASCII other than the backslash (quotes allowed).
+    printable_ascii: bool,
+}
+
+fn scan(bytes: &[u8]) -> Scan {
+    let mut s = Scan {
+        single: false,
+        double: false,
+        printable_ascii: true,
+    };
+    for &b in bytes {
+        s.single |= b == b'\'';
+        s.double |= b == b'"';
+        s.printable_ascii &= (0x20..0x7F).contains(&b) && b != b'\\';
+    }
+    s
+}
+
 /// Python 3 `str.__repr__` (and 2.7 `unicode.__repr__` with `u` prefix), appended to `out`.
 pub fn write_str(out: &mut String, s: &PyStr, version: PyVersion) {
     let bytes = s.as_bytes();
-    let quote = pick_quote(bytes.contains(&b'\''), bytes.contains(&b'"'));
+    let scan = scan(bytes);
+    let quote = pick_quote(scan.single, scan.double);
     if version.major < 3 {
         out.push('u');
     }
     out.push(quote);
-    // Fast path: the common all-plain-ASCII constant is copied in one go.
-    if bytes.iter().all(|&b| plain_ascii(b)) {
+    // Fast path: the common printable-ASCII constant is copied in one go, unless it holds
+    // both quotes (then the chosen one is escaped).
+    if scan.printable_ascii && !(scan.single && scan.double) {
         if let Some(text) = s.as_str() {
             out.push_str(text);
             out.push(quote);
@@ -116,11 +140,19 @@ fn write_code_point(out: &mut String, cp: u32, ch: Option<char>, quote: char, ve
 
 /// Python 3 `bytes.__repr__` (with `b` prefix) or Python 2 `str.__repr__` (without).
 pub fn write_bytes(out: &mut String, bytes: &[u8], version: PyVersion) {
-    let quote = pick_quote(bytes.contains(&b'\''), bytes.contains(&b'"'));
+    let scan = scan(bytes);
+    let quote = pick_quote(scan.single, scan.double);
     if version.major >= 3 {
         out.push('b');
     }
     out.push(quote);
+    if scan.printable_ascii && !(scan.single && scan.double) {
+        if let Ok(text) = std::str::from_utf8(bytes) {
+            out.push_str(text);
+            out.push(quote);
+            return;
+        }
+    }
     out.reserve(bytes.len());
     for &b in bytes {
         if plain_ascii(b) {

@@ -9,7 +9,10 @@ Writes to stdout marshal.dumps of a list of entries (dumped, compiled, loaded, n
 - loaded: repr(marshal.loads(marshal.dumps(value))), the object a .pyc yields;
 - note: which family the value belongs to, for the test's per-family counts.
 A repr that raises is given as "!ExceptionName: message". Run with PYTHONHASHSEED=0.
-Usage: gen_constants.py SEED COUNT
+Usage: gen_constants.py SEED COUNT [STDLIB_FILES]
+With STDLIB_FILES, also every frozenset constant the compiler makes for the first that many
+standard-library modules (sorted by path), compiled in-process as `python -m dis` does
+(note "stdlib-frozenset").
 """
 import marshal
 import random
@@ -193,12 +196,40 @@ def randomized(out, rng, count):
         entry(out, frozenset(strs), "frozenset-str")
 
 
+def stdlib_sets(out, limit):
+    import os
+    root = os.path.dirname(os.__file__)
+    paths = []
+    for dirpath, dirnames, filenames in os.walk(root):
+        dirnames[:] = sorted(d for d in dirnames if d not in ("site-packages", "test", "tests"))
+        paths.extend(os.path.join(dirpath, f) for f in sorted(filenames) if f.endswith(".py"))
+    paths = sorted(paths)[:limit]
+
+    def walk(co):
+        for c in co.co_consts:
+            if type(c) is frozenset:
+                entry(out, c, "stdlib-frozenset")
+            elif hasattr(c, "co_code"):
+                walk(c)
+
+    for path in paths:
+        try:
+            with open(path, "rb") as f:
+                source = f.read()
+            walk(compile(source, path, "exec"))
+        except (SyntaxError, ValueError, IOError, OSError):
+            # Broken links (Debian's sitecustomize.py) and files of other Python versions.
+            pass
+
+
 def main():
     seed, count = int(sys.argv[1]), int(sys.argv[2])
     rng = random.Random(seed)
     out = []
     fixed(out)
     randomized(out, rng, count)
+    if len(sys.argv) > 3:
+        stdlib_sets(out, int(sys.argv[3]))
     data = marshal.dumps(out)
     if PY3:
         sys.stdout.buffer.write(data)

@@ -40,7 +40,6 @@ impl Profile {
     /// The profile of `version` (2.7 or 3.6–3.10) with its opcode `table`.
     pub fn with_table(version: PyVersion, table: &'static OpcodeTable) -> Self {
         let py2 = version.major < 3;
-        let op_named = |name: &str| (0..=255u8).find(|&op| table.opname(op) == name);
         Self {
             version,
             table,
@@ -49,9 +48,13 @@ impl Profile {
             wide_columns: version.at_least(3, 7),
             lines_optional: version.at_least(3, 10),
             word_jumps: version.at_least(3, 10),
-            format_value: if py2 { None } else { op_named("FORMAT_VALUE") },
+            format_value: if py2 {
+                None
+            } else {
+                table.opcode("FORMAT_VALUE")
+            },
             make_function: if version.at_least(3, 8) {
-                op_named("MAKE_FUNCTION")
+                table.opcode("MAKE_FUNCTION")
             } else {
                 None
             },

@@ -1,12 +1,13 @@
 //! Random code objects, disassembled by flypy and by each installed interpreter's own `dis`
 //! (the interpreter builds the same code object with `types.CodeType` / `code.replace`).
-//! The opcode table comes from the interpreter too, so these run before and independently of
-//! the generated tables; the stdlib-wide oracle lives in `tests/oracle_classic.rs`.
+//! The opcode tables are flypy's generated ones; the stdlib-wide oracle lives in
+//! `tests/oracle_classic.rs`.
 
 use super::profile::Profile;
 use super::{instructions_with, write_tree};
 use crate::dis::DisError;
 use crate::table::{OpFlags, OpcodeTable};
+use crate::tables;
 use flypy_marshal::{Code, Object, PyStr, PyVersion};
 use serde_json::{json, Value};
 use std::io::Write;
@@ -52,11 +53,6 @@ fn run(python: &PathBuf, script: &str, stdin: &[u8]) -> Vec<u8> {
         String::from_utf8_lossy(&out.stderr)
     );
     out.stdout
-}
-
-/// An opcode table made from the interpreter's own `opcode` module, for this test only.
-fn interpreter_table(_python: &PathBuf, version: (u8, u8)) -> &'static OpcodeTable {
-    crate::tables::for_version(PyVersion::new(version.0, version.1)).expect("generated table")
 }
 
 /// xorshift64*: deterministic, so a failure reproduces.
@@ -292,7 +288,7 @@ fn random_code_objects_match_each_interpreter() {
             continue;
         };
         let version = PyVersion::new(major, minor);
-        let table = interpreter_table(&python, (major, minor));
+        let table = tables::for_version(version).expect("a generated table");
         let profile = Profile::with_table(version, table);
         let mut rng = Rng(0x9e37_79b9_7f4a_7c15 ^ u64::from(minor));
         let mut programs: Vec<Program> = (0..300)
@@ -374,12 +370,9 @@ fn malformed_what(result: Result<(), DisError>) -> String {
 
 #[test]
 fn out_of_range_arguments_are_errors_not_panics() {
-    let Some(python) = find_python(3, 9) else {
-        eprintln!("skipped: python3.9 not found");
-        return;
-    };
-    let table = interpreter_table(&python, (3, 9));
-    let profile = Profile::with_table(PyVersion::new(3, 9), table);
+    let version = PyVersion::new(3, 9);
+    let table = tables::for_version(version).expect("a generated table");
+    let profile = Profile::new(version).expect("3.9 is supported");
     let op = |name: &str| {
         (0..=255u8)
             .find(|&o| table.opname(o) == name)

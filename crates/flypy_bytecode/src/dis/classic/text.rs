@@ -108,7 +108,7 @@ pub(super) fn write_argrepr(
     let start = out.len();
     match *arg {
         Arg::None | Arg::Plain(_) | Arg::Jump { shown: false, .. } => return false,
-        Arg::Const(obj) => out.push_str(&pyrepr::repr(obj, profile.version)),
+        Arg::Const(obj) => pyrepr::write_repr(out, obj, profile.version),
         Arg::Name(ref name) => out.push_str(name),
         Arg::Jump { target, .. } => {
             out.push_str("to ");

@@ -7,7 +7,7 @@ use super::analysis::{malformed, Analysis};
 use super::ops::{ArgKind, Ctx};
 use crate::dis::DisError;
 use crate::instruction::ArgVal;
-use crate::pyrepr;
+use crate::pyrepr::{self, SetOrder};
 use flypy_marshal::{Code, Object};
 
 /// `seq[i]` with Python's negative indexing.
@@ -64,8 +64,14 @@ impl<'a> Resolver<'a> {
                 let Some(obj) = self.code.consts.get(i) else {
                     return Err(bad("constant index out of range"));
                 };
-                let text = slot.get_or_insert_with(|| pyrepr::repr(obj, self.ctx.version));
-                buf.push_str(text);
+                if slot.is_none() {
+                    // `repr` raises for an int past the digit limit, and so does dis.
+                    let mut text = String::new();
+                    pyrepr::try_write_repr(&mut text, obj, self.ctx.version, SetOrder::AsStored)
+                        .map_err(|e| bad(&e.to_string()))?;
+                    *slot = Some(text);
+                }
+                buf.push_str(slot.as_deref().unwrap_or_default());
                 if want_val {
                     ArgVal::Const(obj.clone())
                 } else {

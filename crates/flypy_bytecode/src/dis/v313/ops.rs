@@ -1,7 +1,6 @@
 //! What one version's `ArgResolver` does with each opcode, worked out once per call from the
 //! opcode table, so the per-instruction path is an array lookup instead of name comparisons.
 
-use super::cache_format;
 use crate::table::{OpFlags, OpcodeTable};
 use flypy_marshal::PyVersion;
 
@@ -80,7 +79,7 @@ impl Ctx {
             backward[i] = matches!(name, "JUMP_BACKWARD" | "JUMP_BACKWARD_NO_INTERRUPT")
                 || (v314 && name == "END_ASYNC_FOR");
             from_word[i] = v314 && name == "END_ASYNC_FOR";
-            cache_layout[i] = cache_format::layout(version, name);
+            cache_layout[i] = table.cache_format[i];
             kind[i] = if f.has(OpFlags::CONST) {
                 ArgKind::Const
             } else if f.has(OpFlags::NAME) {

@@ -1,48 +1,11 @@
-"""Test helper (flypy dis v313 unit tests): dumps this interpreter's opcode facts and, for
-each file given, its module code object with every constant that is not a code object or a
-singleton replaced by None, plus what dis prints for that stripped code. The formatter is
-checked against it before the marshal reader and generated tables exist."""
+"""Test helper (flypy dis v313 unit tests): dumps, for each file given, its module code object with every constant that is not a code object or a
+singleton replaced by None, plus what dis prints for that stripped code: a check of the
+formatter that does not depend on the marshal reader or pyrepr."""
 import dis
 import io
 import json
-import opcode
 import sys
 import types
-
-
-def table():
-    names = list(dis._all_opname)[:256]
-    names += ["<%d>" % i for i in range(len(names), 256)]
-    flags = []
-    lists = [
-        (1 << 0, dis.hasarg), (1 << 1, dis.hasconst), (1 << 2, dis.hasname),
-        (1 << 3, dis.hasjrel), (1 << 4, dis.hasjabs), (1 << 5, dis.haslocal),
-        (1 << 6, dis.hasfree), (1 << 7, dis.hascompare), (1 << 9, dis.hasexc),
-    ]
-    for op in range(256):
-        f = 0
-        for bit, ops in lists:
-            if op in ops:
-                f |= bit
-        flags.append(f)
-    cache = [opcode._inline_cache_entries.get(names[op], 0) for op in range(256)]
-    deopt = [dis._deoptop(op) for op in range(256)]
-    return {
-        "version": list(sys.version_info[:2]),
-        "opname": names,
-        "flags": flags,
-        "cache": cache,
-        "deopt": deopt,
-        "extended_arg": dis.EXTENDED_ARG,
-        "have_argument": dis.HAVE_ARGUMENT,
-        "cmp_op": list(dis.cmp_op),
-        "nb_ops": [list(p) for p in opcode._nb_ops],
-        "intrinsic1": list(opcode._intrinsic_1_descs),
-        "intrinsic2": list(opcode._intrinsic_2_descs),
-        "common_constants": [c.__name__ if isinstance(c, type) else repr(c)
-                             for c in getattr(opcode, "_common_constants", [])],
-        "special_method_names": list(getattr(opcode, "_special_method_names", [])),
-    }
 
 
 SINGLETONS = {id(None): "None", id(True): "True", id(False): "False", id(...): "Ellipsis"}
@@ -81,11 +44,30 @@ def dump(co):
         "firstlineno": co.co_firstlineno,
         "name": co.co_name,
         "filename": co.co_filename,
+        "instructions": [instruction(i) for i in dis.Bytecode(co)],
+    }
+
+
+def instruction(i):
+    """What dis.Bytecode(co) yields, in the shape of flypy's Instruction."""
+    p = i.positions
+    return {
+        "offset": i.offset,
+        "opcode": i.opcode,
+        "opname": i.opname,
+        "arg": i.arg,
+        "argrepr": i.argrepr,
+        "starts_line": i.line_number if i.starts_line else None,
+        "line": i.line_number,
+        "positions": [p.lineno, p.end_lineno, p.col_offset, p.end_col_offset],
+        "label": i.label,
+        "jump_target": i.jump_target,
+        "cache_info": [[n, s, d.hex()] for n, s, d in (i.cache_info or [])],
     }
 
 
 def main():
-    out = {"table": table(), "files": []}
+    out = {"files": []}
     for path in sys.argv[1:]:
         with open(path, "rb") as f:
             co = strip(compile(f.read(), path, "exec"))
