@@ -3,7 +3,9 @@
 //! [`write_dis`] prints what `python3.X -m dis FILE` prints for the module code (dis's
 //! `_disassemble_recursive`: the code, then each code constant under a "Disassembly of" header,
 //! depth first); [`instructions`] gives the structured form of one code object. Both walk the
-//! same per-code [`analysis::Analysis`] and the same argument resolution ([`operand`]).
+//! same per-code [`analysis::Analysis`] and the same argument resolution ([`operand`]). As in
+//! dis, the listing marks exception handlers `>>` but `get_instructions` (hence
+//! [`instructions`]) does not count them as jump targets.
 
 mod analysis;
 mod operand;
@@ -114,7 +116,13 @@ fn disassemble<'c>(
     opts: &DisOptions,
     scratch: &mut Scratch<'c>,
 ) -> Result<(), DisError> {
-    let a = Analysis::new(code, version, ops, std::mem::take(&mut scratch.is_target))?;
+    let a = Analysis::new(
+        code,
+        version,
+        ops,
+        std::mem::take(&mut scratch.is_target),
+        true,
+    )?;
     let widths = Widths {
         lineno: a.lineno_width,
         offset: a.offset_width,
@@ -242,7 +250,7 @@ pub(crate) fn instructions_with(
     table: &'static OpcodeTable,
 ) -> Result<Vec<Instruction>, DisError> {
     let ops = Ops::new(table, version.at_least(3, 12));
-    let a = Analysis::new(code, version, &ops, Vec::new())?;
+    let a = Analysis::new(code, version, &ops, Vec::new(), false)?;
     let positions = lines::co_positions(code, version);
     let ranges = lines::co_lines(code, version);
     let mut range_idx = 0usize;

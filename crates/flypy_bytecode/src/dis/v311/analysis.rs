@@ -24,11 +24,14 @@ pub(super) struct Analysis {
 
 impl Analysis {
     /// Analyses `code`; `is_target` is a buffer to reuse (see [`Analysis::recycle`]).
+    /// `handlers_are_targets`: `disassemble` marks exception handlers as jump targets,
+    /// `get_instructions` (which passes no exception entries) does not.
     pub fn new(
         code: &Code,
         version: PyVersion,
         ops: &Ops,
         mut is_target: Vec<bool>,
+        handlers_are_targets: bool,
     ) -> Result<Self, DisError> {
         let instrs = decode(&code.code, version, ops.table)
             .map_err(|e| malformed(code, e.kind.to_string(), e.offset))?;
@@ -51,7 +54,7 @@ impl Analysis {
                 mark(label);
             }
         }
-        for e in &exceptions {
+        for e in exceptions.iter().filter(|_| handlers_are_targets) {
             // `for i in range(start, end): labels.add(target)`: empty ranges add nothing.
             if e.start < e.end {
                 mark(i64::from(e.target));
