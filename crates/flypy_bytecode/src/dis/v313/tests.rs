@@ -351,3 +351,52 @@ fn int_past_the_digit_limit_is_an_error() {
     write_dis_with(&mut out, &code, v, table, &DisOptions::default()).expect("small int");
     assert!(out.contains("LOAD_CONST               0 (7)"), "{out}");
 }
+
+/// Bytecode no compiler emits but dis prints: negative arguments (EXTENDED_ARG wrap-around)
+/// indexing from the end, jumps outside the code, caches cut off by the end.
+#[test]
+fn crafted_code_matches_the_interpreters() {
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/src/dis/v313/testdata");
+    let mut failures = Vec::new();
+    let mut compared = 0;
+    for minor in [13u8, 14, 15] {
+        let Some(py) = python(minor) else {
+            eprintln!("skipped 3.{minor}: interpreter not found");
+            continue;
+        };
+        let out = Command::new(py)
+            .arg(format!("{dir}/crafted.py"))
+            .arg(dir)
+            .output()
+            .expect("runs python");
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let cases: Value = serde_json::from_slice(&out.stdout).expect("json");
+        let version = PyVersion::new(3, minor);
+        let table = build_table(version);
+        for c in cases.as_array().expect("cases") {
+            let code = build_code(&c["code"]);
+            let o = DisOptions {
+                show_caches: true,
+                show_offsets: true,
+                show_positions: false,
+            };
+            let mut got = String::new();
+            if let Err(e) = write_dis_with(&mut got, &code, version, table, &o) {
+                got = format!("error: {e}");
+            }
+            compared += 1;
+            if got != c["dis"].as_str().unwrap_or_default() {
+                failures.push(format!(
+                    "3.{minor} {}:\n{got}\nwant:\n{}",
+                    c["case"], c["dis"]
+                ));
+            }
+        }
+    }
+    eprintln!("{compared} crafted code objects compared");
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
