@@ -8,6 +8,7 @@ use std::path::{Path, PathBuf};
 use anyhow::{bail, Context};
 use flypy_bytecode::dis::{dis_text, DisOptions};
 use flypy_marshal::{Object, PyVersion};
+use flypy_probe::CompileOutcome;
 use rayon::prelude::*;
 
 use super::dis_json;
@@ -49,6 +50,11 @@ pub struct Loaded {
     pub from_pyc: bool,
 }
 
+/// Files formatted together before their text is written: enough to keep every core busy,
+/// few enough that memory stays small (text and trees of a chunk are freed and their memory
+/// reused by the next, instead of holding a whole tree's worth of fresh pages).
+const CHUNK: usize = 96;
+
 pub fn run(args: Args) -> anyhow::Result<std::process::ExitCode> {
     let files = collect(&args.paths)?;
     let opts = DisOptions {
@@ -56,45 +62,60 @@ pub fn run(args: Args) -> anyhow::Result<std::process::ExitCode> {
         show_offsets: args.show_offsets,
         show_positions: args.show_positions,
     };
-    let mut failures = 0usize;
-    let loaded = load_all(&files, args.python.as_deref(), &mut failures)?;
     let many = files.len() > 1 || args.paths.iter().any(|p| p.is_dir());
-
-    // Formatting is the expensive part: do it in parallel, keep the input order.
-    let results: Vec<Result<String, String>> = pool()?.install(|| {
-        loaded
-            .par_iter()
-            .map(|(_, l)| render(l, &opts, args.format))
-            .collect()
-    });
+    let mut compiled = compile_sources(&files, args.python.as_deref())?;
+    let pool = pool()?;
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::with_capacity(1 << 20, stdout.lock());
     let mut json_files = Vec::new();
-    for ((_, l), result) in loaded.iter().zip(&results) {
-        match result {
-            Ok(text) if args.format == Format::Json => json_files.push(text.as_str()),
-            Ok(text) => {
-                if many {
-                    writeln!(out, "==> {} (CPython {}) <==", l.path.display(), l.version)?;
-                    out.write_all(text.as_bytes())?;
-                    out.write_all(b"\n")?;
-                } else {
-                    out.write_all(text.as_bytes())?;
+    let mut failures = 0usize;
+    for start in (0..files.len()).step_by(CHUNK) {
+        let end = (start + CHUNK).min(files.len());
+        let work: Vec<(usize, Option<(PyVersion, CompileOutcome)>)> = (start..end)
+            .map(|i| (i, compiled.get_mut(i).and_then(Option::take)))
+            .collect();
+        // Reading and formatting in parallel; results come back in input order.
+        let results: Vec<Result<(Loaded, String), (PathBuf, String)>> = pool.install(|| {
+            work.into_par_iter()
+                .map(|(i, compiled)| {
+                    let path = &files[i].0;
+                    let loaded = match compiled {
+                        Some((version, outcome)) => load_compiled(path, version, outcome),
+                        None => read_pyc_file(path),
+                    }
+                    .map_err(|e| (path.clone(), e))?;
+                    let text =
+                        render(&loaded, &opts, args.format).map_err(|e| (path.clone(), e))?;
+                    Ok((loaded, text))
+                })
+                .collect()
+        });
+        for result in results {
+            match result {
+                Ok((_, text)) if args.format == Format::Json => json_files.push(text),
+                Ok((l, text)) => {
+                    if many {
+                        writeln!(out, "==> {} (CPython {}) <==", l.path.display(), l.version)?;
+                        out.write_all(text.as_bytes())?;
+                        out.write_all(b"\n")?;
+                    } else {
+                        out.write_all(text.as_bytes())?;
+                    }
                 }
-            }
-            Err(e) => {
-                failures += 1;
-                eprintln!("flypy: error: {}: {e}", l.path.display());
+                Err((path, e)) => {
+                    failures += 1;
+                    // Keep stdout and stderr in step for a reader of both.
+                    out.flush()?;
+                    eprintln!("flypy: error: {}: {e}", path.display());
+                }
             }
         }
     }
     if args.format == Format::Json {
-        out.write_all(dis_json::document(&json_files).as_bytes())?;
+        let refs: Vec<&str> = json_files.iter().map(String::as_str).collect();
+        out.write_all(dis_json::document(&refs).as_bytes())?;
     }
     out.flush()?;
-    // The process ends here: freeing every code object tree one by one would only cost time.
-    std::mem::forget(results);
-    std::mem::forget(loaded);
     Ok(if failures > 0 {
         std::process::ExitCode::from(crate::EXIT_INPUT)
     } else {
@@ -168,79 +189,55 @@ fn walk(dir: &Path, out: &mut Vec<(PathBuf, Source)>) -> std::io::Result<()> {
     Ok(())
 }
 
-/// Reads every `.pyc` (in parallel) and compiles every `.py` (one interpreter run for all of
-/// them). Files that fail are reported on stderr and counted; the others go on.
-fn load_all(
+/// Compiles every `.py` among `files` in one run of the target interpreter (start-up is paid
+/// once); the outcome of file `i` is at index `i`, `None` for `.pyc` files.
+fn compile_sources(
     files: &[(PathBuf, Source)],
     python: Option<&str>,
-    failures: &mut usize,
-) -> anyhow::Result<Vec<(usize, Loaded)>> {
-    let mut loaded: Vec<(usize, Result<Loaded, String>)> = Vec::with_capacity(files.len());
-    let py: Vec<(usize, &PathBuf)> = files
-        .iter()
-        .enumerate()
-        .filter(|(_, (_, k))| matches!(k, Source::Py))
-        .map(|(i, (p, _))| (i, p))
+) -> anyhow::Result<Vec<Option<(PyVersion, CompileOutcome)>>> {
+    let mut out: Vec<Option<(PyVersion, CompileOutcome)>> = files.iter().map(|_| None).collect();
+    let py: Vec<usize> = (0..files.len())
+        .filter(|&i| matches!(files[i].1, Source::Py))
         .collect();
-    if !py.is_empty() {
-        let interp = flypy_probe::resolve(python)?;
-        if !interp.implementation.eq_ignore_ascii_case("cpython") {
-            bail!(
-                "{} is {} {}, not CPython: flypy disassembles CPython bytecode",
-                interp.path.display(),
-                interp.implementation,
-                interp.full_version
-            );
+    if py.is_empty() {
+        return Ok(out);
+    }
+    let interp = flypy_probe::resolve(python)?;
+    if !interp.implementation.eq_ignore_ascii_case("cpython") {
+        bail!(
+            "{} is {} {}, not CPython: flypy disassembles CPython bytecode",
+            interp.path.display(),
+            interp.implementation,
+            interp.full_version
+        );
+    }
+    let paths: Vec<PathBuf> = py.iter().map(|&i| files[i].0.clone()).collect();
+    let outcomes = flypy_probe::compile_files(&interp, &paths)?;
+    for (i, outcome) in py.into_iter().zip(outcomes) {
+        if let Some(slot) = out.get_mut(i) {
+            *slot = Some((interp.version, outcome));
         }
-        let paths: Vec<PathBuf> = py.iter().map(|(_, p)| (*p).clone()).collect();
-        let outcomes = flypy_probe::compile_files(&interp, &paths)?;
-        let decoded: Vec<(usize, Result<Loaded, String>)> = py
-            .par_iter()
-            .zip(outcomes.into_par_iter())
-            .map(|((i, path), outcome)| {
-                let result = match outcome {
-                    Ok(compiled) => compiled
-                        .load(interp.version)
-                        .map(|code| Loaded {
-                            path: (*path).clone(),
-                            version: interp.version,
-                            code,
-                            from_pyc: false,
-                        })
-                        .map_err(|e| {
-                            format!("reading the code python {} compiled: {e}", interp.version)
-                        }),
-                    Err(failure) => Err(format!(
-                        "python {} cannot compile it: {failure}",
-                        interp.version
-                    )),
-                };
-                (*i, result)
+    }
+    Ok(out)
+}
+
+fn load_compiled(
+    path: &Path,
+    version: PyVersion,
+    outcome: CompileOutcome,
+) -> Result<Loaded, String> {
+    match outcome {
+        Ok(compiled) => compiled
+            .load(version)
+            .map(|code| Loaded {
+                path: path.to_owned(),
+                version,
+                code,
+                from_pyc: false,
             })
-            .collect();
-        loaded.extend(decoded);
+            .map_err(|e| format!("reading the code python {version} compiled: {e}")),
+        Err(failure) => Err(format!("python {version} cannot compile it: {failure}")),
     }
-    let pycs: Vec<(usize, Result<Loaded, String>)> = files
-        .par_iter()
-        .enumerate()
-        .filter(|(_, (_, k))| matches!(k, Source::Pyc))
-        .map(|(i, (path, _))| (i, read_pyc_file(path)))
-        .collect();
-    loaded.extend(pycs);
-    loaded.sort_by_key(|(i, _)| *i);
-    let mut ok = Vec::with_capacity(loaded.len());
-    for (i, result) in loaded {
-        match result {
-            Ok(l) => ok.push((i, l)),
-            Err(e) => {
-                *failures += 1;
-                if let Some((path, _)) = files.get(i) {
-                    eprintln!("flypy: error: {}: {e}", path.display());
-                }
-            }
-        }
-    }
-    Ok(ok)
 }
 
 fn read_pyc_file(path: &Path) -> Result<Loaded, String> {
