@@ -318,11 +318,15 @@ impl<'a> Reader<'a> {
     }
 
     fn sequence(&mut self, n: usize) -> Result<Arc<[Object]>, MarshalError> {
+        Ok(self.items(n)?.into())
+    }
+
+    fn items(&mut self, n: usize) -> Result<Vec<Object>, MarshalError> {
         let mut items = Vec::with_capacity(n);
         for _ in 0..n {
             items.push(self.value()?);
         }
-        Ok(items.into())
+        Ok(items)
     }
 
     fn dict(&mut self) -> Result<Object, MarshalError> {
@@ -389,6 +393,28 @@ impl<'a> Reader<'a> {
 
     fn tuple_field(&mut self, field: &'static str) -> Result<Vec<Object>, MarshalError> {
         let at = self.pos;
+        // The common case, a tuple nothing else refers to (no FLAG_REF), is read straight into
+        // the Vec the code object keeps, rather than into a shared tuple that is then copied.
+        let small = self.version.at_least(3, 4) && self.data.get(at) == Some(&b')');
+        if small || self.data.get(at) == Some(&b'(') {
+            self.depth += 1;
+            if self.depth > MAX_DEPTH {
+                return Err(self.err(K::TooDeep, at));
+            }
+            self.pos += 1;
+            let n_at = self.pos;
+            let n = if small {
+                self.short_length()?
+            } else {
+                self.count()?
+            };
+            if n > self.data.len() - self.pos {
+                return Err(self.err(K::BadLength { length: n as i64 }, n_at));
+            }
+            let items = self.items(n);
+            self.depth -= 1;
+            return items;
+        }
         match self.value()? {
             Object::Tuple(items) => Ok(items.to_vec()),
             _ => Err(self.err(

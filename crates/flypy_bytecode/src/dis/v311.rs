@@ -3,7 +3,9 @@
 //! [`write_dis`] prints what `python3.X -m dis FILE` prints for the module code (dis's
 //! `_disassemble_recursive`: the code, then each code constant under a "Disassembly of" header,
 //! depth first); [`instructions`] gives the structured form of one code object. Both walk the
-//! same per-code [`analysis::Analysis`] and the same argument resolution ([`operand`]).
+//! same per-code [`analysis::Analysis`] and the same argument resolution ([`operand`]). As in
+//! dis, the listing marks exception handlers `>>` but `get_instructions` (hence
+//! [`instructions`]) does not count them as jump targets.
 
 mod analysis;
 mod operand;
@@ -49,7 +51,12 @@ pub(crate) fn write_dis_with(
     opts: &DisOptions,
 ) -> Result<(), DisError> {
     let ops = Ops::new(table, version.at_least(3, 12));
-    let mut scratch = String::new();
+    let mut scratch = Scratch {
+        argrepr: String::new(),
+        consts: ConstReprs::new(code),
+        names: NameCache::new(code),
+        is_target: Vec::new(),
+    };
     out.reserve(estimated_len(code, opts));
     disassemble(out, code, version, &ops, opts, &mut scratch)?;
     // Depth first, constants in order: a stack of the code constants still to print, pushed
@@ -67,10 +74,12 @@ pub(crate) fn write_dis_with(
     Ok(())
 }
 
-/// About how long the whole listing will be (the stdlib averages ~20 bytes of text per byte
-/// of bytecode, more with caches shown), so the output grows once rather than by doublings.
+/// About how long the whole listing will be, so the output grows once rather than by
+/// doublings: the 3.12 stdlib averages 11 bytes of text per byte of bytecode (CACHE units
+/// print nothing), about twice that with caches shown. A little over is cheaper than a
+/// doubling.
 fn estimated_len(code: &Code, opts: &DisOptions) -> usize {
-    let per_byte = if opts.show_caches { 30 } else { 22 };
+    let per_byte = if opts.show_caches { 28 } else { 14 };
     let mut total = 0usize;
     let mut pending = vec![code];
     while let Some(c) = pending.pop() {
@@ -92,27 +101,47 @@ fn push_code_consts<'a>(pending: &mut Vec<&'a Object>, code: &'a Code) {
     );
 }
 
+/// Buffers reused from one code object to the next.
+struct Scratch<'c> {
+    argrepr: String,
+    consts: ConstReprs,
+    names: NameCache<'c>,
+    is_target: Vec<bool>,
+}
+
 /// `dis.disassemble(co)`: one code object's listing and exception table.
-fn disassemble(
+fn disassemble<'c>(
     out: &mut String,
-    code: &Code,
+    code: &'c Code,
     version: PyVersion,
     ops: &Ops,
     opts: &DisOptions,
-    argrepr: &mut String,
+    scratch: &mut Scratch<'c>,
 ) -> Result<(), DisError> {
-    let a = Analysis::new(code, version, ops)?;
+    let a = Analysis::new(
+        code,
+        version,
+        ops,
+        std::mem::take(&mut scratch.is_target),
+        true,
+    )?;
     let widths = Widths {
         lineno: a.lineno_width,
         offset: a.offset_width,
     };
     let mut lines = LineCursor::new(&a.line_starts);
-    let mut consts = ConstReprs::new(code);
-    let mut names = NameCache::new(code);
+    let Scratch {
+        argrepr,
+        consts,
+        names,
+        ..
+    } = scratch;
+    consts.reset(code);
+    names.reset(code);
     for ins in &a.instrs {
-        let operand = operand::resolve(ins, code, version, ops, &mut names)?;
+        let operand = operand::resolve(ins, code, version, ops, names)?;
         argrepr.clear();
-        operand.write_repr(argrepr, &mut consts, version);
+        operand.write_repr(argrepr, consts, version);
         let starts_line = lines.at(ins.offset);
         if widths.lineno > 0 && starts_line.is_some() && ins.offset > 0 {
             out.push('\n');
@@ -151,6 +180,7 @@ fn disassemble(
             out.push('\n');
         }
     }
+    scratch.is_target = a.recycle();
     Ok(())
 }
 
@@ -222,7 +252,7 @@ pub(crate) fn instructions_with(
     table: &'static OpcodeTable,
 ) -> Result<Vec<Instruction>, DisError> {
     let ops = Ops::new(table, version.at_least(3, 12));
-    let a = Analysis::new(code, version, &ops)?;
+    let a = Analysis::new(code, version, &ops, Vec::new(), false)?;
     let positions = lines::co_positions(code, version);
     let ranges = lines::co_lines(code, version);
     let mut range_idx = 0usize;

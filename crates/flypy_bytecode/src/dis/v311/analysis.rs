@@ -23,12 +23,22 @@ pub(super) struct Analysis {
 }
 
 impl Analysis {
-    pub fn new(code: &Code, version: PyVersion, ops: &Ops) -> Result<Self, DisError> {
+    /// Analyses `code`; `is_target` is a buffer to reuse (see [`Analysis::recycle`]).
+    /// `handlers_are_targets`: `disassemble` marks exception handlers as jump targets,
+    /// `get_instructions` (which passes no exception entries) does not.
+    pub fn new(
+        code: &Code,
+        version: PyVersion,
+        ops: &Ops,
+        mut is_target: Vec<bool>,
+        handlers_are_targets: bool,
+    ) -> Result<Self, DisError> {
         let instrs = decode(&code.code, version, ops.table)
             .map_err(|e| malformed(code, e.kind.to_string(), e.offset))?;
         let exceptions = exception_table::parse(&code.exceptiontable)
             .map_err(|e| malformed(code, format!("exception table: {}", e.kind), e.offset))?;
-        let mut is_target = vec![false; code.code.len() / 2 + 1];
+        is_target.clear();
+        is_target.resize(code.code.len() / 2 + 1, false);
         let mut mark = |label: i64| {
             // Only even offsets inside the code can be an instruction's; others never match.
             if let Some(slot) = usize::try_from(label / 2)
@@ -44,7 +54,7 @@ impl Analysis {
                 mark(label);
             }
         }
-        for e in &exceptions {
+        for e in exceptions.iter().filter(|_| handlers_are_targets) {
             // `for i in range(start, end): labels.add(target)`: empty ranges add nothing.
             if e.start < e.end {
                 mark(i64::from(e.target));
@@ -71,6 +81,11 @@ impl Analysis {
             lineno_width,
             offset_width,
         })
+    }
+
+    /// The jump-target buffer, for the next code object.
+    pub fn recycle(self) -> Vec<bool> {
+        self.is_target
     }
 
     pub fn is_target(&self, offset: u32) -> bool {

@@ -53,10 +53,20 @@ pub(super) struct NameCache<'c> {
 
 impl<'c> NameCache<'c> {
     pub fn new(code: &'c Code) -> Self {
-        Self {
-            names: vec![None; code.names.len()],
-            locals: vec![None; code.localsplusnames.len()],
-        }
+        let mut cache = Self {
+            names: Vec::new(),
+            locals: Vec::new(),
+        };
+        cache.reset(code);
+        cache
+    }
+
+    /// Empties the memo for another code object, keeping the buffers.
+    pub fn reset(&mut self, code: &'c Code) {
+        self.names.clear();
+        self.names.resize(code.names.len(), None);
+        self.locals.clear();
+        self.locals.resize(code.localsplusnames.len(), None);
     }
 }
 
@@ -197,26 +207,44 @@ pub(super) fn resolve<'a, 'c: 'a>(
 }
 
 /// Per code object memo of constant reprs: a constant loaded many times is spelled once.
+/// The texts share one buffer; `spans[i]` is where constant `i`'s repr sits in it.
 pub(super) struct ConstReprs {
-    reprs: Vec<Option<String>>,
+    spans: Vec<Option<(usize, usize)>>,
+    text: String,
 }
 
 impl ConstReprs {
     pub fn new(code: &Code) -> Self {
-        Self {
-            reprs: vec![None; code.consts.len()],
-        }
+        let mut memo = Self {
+            spans: Vec::new(),
+            text: String::new(),
+        };
+        memo.reset(code);
+        memo
+    }
+
+    /// Empties the memo for another code object, keeping the buffers.
+    pub fn reset(&mut self, code: &Code) {
+        self.spans.clear();
+        self.spans.resize(code.consts.len(), None);
+        self.text.clear();
     }
 
     fn get(&mut self, i: usize, obj: &Object, version: PyVersion) -> &str {
-        match self.reprs.get_mut(i) {
-            Some(slot) => slot.get_or_insert_with(|| {
-                let mut s = String::new();
-                pyrepr::write_repr(&mut s, obj, version);
-                s
-            }),
-            None => "",
-        }
+        let Some(slot) = self.spans.get_mut(i) else {
+            return "";
+        };
+        let (start, end) = match *slot {
+            Some(span) => span,
+            None => {
+                let start = self.text.len();
+                pyrepr::write_repr(&mut self.text, obj, version);
+                let span = (start, self.text.len());
+                *slot = Some(span);
+                span
+            }
+        };
+        self.text.get(start..end).unwrap_or("")
     }
 }
 

@@ -48,6 +48,10 @@ def dis_of(**kw):
 
 print(json.dumps({
     "code": code_dict(top),
+    "instructions": [
+        [i.offset, i.opname, i.arg, i.argrepr, i.starts_line, i.is_jump_target, list(i.positions)]
+        for i in dis.get_instructions(top)
+    ],
     "dis": dis_of(),
     "dis_caches": dis_of(show_caches=True),
 }))
