@@ -147,3 +147,108 @@ fn snippets_match_python_m_dis() {
     }
     eprintln!("{compared} files compared");
 }
+
+/// Times `dis.dis` inside the interpreter over the code of the files named on stdin (one per
+/// line), the compiling excluded; prints the seconds of the fastest of three rounds.
+const TIME_CPYTHON_DIS: &str = r#"
+import dis, sys, time
+try:
+    from io import StringIO
+    dis.dis(compile("0", "x", "eval"), file=StringIO())
+    def run(code):
+        dis.dis(code, file=StringIO())
+except TypeError:
+    from StringIO import StringIO
+    def run(code):
+        saved, sys.stdout = sys.stdout, StringIO()
+        try:
+            dis.dis(code)
+        finally:
+            sys.stdout = saved
+codes = []
+for path in sys.stdin.read().splitlines():
+    mode = "rb" if sys.version_info[:2] >= (3, 8) else "r"
+    with open(path, mode) as f:
+        codes.append(compile(f.read(), path, "exec"))
+best = None
+for _ in range(3):
+    start = time.perf_counter() if hasattr(time, "perf_counter") else time.time()
+    for code in codes:
+        run(code)
+    end = time.perf_counter() if hasattr(time, "perf_counter") else time.time()
+    best = end - start if best is None else min(best, end - start)
+print(best)
+"#;
+
+/// flypy's formatter against CPython's own `dis` on the same code objects, one thread each:
+/// `cargo test --release -p flypy_bytecode --test oracle_classic -- --ignored --nocapture`
+/// (FLYPY_BENCH_PYTHON=3.8 picks the version; FLYPY_BENCH_FILES=N the number of stdlib files).
+#[test]
+#[ignore]
+fn speed_against_cpython_dis() {
+    let spec = std::env::var("FLYPY_BENCH_PYTHON").unwrap_or_else(|_| String::from("3.8"));
+    let Ok(interp) = flypy_probe::resolve(Some(&spec)) else {
+        eprintln!("skipped: python{spec} not found");
+        return;
+    };
+    let version = interp.version;
+    let limit: usize = std::env::var("FLYPY_BENCH_FILES")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(300);
+    let stdlib = Command::new(&interp.path)
+        .args(["-c", "import os; print(os.path.dirname(os.__file__))"])
+        .output()
+        .expect("stdlib path");
+    let root = PathBuf::from(String::from_utf8_lossy(&stdlib.stdout).trim());
+    let mut files: Vec<PathBuf> = std::fs::read_dir(&root)
+        .expect("stdlib")
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|x| x == "py"))
+        .collect();
+    files.sort();
+    files.truncate(limit);
+    let codes: Vec<(PathBuf, flypy_marshal::Object)> = flypy_probe::compile_files(&interp, &files)
+        .expect("compile helper")
+        .into_iter()
+        .zip(&files)
+        .filter_map(|(o, p)| Some((p.clone(), o.ok()?.load(version).ok()?)))
+        .collect();
+    let list: String = codes
+        .iter()
+        .map(|(p, _)| format!("{}\n", p.display()))
+        .collect();
+    let mut child = Command::new(&interp.path)
+        .args(["-c", TIME_CPYTHON_DIS])
+        .env("PYTHONHASHSEED", "0")
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .expect("python runs");
+    std::io::Write::write_all(&mut child.stdin.take().expect("stdin"), list.as_bytes())
+        .expect("file list");
+    let answer = child.wait_with_output().expect("python finishes");
+    let cpython: f64 = String::from_utf8_lossy(&answer.stdout)
+        .trim()
+        .parse()
+        .expect("seconds");
+    let mut best = f64::MAX;
+    let mut bytes = 0;
+    for _ in 0..10 {
+        let start = std::time::Instant::now();
+        bytes = 0;
+        for (_, obj) in &codes {
+            let code = obj.as_code().expect("a code object");
+            bytes += dis_text(code, version, &DisOptions::default())
+                .expect("disassembles")
+                .len();
+        }
+        best = best.min(start.elapsed().as_secs_f64());
+    }
+    eprintln!(
+        "{version}: {} files, {bytes} bytes of listing: CPython dis {cpython:.3} s, flypy {best:.4} s, {:.0}x",
+        codes.len(),
+        cpython / best
+    );
+}
