@@ -23,7 +23,7 @@ use analysis::{Analysis, LineCursor};
 use flypy_marshal::{Code, Object, PyVersion};
 use operand::{ConstReprs, NameCache, Operand};
 use ops::Ops;
-use text::{Line, Widths};
+use text::{Line, Prefix, Widths};
 
 fn table_for(version: PyVersion) -> Result<&'static OpcodeTable, DisError> {
     tables::for_version(version).ok_or(DisError::UnsupportedVersion(version))
@@ -53,6 +53,7 @@ pub(crate) fn write_dis_with(
     let ops = Ops::new(table, version.at_least(3, 12));
     let mut scratch = Scratch {
         argrepr: String::new(),
+        prefix: Prefix::new(),
         consts: ConstReprs::new(code),
         names: NameCache::new(code),
         is_target: Vec::new(),
@@ -104,6 +105,7 @@ fn push_code_consts<'a>(pending: &mut Vec<&'a Object>, code: &'a Code) {
 /// Buffers reused from one code object to the next.
 struct Scratch<'c> {
     argrepr: String,
+    prefix: Prefix,
     consts: ConstReprs,
     names: NameCache<'c>,
     is_target: Vec<bool>,
@@ -132,6 +134,7 @@ fn disassemble<'c>(
     let mut lines = LineCursor::new(&a.line_starts);
     let Scratch {
         argrepr,
+        prefix,
         consts,
         names,
         ..
@@ -148,6 +151,7 @@ fn disassemble<'c>(
         }
         text::write_line(
             out,
+            prefix,
             widths,
             &Line {
                 starts_line,
@@ -159,7 +163,7 @@ fn disassemble<'c>(
             },
         );
         if opts.show_caches && ins.cache_units > 0 {
-            write_caches(out, code, ins, ops, widths, argrepr);
+            write_caches(out, prefix, code, ins, ops, widths, argrepr);
         }
     }
     if !a.exceptions.is_empty() {
@@ -207,6 +211,7 @@ fn cache_bytes(code: &Code, offset: u32, size: u32) -> &[u8] {
 /// The CACHE lines `show_caches=True` adds after `ins`.
 fn write_caches(
     out: &mut String,
+    prefix: &mut Prefix,
     code: &Code,
     ins: &RawInstr,
     ops: &Ops,
@@ -231,6 +236,7 @@ fn write_caches(
             }
             text::write_line(
                 out,
+                prefix,
                 widths,
                 &Line {
                     starts_line: None,
