@@ -54,6 +54,7 @@ pub(crate) fn write_dis_with(
     let mut scratch = Scratch {
         argrepr: String::new(),
         prefix: Prefix::new(),
+        lines: Vec::new(),
         consts: ConstReprs::new(code),
         names: NameCache::new(code),
         is_target: Vec::new(),
@@ -106,6 +107,8 @@ fn push_code_consts<'a>(pending: &mut Vec<&'a Object>, code: &'a Code) {
 struct Scratch<'c> {
     argrepr: String,
     prefix: Prefix,
+    /// The instruction lines of the code object being listed (see [`text`]).
+    lines: Vec<u8>,
     consts: ConstReprs,
     names: NameCache<'c>,
     is_target: Vec<bool>,
@@ -131,26 +134,28 @@ fn disassemble<'c>(
         lineno: a.lineno_width,
         offset: a.offset_width,
     };
-    let mut lines = LineCursor::new(&a.line_starts);
+    let mut line_starts = LineCursor::new(&a.line_starts);
     let Scratch {
         argrepr,
         prefix,
+        lines,
         consts,
         names,
         ..
     } = scratch;
     consts.reset(code);
     names.reset(code);
+    lines.clear();
     for ins in &a.instrs {
         let operand = operand::resolve(ins, code, version, ops, names)?;
         argrepr.clear();
         operand.write_repr(argrepr, consts, version);
-        let starts_line = lines.at(ins.offset);
+        let starts_line = line_starts.at(ins.offset);
         if widths.lineno > 0 && starts_line.is_some() && ins.offset > 0 {
-            out.push('\n');
+            lines.push(b'\n');
         }
         text::write_line(
-            out,
+            lines,
             prefix,
             widths,
             &Line {
@@ -163,8 +168,13 @@ fn disassemble<'c>(
             },
         );
         if opts.show_caches && ins.cache_units > 0 {
-            write_caches(out, prefix, code, ins, ops, widths, argrepr);
+            write_caches(lines, prefix, code, ins, ops, widths, argrepr);
         }
+    }
+    // Every piece was a str or ASCII, so this always succeeds.
+    match std::str::from_utf8(lines) {
+        Ok(text) => out.push_str(text),
+        Err(_) => out.push_str(&String::from_utf8_lossy(lines)),
     }
     if !a.exceptions.is_empty() {
         out.push_str("ExceptionTable:\n");
@@ -210,7 +220,7 @@ fn cache_bytes(code: &Code, offset: u32, size: u32) -> &[u8] {
 
 /// The CACHE lines `show_caches=True` adds after `ins`.
 fn write_caches(
-    out: &mut String,
+    out: &mut Vec<u8>,
     prefix: &mut Prefix,
     code: &Code,
     ins: &RawInstr,

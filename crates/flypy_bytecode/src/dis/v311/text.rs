@@ -2,7 +2,8 @@
 //!
 //! The columns before the argument description are ASCII and short, so they are assembled in
 //! a fixed buffer and appended with one copy (most of a listing's cost is otherwise the many
-//! tiny appends).
+//! tiny appends). Lines go to a byte buffer that the caller checks as UTF-8 once per code
+//! object rather than once per line.
 
 use super::operand::{digit_count, push_digits};
 
@@ -123,7 +124,7 @@ impl Prefix {
 }
 
 /// Appends the line and its newline.
-pub(super) fn write_line(out: &mut String, p: &mut Prefix, w: Widths, line: &Line<'_>) {
+pub(super) fn write_line(out: &mut Vec<u8>, p: &mut Prefix, w: Widths, line: &Line<'_>) {
     p.len = 0;
     p.fits = true;
     if w.lineno > 0 {
@@ -150,16 +151,21 @@ pub(super) fn write_line(out: &mut String, p: &mut Prefix, w: Widths, line: &Lin
     let kept = p.buf.get(..p.len).map_or(0, |b| {
         b.len() - b.iter().rev().take_while(|&&c| c == b' ').count()
     });
-    match p.buf.get(..kept).map(std::str::from_utf8) {
-        Some(Ok(prefix)) if p.fits => out.push_str(prefix),
-        _ => return write_line_general(out, w, line),
+    match p.buf.get(..kept) {
+        Some(prefix) if p.fits => out.extend_from_slice(prefix),
+        _ => {
+            let mut text = String::new();
+            write_line_general(&mut text, w, line);
+            out.extend_from_slice(text.as_bytes());
+            return;
+        }
     }
     if line.arg.is_some() && !line.argrepr.is_empty() {
-        out.push_str(" (");
-        out.push_str(line.argrepr);
-        out.push(')');
+        out.extend_from_slice(b" (");
+        out.extend_from_slice(line.argrepr.as_bytes());
+        out.push(b')');
     }
-    out.push('\n');
+    out.push(b'\n');
 }
 
 fn pad(out: &mut String, n: usize) {
@@ -300,12 +306,12 @@ mod tests {
                 arg,
                 argrepr,
             };
-            let (mut fast, mut general) = (String::new(), String::new());
+            let (mut fast, mut general) = (Vec::new(), String::new());
             write_line(&mut fast, &mut Prefix::new(), w, &line);
             write_line_general(&mut general, w, &line);
-            assert_eq!(fast, general);
+            assert_eq!(String::from_utf8(fast).expect("utf-8"), general);
         }
-        let mut out = String::new();
+        let mut out = Vec::new();
         write_line(
             &mut out,
             &mut Prefix::new(),
@@ -322,6 +328,6 @@ mod tests {
                 argrepr: "x",
             },
         );
-        assert_eq!(out, "  7     >>   10 LOAD_FAST                0 (x)\n");
+        assert_eq!(out, b"  7     >>   10 LOAD_FAST                0 (x)\n");
     }
 }
