@@ -163,6 +163,10 @@ fn disassemble<'c>(
                 is_target: a.is_target(ins.offset),
                 offset: ins.offset,
                 opname: ops.table.specialized_opname[usize::from(ins.opcode)],
+                padded: ops
+                    .padded
+                    .get(usize::from(ins.opcode))
+                    .and_then(Option::as_ref),
                 arg: ins.arg_value(version),
                 argrepr: argrepr.as_str(),
             },
@@ -253,6 +257,7 @@ fn write_caches(
                     is_target: false,
                     offset: first.saturating_add(2 * i),
                     opname: "CACHE",
+                    padded: ops.padded_cache.as_ref(),
                     arg: Some(0),
                     argrepr: argrepr.as_str(),
                 },

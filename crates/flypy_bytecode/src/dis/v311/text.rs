@@ -19,12 +19,27 @@ pub(super) struct Widths {
 const OPNAME_WIDTH: usize = 20;
 const OPARG_WIDTH: usize = 5;
 
+/// An opname followed by spaces to 32 bytes, for names of at most [`PADDED_NAME_MAX`] bytes:
+/// copied as one fixed-size block, it is the name column and its padding at once.
+pub(super) type PaddedName = [u8; 32];
+const PADDED_NAME_MAX: usize = 24;
+
+pub(super) fn padded_name(name: &str) -> Option<PaddedName> {
+    let mut block = [b' '; 32];
+    block
+        .get_mut(..name.len())?
+        .copy_from_slice(name.as_bytes());
+    (name.len() <= PADDED_NAME_MAX && name.is_ascii()).then_some(block)
+}
+
 /// The parts of one listed instruction.
 pub(super) struct Line<'a> {
     pub starts_line: Option<u32>,
     pub is_target: bool,
     pub offset: u32,
     pub opname: &'a str,
+    /// `padded_name(opname)`, when the caller has it at hand.
+    pub padded: Option<&'a PaddedName>,
     pub arg: Option<i64>,
     pub argrepr: &'a str,
 }
@@ -142,9 +157,25 @@ pub(super) fn write_line(out: &mut Vec<u8>, p: &mut Prefix, w: Widths, line: &Li
     });
     p.rjust(i64::from(line.offset), w.offset);
     p.put(b" ");
-    p.put(line.opname.as_bytes());
+    let name_len = line.opname.len();
+    match (line.padded, p.buf.get_mut(p.len..p.len + 32)) {
+        (Some(block), Some(dst)) => {
+            dst.copy_from_slice(block);
+            // The block's spaces are the ljust padding and the separator.
+            p.len += if line.arg.is_some() {
+                name_len.max(OPNAME_WIDTH) + 1
+            } else {
+                name_len
+            };
+        }
+        _ => {
+            p.put(line.opname.as_bytes());
+            if line.arg.is_some() {
+                p.spaces(OPNAME_WIDTH.saturating_sub(name_len) + 1);
+            }
+        }
+    }
     if let Some(arg) = line.arg {
-        p.spaces(OPNAME_WIDTH.saturating_sub(line.opname.len()) + 1);
         p.rjust(arg, OPARG_WIDTH);
     }
     // `.rstrip()`: only padding can trail here (a line with no argument description).
@@ -152,6 +183,14 @@ pub(super) fn write_line(out: &mut Vec<u8>, p: &mut Prefix, w: Widths, line: &Li
         b.len() - b.iter().rev().take_while(|&&c| c == b' ').count()
     });
     match p.buf.get(..kept) {
+        Some(_) if p.fits && kept <= 64 => {
+            // A fixed-size copy (vector moves, no memcpy call), then the excess dropped.
+            let before = out.len();
+            if let Some(block) = p.buf.get(..64) {
+                out.extend_from_slice(block);
+            }
+            out.truncate(before + kept);
+        }
         Some(prefix) if p.fits => out.extend_from_slice(prefix),
         _ => {
             let mut text = String::new();
@@ -298,18 +337,22 @@ mod tests {
             ),
         ];
         for (w, starts_line, is_target, offset, opname, arg, argrepr) in cases {
-            let line = Line {
-                starts_line,
-                is_target,
-                offset,
-                opname,
-                arg,
-                argrepr,
-            };
-            let (mut fast, mut general) = (Vec::new(), String::new());
-            write_line(&mut fast, &mut Prefix::new(), w, &line);
-            write_line_general(&mut general, w, &line);
-            assert_eq!(String::from_utf8(fast).expect("utf-8"), general);
+            let block = padded_name(opname);
+            for padded in [None, block.as_ref()] {
+                let line = Line {
+                    starts_line,
+                    is_target,
+                    offset,
+                    opname,
+                    padded,
+                    arg,
+                    argrepr,
+                };
+                let (mut fast, mut general) = (Vec::new(), String::new());
+                write_line(&mut fast, &mut Prefix::new(), w, &line);
+                write_line_general(&mut general, w, &line);
+                assert_eq!(String::from_utf8(fast).expect("utf-8"), general);
+            }
         }
         let mut out = Vec::new();
         write_line(
@@ -324,6 +367,7 @@ mod tests {
                 is_target: true,
                 offset: 10,
                 opname: "LOAD_FAST",
+                padded: padded_name("LOAD_FAST").as_ref(),
                 arg: Some(0),
                 argrepr: "x",
             },
