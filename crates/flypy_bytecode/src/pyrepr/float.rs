@@ -67,6 +67,16 @@ fn write_r(out: &mut String, x: f64, add_dot_0: bool, sign: Sign) {
         out.push_str("inf");
         return;
     }
+    // Fast path for integral values below 2**53: every integer there is a double, so the
+    // shortest round-trip digits are the integer's own, printed without an exponent.
+    let abs = x.abs();
+    if abs < 9_007_199_254_740_992.0 && abs.fract() == 0.0 {
+        super::int::write_u64(out, abs as u64);
+        if add_dot_0 {
+            out.push_str(".0");
+        }
+        return;
+    }
     let mut sb = StackBuf {
         buf: [0; 40],
         len: 0,

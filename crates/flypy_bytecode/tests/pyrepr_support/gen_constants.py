@@ -58,7 +58,8 @@ def rand_float(rng):
 
 
 def rand_int(rng):
-    bits = rng.choice([3, 15, 16, 30, 31, 32, 45, 62, 63, 64, 65, 100, 200, 1000, 5000, 14000, 14500, 20000])
+    bits = rng.choice([3, 15, 16, 30, 31, 32, 45, 62, 63, 64, 65, 100, 200, 1000, 5000, 14000,
+                       14500, 20000, 70000])
     v = rng.getrandbits(bits)
     return -v if rng.random() < 0.4 else v
 

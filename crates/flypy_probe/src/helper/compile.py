@@ -7,11 +7,23 @@
 # order, and the b"O" record is followed by b"S" + u32 length + JSON: the positions of those
 # tuples among all tuples of the code's constants, numbered depth first (constants in order,
 # a tuple before its items; the constants tuple itself is not numbered).
+# A frozenset constant's iteration order can depend on which strings the compiling process has
+# already interned (interning may swap a set's elements for equal strings and rebuild the set).
+# So each file is compiled in a forked child, where `dis` itself runs as `python -m dis FILE`
+# runs it (as __main__, parsing its own command line); the source is compiled by dis's own call
+# to compile(), which is intercepted to take the code object instead of printing it.
 # Runs under CPython 2.7 and 3.x.
 import json
 import marshal
+import os
 import struct
 import sys
+import runpy
+
+try:
+    import builtins
+except ImportError:  # 2.7
+    import __builtin__ as builtins
 
 # `python -m dis` reads the file in text mode on 2.7, 3.6 and 3.7, in binary mode from 3.8.
 TEXT_MODE = sys.version_info[:2] <= (3, 7)
@@ -57,32 +69,88 @@ def sets_as_tuples(obj, marks, counter):
     return obj
 
 
+class Compiled(BaseException):
+    """Carries the code object out of dis's command line before it prints anything."""
+
+
+def compile_as_dis_does(path):
+    real_compile = builtins.compile
+
+    def intercept(*args, **kwargs):
+        code = real_compile(*args, **kwargs)
+        # Loading dis itself may compile its own source (2.7 without a .pyc): let that pass.
+        if len(args) > 1 and args[1] == path:
+            raise Compiled(code)
+        return code
+
+    builtins.compile = intercept
+    sys.argv = ["dis", path]
+    try:
+        runpy.run_module("dis", run_name="__main__", alter_sys=True)
+    except Compiled as done:
+        return done.args[0]
+    except SystemExit:
+        pass  # dis's command line refused the file: say why by compiling it directly
+    finally:
+        builtins.compile = real_compile
+    return compile(read_source(path), path, "exec")
+
+
+def records_for(path):
+    """The channel records for one source file."""
+    try:
+        code = compile_as_dis_does(path)
+        marks = []
+        if SORTED_SETS and has_frozenset(code):
+            code = sets_as_tuples(code, marks, [0])
+        records = [(b"O", marshal.dumps(code))]
+        if marks:
+            records.append((b"S", json.dumps(marks).encode("ascii")))
+        return records
+    except Exception as exc:  # any failure is reported per file, never fatal to the batch
+        error = {
+            "type": type(exc).__name__,
+            "message": str(getattr(exc, "msg", None) or exc),
+            "lineno": getattr(exc, "lineno", None),
+            "offset": getattr(exc, "offset", None),
+        }
+        return [(b"E", json.dumps(error).encode("utf-8"))]
+
+
+def write(fd, records):
+    data = b"".join(tag + struct.pack("<I", len(payload)) + payload for tag, payload in records)
+    while data:
+        data = data[os.write(fd, data):]
+
+
 def main():
     stdin = getattr(sys.stdin, "buffer", sys.stdin)
     raw = stdin.read()
     paths = [p for p in raw.split(b"\0") if p]
-    channel = open(sys.argv[1], "wb")
+    fd = os.open(sys.argv[1], os.O_WRONLY | os.O_TRUNC)
     for raw_path in paths:
         path = raw_path.decode("utf-8", "surrogateescape") if sys.version_info[0] >= 3 else raw_path
-        try:
-            code = compile(read_source(path), path, "exec")
-            marks = []
-            if SORTED_SETS and has_frozenset(code):
-                code = sets_as_tuples(code, marks, [0])
-            records = [(b"O", marshal.dumps(code))]
-            if marks:
-                records.append((b"S", json.dumps(marks).encode("ascii")))
-        except Exception as exc:  # any failure is reported per file, never fatal to the batch
-            error = {
-                "type": type(exc).__name__,
-                "message": str(getattr(exc, "msg", None) or exc),
-                "lineno": getattr(exc, "lineno", None),
-                "offset": getattr(exc, "offset", None),
-            }
-            records = [(b"E", json.dumps(error).encode("utf-8"))]
-        for tag, payload in records:
-            channel.write(tag + struct.pack("<I", len(payload)) + payload)
-    channel.close()
+        start = os.lseek(fd, 0, os.SEEK_CUR)
+        pid = os.fork()
+        if pid == 0:
+            status = 0
+            try:
+                write(fd, records_for(path))
+            except BaseException:
+                status = 70
+            os._exit(status)
+        _, status = os.waitpid(pid, 0)
+        if status != 0:
+            # The child died (a crash in the compiler, say): drop whatever it wrote.
+            os.ftruncate(fd, start)
+            os.lseek(fd, start, os.SEEK_SET)
+            write(fd, [(b"E", json.dumps({
+                "type": "CompilerCrash",
+                "message": "the interpreter died compiling it (wait status %d)" % status,
+                "lineno": None,
+                "offset": None,
+            }).encode("utf-8"))])
+    os.close(fd)
 
 
 main()

@@ -133,11 +133,11 @@ impl<'a> Analysis<'a> {
                 .ok_or_else(|| malformed(code, String::from("a name that is not a string"), offset))
         };
         Ok(if flags.has(OpFlags::CONST) {
-            Arg::Const(
-                code.consts
-                    .get(index)
-                    .ok_or_else(|| out_of_range("co_consts"))?,
-            )
+            let obj = code
+                .consts
+                .get(index)
+                .ok_or_else(|| out_of_range("co_consts"))?;
+            Arg::Const(obj)
         } else if flags.has(OpFlags::NAME) {
             let name = code
                 .names

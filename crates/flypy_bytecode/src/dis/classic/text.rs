@@ -13,7 +13,7 @@ use crate::pyrepr;
 const OPNAME_WIDTH: usize = 20;
 const OPARG_WIDTH: usize = 5;
 
-/// `MAKE_FUNCTION_FLAGS` (3.9+), one per bit from the lowest.
+/// `MAKE_FUNCTION_FLAGS` (3.8+), one per bit from the lowest.
 const MAKE_FUNCTION_FLAGS: [&str; 4] = ["defaults", "kwdefaults", "annotations", "closure"];
 
 /// `FORMAT_VALUE_CONVERTERS` names, indexed by `arg & 3`.
@@ -60,32 +60,36 @@ pub(super) fn write_code(
         }
         if lineno_width > 0 {
             match starts_line {
-                Some(line) => push_padded(out, u64::from(line), lineno_width, false),
+                Some(line) => push_number(out, u64::from(line), lineno_width, false),
                 None => push_spaces(out, lineno_width),
             }
-            out.push(' ');
         }
-        // The current-instruction column (always blank here) and the jump-target marker.
-        out.push_str(if analysis.is_label(ins.offset) {
-            "    >> "
+        // The separator after the line number (when there is one), the current-instruction
+        // column (always blank here) and the jump-target marker.
+        let marker = if analysis.is_label(ins.offset) {
+            "     >> "
         } else {
-            "       "
-        });
-        push_padded(out, u64::from(ins.offset), offset_width, false);
+            "        "
+        };
+        out.push_str(
+            marker
+                .get(usize::from(lineno_width == 0)..)
+                .unwrap_or(marker),
+        );
+        push_number(out, u64::from(ins.offset), offset_width, false);
         out.push(' ');
         let opname = profile.table.opname(ins.opcode);
         out.push_str(opname);
         if let Some(raw) = ins.arg {
-            push_spaces(out, OPNAME_WIDTH.saturating_sub(opname.len()));
-            out.push(' ');
+            push_spaces(out, OPNAME_WIDTH.saturating_sub(opname.len()) + 1);
             let long = profile.py2 && analysis.is_long_arg(index);
-            push_padded(out, u64::from(raw), OPARG_WIDTH, long);
+            push_number(out, u64::from(raw), OPARG_WIDTH, long);
             let mark = out.len();
             out.push_str(" (");
-            let described = write_argrepr(out, &arg, profile, long);
-            if described {
+            if write_argrepr(out, &arg, profile, long) {
                 out.push(')');
             } else {
+                // Nothing to describe: the line ends with the argument (3.6+ `rstrip`).
                 out.truncate(mark);
             }
         } else if profile.py2 {
@@ -94,6 +98,59 @@ pub(super) fn write_code(
         out.push('\n');
     }
     Ok(())
+}
+
+/// Enough blanks for any padding a column needs in one `push_str`.
+const SPACES: &str = "                                ";
+
+fn push_spaces(out: &mut String, mut n: usize) {
+    while n > 0 {
+        let chunk = n.min(SPACES.len());
+        out.push_str(SPACES.get(..chunk).unwrap_or_default());
+        n -= chunk;
+    }
+}
+
+fn push_digit(out: &mut String, d: u64) {
+    out.push(char::from(b'0' + (d % 10) as u8));
+}
+
+/// `repr(n).rjust(width)`, with 2.7's `L` for a long.
+fn push_number(out: &mut String, n: u64, width: usize, long: bool) {
+    let len = decimal_len(n);
+    let shown = len + usize::from(long);
+    if width > shown {
+        push_spaces(out, width - shown);
+    }
+    // Offsets, arguments and line numbers are nearly always below 10000.
+    match len {
+        1 => push_digit(out, n),
+        2 => {
+            push_digit(out, n / 10);
+            push_digit(out, n);
+        }
+        3 => {
+            push_digit(out, n / 100);
+            push_digit(out, n / 10);
+            push_digit(out, n);
+        }
+        4 => {
+            push_digit(out, n / 1000);
+            push_digit(out, n / 100);
+            push_digit(out, n / 10);
+            push_digit(out, n);
+        }
+        _ => {
+            let mut p = 10u64.pow(u32::try_from(len - 1).unwrap_or(0));
+            while p > 0 {
+                push_digit(out, n / p);
+                p /= 10;
+            }
+        }
+    }
+    if long {
+        out.push('L');
+    }
 }
 
 /// Appends the `argrepr` of `arg` and says whether dis shows it in parentheses: 3.6+ shows
@@ -112,7 +169,7 @@ pub(super) fn write_argrepr(
         Arg::Name(ref name) => out.push_str(name),
         Arg::Jump { target, .. } => {
             out.push_str("to ");
-            push_padded(out, target, 0, long);
+            push_number(out, target, 0, long);
         }
         Arg::Compare(op) => out.push_str(op),
         Arg::FormatValue(a) => {
@@ -136,37 +193,6 @@ pub(super) fn write_argrepr(
         }
     }
     profile.py2 || out.len() > start
-}
-
-fn push_spaces(out: &mut String, n: usize) {
-    for _ in 0..n {
-        out.push(' ');
-    }
-}
-
-/// `repr(n).rjust(width)`, with 2.7's `L` for a long.
-fn push_padded(out: &mut String, n: u64, width: usize, long: bool) {
-    let mut digits = [0u8; 20];
-    let mut len = 0;
-    let mut v = n;
-    loop {
-        if let Some(slot) = digits.get_mut(len) {
-            *slot = b'0' + (v % 10) as u8;
-        }
-        len += 1;
-        v /= 10;
-        if v == 0 || len == digits.len() {
-            break;
-        }
-    }
-    let shown = len + usize::from(long);
-    push_spaces(out, width.saturating_sub(shown));
-    for &d in digits.get(..len).unwrap_or_default().iter().rev() {
-        out.push(char::from(d));
-    }
-    if long {
-        out.push('L');
-    }
 }
 
 fn decimal_len(n: u64) -> usize {

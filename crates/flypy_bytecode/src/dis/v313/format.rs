@@ -24,6 +24,18 @@ pub(super) fn int_len(n: i64) -> usize {
 
 /// Appends `str(n)`.
 pub(super) fn push_int(out: &mut String, n: i64) {
+    // Most numbers dis prints (arguments, labels, lines) are small.
+    if let Ok(small) = u8::try_from(n) {
+        if small < 10 {
+            out.push(char::from(b'0' + small));
+            return;
+        }
+        if small < 100 {
+            out.push(char::from(b'0' + small / 10));
+            out.push(char::from(b'0' + small % 10));
+            return;
+        }
+    }
     let mut digits = [0u8; 20];
     let mut m = n.unsigned_abs();
     let mut i = digits.len();
@@ -172,7 +184,8 @@ impl Formatter {
         }
         out.push_str("    ");
         out.push_str(l.opname);
-        let name_len = l.opname.chars().count();
+        // `len()` counts characters: every opname dis has is ASCII.
+        let name_len = l.opname.len();
         push_spaces(out, OPNAME_WIDTH.saturating_sub(name_len));
         if let Some(arg) = l.arg {
             out.push(' ');

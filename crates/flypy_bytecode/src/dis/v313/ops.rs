@@ -70,7 +70,6 @@ impl Ctx {
         let mut backward = [false; 256];
         let mut from_word = [false; 256];
         let mut cache_layout: [&'static [(&'static str, u8)]; 256] = [&[]; 256];
-        // 3.14's LOAD_SMALL_INT is not in hasconst and has no branch: it shows no argrepr.
         let v314 = version.at_least(3, 14);
         for op in 0..=255u8 {
             let i = usize::from(op);
@@ -113,6 +112,8 @@ impl Ctx {
                     "LOAD_SPECIAL" if v314 => ArgKind::Special,
                     "IS_OP" if v314 => ArgKind::IsOp,
                     "CONTAINS_OP" if v314 => ArgKind::ContainsOp,
+                    // Including 3.14+ LOAD_SMALL_INT: not in hasconst and without a
+                    // branch of its own, so dis shows no argrepr for it.
                     _ => ArgKind::Plain,
                 }
             };
@@ -125,17 +126,7 @@ impl Ctx {
             from_word,
             cache_layout,
             cache_data_advances: v314,
-            function_attr_flags: if v314 {
-                &[
-                    "defaults",
-                    "kwdefaults",
-                    "annotations",
-                    "closure",
-                    "annotate",
-                ]
-            } else {
-                &["defaults", "kwdefaults", "annotations", "closure"]
-            },
+            function_attr_flags: table.function_attr_flags,
         }
     }
 
