@@ -23,7 +23,7 @@ use analysis::{Analysis, LineCursor};
 use flypy_marshal::{Code, Object, PyVersion};
 use operand::{ConstReprs, NameCache, Operand};
 use ops::Ops;
-use text::{Line, Widths};
+use text::{Line, Prefix, Widths};
 
 fn table_for(version: PyVersion) -> Result<&'static OpcodeTable, DisError> {
     tables::for_version(version).ok_or(DisError::UnsupportedVersion(version))
@@ -53,6 +53,8 @@ pub(crate) fn write_dis_with(
     let ops = Ops::new(table, version.at_least(3, 12));
     let mut scratch = Scratch {
         argrepr: String::new(),
+        prefix: Prefix::new(),
+        lines: Vec::new(),
         consts: ConstReprs::new(code),
         names: NameCache::new(code),
         is_target: Vec::new(),
@@ -104,6 +106,9 @@ fn push_code_consts<'a>(pending: &mut Vec<&'a Object>, code: &'a Code) {
 /// Buffers reused from one code object to the next.
 struct Scratch<'c> {
     argrepr: String,
+    prefix: Prefix,
+    /// The instruction lines of the code object being listed (see [`text`]).
+    lines: Vec<u8>,
     consts: ConstReprs,
     names: NameCache<'c>,
     is_target: Vec<bool>,
@@ -129,38 +134,51 @@ fn disassemble<'c>(
         lineno: a.lineno_width,
         offset: a.offset_width,
     };
-    let mut lines = LineCursor::new(&a.line_starts);
+    let mut line_starts = LineCursor::new(&a.line_starts);
     let Scratch {
         argrepr,
+        prefix,
+        lines,
         consts,
         names,
         ..
     } = scratch;
     consts.reset(code);
     names.reset(code);
+    lines.clear();
     for ins in &a.instrs {
         let operand = operand::resolve(ins, code, version, ops, names)?;
         argrepr.clear();
         operand.write_repr(argrepr, consts, version);
-        let starts_line = lines.at(ins.offset);
+        let starts_line = line_starts.at(ins.offset);
         if widths.lineno > 0 && starts_line.is_some() && ins.offset > 0 {
-            out.push('\n');
+            lines.push(b'\n');
         }
         text::write_line(
-            out,
+            lines,
+            prefix,
             widths,
             &Line {
                 starts_line,
                 is_target: a.is_target(ins.offset),
                 offset: ins.offset,
                 opname: ops.table.specialized_opname[usize::from(ins.opcode)],
+                padded: ops
+                    .padded
+                    .get(usize::from(ins.opcode))
+                    .and_then(Option::as_ref),
                 arg: ins.arg_value(version),
                 argrepr: argrepr.as_str(),
             },
         );
         if opts.show_caches && ins.cache_units > 0 {
-            write_caches(out, code, ins, ops, widths, argrepr);
+            write_caches(lines, prefix, code, ins, ops, widths, argrepr);
         }
+    }
+    // Every piece was a str or ASCII, so this always succeeds.
+    match std::str::from_utf8(lines) {
+        Ok(text) => out.push_str(text),
+        Err(_) => out.push_str(&String::from_utf8_lossy(lines)),
     }
     if !a.exceptions.is_empty() {
         out.push_str("ExceptionTable:\n");
@@ -206,7 +224,8 @@ fn cache_bytes(code: &Code, offset: u32, size: u32) -> &[u8] {
 
 /// The CACHE lines `show_caches=True` adds after `ins`.
 fn write_caches(
-    out: &mut String,
+    out: &mut Vec<u8>,
+    prefix: &mut Prefix,
     code: &Code,
     ins: &RawInstr,
     ops: &Ops,
@@ -231,12 +250,14 @@ fn write_caches(
             }
             text::write_line(
                 out,
+                prefix,
                 widths,
                 &Line {
                     starts_line: None,
                     is_target: false,
                     offset: first.saturating_add(2 * i),
                     opname: "CACHE",
+                    padded: ops.padded_cache.as_ref(),
                     arg: Some(0),
                     argrepr: argrepr.as_str(),
                 },

@@ -1,6 +1,7 @@
 //! The opcode numbers and per-op facts `dis` 3.11/3.12 singles out by name, looked up once per
 //! disassembly from the version's table rather than hard-coded.
 
+use super::text::{padded_name, PaddedName};
 use crate::table::OpcodeTable;
 
 /// Ops whose argument `dis` describes specially, plus per-op backward-jump flags.
@@ -19,6 +20,9 @@ pub(super) struct Ops {
     pub intrinsic_2: Option<u8>,
     /// `dis._is_backward_jump(op)`: `'JUMP_BACKWARD' in opname[op]`.
     pub backward: [bool; 256],
+    /// The printed name of each op (`specialized_opname`) as a padded block, and CACHE's.
+    pub padded: Vec<Option<PaddedName>>,
+    pub padded_cache: Option<PaddedName>,
 }
 
 impl Ops {
@@ -46,6 +50,12 @@ impl Ops {
             intrinsic_1: find("CALL_INTRINSIC_1"),
             intrinsic_2: find("CALL_INTRINSIC_2"),
             backward,
+            padded: table
+                .specialized_opname
+                .iter()
+                .map(|n| padded_name(n))
+                .collect(),
+            padded_cache: padded_name("CACHE"),
         }
     }
 
