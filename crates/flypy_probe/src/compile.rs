@@ -12,8 +12,9 @@ pub struct CompileFailure {
     #[serde(rename = "type")]
     pub kind: String,
     pub message: String,
-    pub lineno: Option<u64>,
-    pub offset: Option<u64>,
+    /// Line and column as the exception gives them (CPython uses -1 for "unknown" at times).
+    pub lineno: Option<i64>,
+    pub offset: Option<i64>,
 }
 
 impl std::fmt::Display for CompileFailure {
@@ -163,8 +164,13 @@ mod tests {
         let bad = dir.path().join("bad.py");
         std::fs::write(&good, "x = [i for i in range(3)]\n").expect("write");
         std::fs::write(&bad, "x = (\n").expect("write");
-        let out = compile_files(&interp, &[good, bad]).expect("helper runs");
-        assert_eq!(out.len(), 2);
+        // CPython reports an unknown encoding at line 0, column -1.
+        let coding = dir.path().join("coding.py");
+        std::fs::write(&coding, "# -*- coding: uft-8 -*-\nx = 1\n").expect("write");
+        let out = compile_files(&interp, &[good, bad, coding]).expect("helper runs");
+        assert_eq!(out.len(), 3);
+        let failure = out[2].as_ref().expect_err("unknown encoding");
+        assert_eq!(failure.kind, "SyntaxError");
         let compiled = out[0].as_ref().expect("good compiles");
         let code = compiled.load(interp.version).expect("reads back");
         assert!(code.as_code().is_some());
