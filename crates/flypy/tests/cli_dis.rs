@@ -26,18 +26,7 @@ fn flypy(args: &[&str]) -> (i32, String, String) {
     )
 }
 
-/// Code-object addresses differ between runs of CPython; flypy's are masked the same way.
-fn mask(text: &str) -> String {
-    let mut out = String::new();
-    let mut rest = text;
-    while let Some(i) = rest.find(" at 0x") {
-        out.push_str(&rest[..i + 6]);
-        out.push('?');
-        rest = rest[i + 6..].trim_start_matches(|c: char| c.is_ascii_hexdigit());
-    }
-    out.push_str(rest);
-    out
-}
+use flypy_testkit::mask_addresses as mask;
 
 #[test]
 fn pyc_fixtures_disassemble_without_an_interpreter() {

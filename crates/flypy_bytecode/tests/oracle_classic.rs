@@ -65,18 +65,7 @@ fn missing_piece(version: PyVersion) -> Option<&'static str> {
     None
 }
 
-fn normalise(text: &str) -> String {
-    // ` at 0x` followed by hex digits, as the oracle script does.
-    let mut out = String::with_capacity(text.len());
-    let mut rest = text;
-    while let Some(pos) = rest.find(" at 0x") {
-        out.push_str(&rest[..pos]);
-        out.push_str(" at 0x?");
-        rest = rest[pos + 6..].trim_start_matches(|c: char| c.is_ascii_hexdigit());
-    }
-    out.push_str(rest);
-    out
-}
+use flypy_testkit::mask_addresses as normalise;
 
 fn expected(python: &Path, file: &Path) -> String {
     let out = Command::new(python)

@@ -12,18 +12,7 @@ const SHOW_CACHES: &str = "import dis, sys\n\
 with open(sys.argv[1], 'rb') as f:\n    src = f.read()\n\
 dis.dis(compile(src, sys.argv[1], 'exec'), show_caches=True)\n";
 
-/// Replaces every ` at 0x<hex>` with ` at 0x?`.
-fn normalise(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    let mut rest = text;
-    while let Some(i) = rest.find(" at 0x") {
-        out.push_str(&rest[..i]);
-        out.push_str(" at 0x?");
-        rest = rest[i + 6..].trim_start_matches(|c: char| c.is_ascii_hexdigit());
-    }
-    out.push_str(rest);
-    out
-}
+use flypy_testkit::mask_addresses as normalise;
 
 fn fixtures(minor: u8) -> Vec<PathBuf> {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/oracle_v311");

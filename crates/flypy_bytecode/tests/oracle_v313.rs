@@ -17,22 +17,7 @@ fn fixtures() -> Vec<PathBuf> {
     files
 }
 
-/// Replaces each ` at 0x<hex>` (code object addresses) with ` at 0x?`.
-fn normalise(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    let mut rest = text;
-    while let Some(i) = rest.find(" at 0x") {
-        out.push_str(&rest[..i]);
-        out.push_str(" at 0x?");
-        let tail = &rest[i + " at 0x".len()..];
-        let hex = tail
-            .find(|c: char| !c.is_ascii_hexdigit())
-            .unwrap_or(tail.len());
-        rest = &tail[hex..];
-    }
-    out.push_str(rest);
-    out
-}
+use flypy_testkit::mask_addresses as normalise;
 
 fn first_difference(got: &str, want: &str) -> String {
     got.lines()

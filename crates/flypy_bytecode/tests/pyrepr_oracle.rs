@@ -32,18 +32,7 @@ fn text_of(obj: &Object) -> String {
     }
 }
 
-/// Replaces every ` at 0x<hex>` (a code object's address) with ` at 0x?`.
-fn normalise(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    let mut rest = s;
-    while let Some(i) = rest.find(" at 0x") {
-        out.push_str(&rest[..i + 6]);
-        out.push('?');
-        rest = rest[i + 6..].trim_start_matches(|c: char| c.is_ascii_hexdigit());
-    }
-    out.push_str(rest);
-    out
-}
+use flypy_testkit::mask_addresses as normalise;
 
 /// What flypy prints for `value`, or `!ValueError: ...` where CPython's repr raises.
 fn ours(value: &Object, v: PyVersion, order: SetOrder) -> String {

@@ -133,18 +133,7 @@ fn code_of(c: &Value) -> Code {
     }
 }
 
-/// Replaces every ` at 0x<hex>` (code object addresses) with ` at 0x?`.
-fn normalise(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    let mut rest = text;
-    while let Some(i) = rest.find(" at 0x") {
-        out.push_str(&rest[..i]);
-        out.push_str(" at 0x?");
-        rest = rest[i + 6..].trim_start_matches(|c: char| c.is_ascii_hexdigit());
-    }
-    out.push_str(rest);
-    out
-}
+use flypy_testkit::mask_addresses as normalise;
 
 fn check(minor: u8, source: &str) {
     let Some(d) = dump(minor, source) else { return };
