@@ -156,15 +156,39 @@ impl<'a> Reader<'a> {
 
     fn object(&mut self) -> Result<Object, MarshalError> {
         let at = self.pos;
+        self.nested(at, |r| r.object_inner(at))
+    }
+
+    /// Runs `read` one nesting level deeper: bounded as CPython bounds it, and, since
+    /// legitimate nesting is shallow but CPython accepts up to MAX_DEPTH levels, on a stack
+    /// grown on demand rather than overflowing a small (test or worker) thread stack.
+    fn nested<T>(
+        &mut self,
+        at: usize,
+        read: impl FnOnce(&mut Self) -> Result<T, MarshalError>,
+    ) -> Result<T, MarshalError> {
         self.depth += 1;
         if self.depth > MAX_DEPTH {
             return Err(self.err(K::TooDeep, at));
         }
-        // Legitimate nesting is shallow, but CPython accepts up to MAX_DEPTH levels; grow the
-        // stack on demand rather than overflow a small (test or worker) thread stack.
-        let result = stacker::maybe_grow(STACK_RED_ZONE, STACK_GROWTH, || self.object_inner(at));
+        let result = stacker::maybe_grow(STACK_RED_ZONE, STACK_GROWTH, || read(self));
         self.depth -= 1;
         result
+    }
+
+    /// A tuple's items after its type code: `(` has an `i32` count, `)` (3.4+) a one-byte one.
+    fn tuple_items(&mut self, small: bool) -> Result<Vec<Object>, MarshalError> {
+        let n = if small {
+            let at = self.pos;
+            let n = self.short_length()?;
+            if n > self.data.len() - self.pos {
+                return Err(self.err(K::BadLength { length: n as i64 }, at));
+            }
+            n
+        } else {
+            self.count()?
+        };
+        self.items(n)
     }
 
     /// An object that must not be NULL.
@@ -258,18 +282,8 @@ impl<'a> Reader<'a> {
                 // CPython builds these as one-byte-kind strings: bytes are Latin-1 code points.
                 Object::Str(Arc::new(latin1(bytes)))
             }
-            b'(' => {
-                let n = self.count()?;
-                Object::Tuple(self.sequence(n)?)
-            }
-            b')' if refs_ok => {
-                let n_at = self.pos;
-                let n = self.short_length()?;
-                if n > self.data.len() - self.pos {
-                    return Err(self.err(K::BadLength { length: n as i64 }, n_at));
-                }
-                Object::Tuple(self.sequence(n)?)
-            }
+            b'(' => Object::Tuple(self.tuple_items(false)?.into()),
+            b')' if refs_ok => Object::Tuple(self.tuple_items(true)?.into()),
             b'[' => {
                 let n = self.count()?;
                 Object::List(self.sequence(n)?)
@@ -397,23 +411,8 @@ impl<'a> Reader<'a> {
         // the Vec the code object keeps, rather than into a shared tuple that is then copied.
         let small = self.version.at_least(3, 4) && self.data.get(at) == Some(&b')');
         if small || self.data.get(at) == Some(&b'(') {
-            self.depth += 1;
-            if self.depth > MAX_DEPTH {
-                return Err(self.err(K::TooDeep, at));
-            }
             self.pos += 1;
-            let n_at = self.pos;
-            let n = if small {
-                self.short_length()?
-            } else {
-                self.count()?
-            };
-            if n > self.data.len() - self.pos {
-                return Err(self.err(K::BadLength { length: n as i64 }, n_at));
-            }
-            let items = self.items(n);
-            self.depth -= 1;
-            return items;
+            return self.nested(at, |r| r.tuple_items(small));
         }
         match self.value()? {
             Object::Tuple(items) => Ok(items.to_vec()),
