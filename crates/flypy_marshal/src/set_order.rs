@@ -25,9 +25,19 @@ type RebuildFn<'a, E> = dyn FnMut(Kind, usize, &[Object]) -> Rebuilt<E> + 'a;
 type NewItems<E> = Result<Option<Vec<Object>>, E>;
 
 /// Which container a [`rebuild`] callback is given.
+#[derive(Clone, Copy)]
 enum Kind {
     Tuple,
     FrozenSet,
+}
+
+impl Kind {
+    fn build(self, items: Vec<Object>) -> Object {
+        match self {
+            Kind::Tuple => Object::Tuple(items.into()),
+            Kind::FrozenSet => Object::FrozenSet(items.into()),
+        }
+    }
 }
 
 /// Rebuilds `obj` depth first in marshal order (code constants, then items; a container's
@@ -46,31 +56,27 @@ fn rebuild<E>(obj: &Object, counter: &mut usize, f: &mut RebuildFn<'_, E>) -> Re
         }
         Ok(changed)
     };
-    Ok(match obj {
-        Object::Tuple(items) | Object::FrozenSet(items) => {
-            let number = *counter;
-            *counter += 1;
-            let kind = if matches!(obj, Object::Tuple(_)) {
-                Kind::Tuple
-            } else {
-                Kind::FrozenSet
-            };
-            match items_of(items, counter)? {
-                Some(walked) => Some(match f(kind, number, &walked)? {
-                    Some(new) => new,
-                    None if matches!(obj, Object::Tuple(_)) => Object::Tuple(walked.into()),
-                    None => Object::FrozenSet(walked.into()),
-                }),
-                None => f(kind, number, items)?,
-            }
-        }
-        Object::Code(code) => items_of(&code.consts, counter)?.map(|consts| {
-            Object::Code(Arc::new(Code {
-                consts,
-                ..Code::clone(code)
+    let (kind, items) = match obj {
+        Object::Tuple(items) => (Kind::Tuple, items),
+        Object::FrozenSet(items) => (Kind::FrozenSet, items),
+        Object::Code(code) => {
+            return Ok(items_of(&code.consts, counter)?.map(|consts| {
+                Object::Code(Arc::new(Code {
+                    consts,
+                    ..Code::clone(code)
+                }))
             }))
+        }
+        _ => return Ok(None),
+    };
+    let number = *counter;
+    *counter += 1;
+    Ok(match items_of(items, counter)? {
+        Some(walked) => Some(match f(kind, number, &walked)? {
+            Some(new) => new,
+            None => kind.build(walked),
         }),
-        _ => None,
+        None => f(kind, number, items)?,
     })
 }
 
