@@ -6,7 +6,7 @@ use std::io::Write as _;
 use std::path::{Path, PathBuf};
 
 use anyhow::{bail, Context};
-use flypy_bytecode::dis::{dis_text, DisOptions};
+use flypy_bytecode::dis::{write_dis_text, DisOptions};
 use flypy_marshal::{Object, PyVersion};
 use flypy_probe::CompileOutcome;
 use rayon::prelude::*;
@@ -67,7 +67,8 @@ pub fn run(args: Args) -> anyhow::Result<std::process::ExitCode> {
     let mut compiled = compile_sources(&files, args.python.as_deref())?;
     let pool = pool()?;
     let stdout = std::io::stdout();
-    let mut out = std::io::BufWriter::with_capacity(1 << 20, stdout.lock());
+    // Small pieces are gathered; a file's listing (usually far larger) goes straight through.
+    let mut out = std::io::BufWriter::with_capacity(64 << 10, stdout.lock());
     let mut json_files = Vec::new();
     let mut failures = 0usize;
     for start in (0..files.len()).step_by(CHUNK) {
@@ -75,8 +76,10 @@ pub fn run(args: Args) -> anyhow::Result<std::process::ExitCode> {
         let work: Vec<(usize, Option<(PyVersion, CompileOutcome)>)> = (start..end)
             .map(|i| (i, compiled.get_mut(i).and_then(Option::take)))
             .collect();
-        // Reading and formatting in parallel; results come back in input order.
-        let results: Vec<Result<(Loaded, String), (PathBuf, String)>> = pool.install(|| {
+        // Reading and formatting in parallel; results come back in input order. Each worker
+        // frees its own file's tree (freeing on another thread costs the allocator more) and
+        // hands back the file's finished output, header included, so the writer copies nothing.
+        let results: Vec<Result<String, (PathBuf, String)>> = pool.install(|| {
             work.into_par_iter()
                 .map(|(i, compiled)| {
                     let path = &files[i].0;
@@ -85,24 +88,14 @@ pub fn run(args: Args) -> anyhow::Result<std::process::ExitCode> {
                         None => read_pyc_file(path),
                     }
                     .map_err(|e| (path.clone(), e))?;
-                    let text =
-                        render(&loaded, &opts, args.format).map_err(|e| (path.clone(), e))?;
-                    Ok((loaded, text))
+                    render(&loaded, &opts, args.format, many).map_err(|e| (path.clone(), e))
                 })
                 .collect()
         });
         for result in results {
             match result {
-                Ok((_, text)) if args.format == Format::Json => json_files.push(text),
-                Ok((l, text)) => {
-                    if many {
-                        writeln!(out, "==> {} (CPython {}) <==", l.path.display(), l.version)?;
-                        out.write_all(text.as_bytes())?;
-                        out.write_all(b"\n")?;
-                    } else {
-                        out.write_all(text.as_bytes())?;
-                    }
-                }
+                Ok(text) if args.format == Format::Json => json_files.push(text),
+                Ok(text) => out.write_all(text.as_bytes())?,
                 Err((path, e)) => {
                     failures += 1;
                     // Keep stdout and stderr in step for a reader of both.
@@ -132,12 +125,23 @@ fn pool() -> anyhow::Result<rayon::ThreadPool> {
         .context("starting worker threads")
 }
 
-fn render(l: &Loaded, opts: &DisOptions, format: Format) -> Result<String, String> {
+/// One file's output: with several files, its `==> path <==` header and a blank line after.
+fn render(l: &Loaded, opts: &DisOptions, format: Format, many: bool) -> Result<String, String> {
     let Some(code) = l.code.as_code() else {
         return Err("the marshalled object is not a code object".to_owned());
     };
     match format {
-        Format::Text => dis_text(code, l.version, opts).map_err(|e| e.to_string()),
+        Format::Text => {
+            let mut text = String::new();
+            if many {
+                text = format!("==> {} (CPython {}) <==\n", l.path.display(), l.version);
+            }
+            write_dis_text(&mut text, code, l.version, opts).map_err(|e| e.to_string())?;
+            if many {
+                text.push('\n');
+            }
+            Ok(text)
+        }
         Format::Json => dis_json::file(l, code).map_err(|e| e.to_string()),
     }
 }

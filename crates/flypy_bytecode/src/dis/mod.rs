@@ -32,13 +32,24 @@ pub enum DisError {
 /// `code` is the module compiled from FILE).
 pub fn dis_text(code: &Code, version: PyVersion, opts: &DisOptions) -> Result<String, DisError> {
     let mut out = String::new();
-    match (version.major, version.minor) {
-        (2, 7) | (3, 6..=10) => classic::write_dis(&mut out, code, version, opts)?,
-        (3, 11..=12) => v311::write_dis(&mut out, code, version, opts)?,
-        (3, 13..=15) => v313::write_dis(&mut out, code, version, opts)?,
-        _ => return Err(DisError::UnsupportedVersion(version)),
-    }
+    write_dis_text(&mut out, code, version, opts)?;
     Ok(out)
+}
+
+/// [`dis_text`] appended to `out`: a caller that frames many listings (the CLI's per-file
+/// headers) builds each file's output in one buffer instead of copying it again.
+pub fn write_dis_text(
+    out: &mut String,
+    code: &Code,
+    version: PyVersion,
+    opts: &DisOptions,
+) -> Result<(), DisError> {
+    match (version.major, version.minor) {
+        (2, 7) | (3, 6..=10) => classic::write_dis(out, code, version, opts),
+        (3, 11..=12) => v311::write_dis(out, code, version, opts),
+        (3, 13..=15) => v313::write_dis(out, code, version, opts),
+        _ => Err(DisError::UnsupportedVersion(version)),
+    }
 }
 
 /// The instructions of one code object (not its nested code objects) as that version's
