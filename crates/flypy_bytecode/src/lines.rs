@@ -62,14 +62,14 @@ pub fn line_starts_raw(
     if version.at_least(3, 10) {
         let mut out = Vec::new();
         let mut last = None;
-        for r in co_lines_raw(table, firstlineno, code_len, version) {
-            if let Some(line) = r.line {
+        line_changes_raw(table, firstlineno, code_len, version, |start, line| {
+            if let Some(line) = line {
                 if Some(line) != last {
                     last = Some(line);
-                    out.push((r.start, line));
+                    out.push((start, line));
                 }
             }
-        }
+        });
         return out;
     }
     let signed = version.at_least(3, 6);
@@ -143,6 +143,14 @@ pub fn co_lines_raw(
 /// delta only move the line, folded into the next non-empty range.
 fn lines_310(table: &[u8], firstlineno: u32) -> Vec<LineRange> {
     let mut out = Vec::with_capacity(table.len() / 2);
+    walk_310(table, firstlineno, |start, end, line| {
+        out.push(LineRange { start, end, line })
+    });
+    out
+}
+
+/// [`lines_310`]'s ranges, each handed to `f(start, end, line)` as it is read.
+fn walk_310(table: &[u8], firstlineno: u32, mut f: impl FnMut(u32, u32, Option<u32>)) {
     let mut line = i64::from(firstlineno);
     let mut end: u64 = 0;
     for pair in table.chunks_exact(2) {
@@ -156,14 +164,9 @@ fn lines_310(table: &[u8], firstlineno: u32) -> Vec<LineRange> {
             line_of(line)
         };
         if end != start {
-            out.push(LineRange {
-                start: offset_of(start),
-                end: offset_of(end),
-                line: cur_line,
-            });
+            f(offset_of(start), offset_of(end), cur_line);
         }
     }
-    out
 }
 
 /// Reads a little-endian 6-bit-group varint of the location table.
@@ -196,10 +199,21 @@ const LOC_LONG: u8 = 14;
 const LOC_NONE: u8 = 15;
 
 /// 3.11+ `lineiter_next`: one range per entry; from 3.12 consecutive entries with the same
-/// line are merged (3.11 yields them separately). Line deltas come from `get_line_delta`; the next entry is the next byte with the
-/// high bit set, as `advance` scans.
+/// line are merged (3.11 yields them separately). Line deltas come from `get_line_delta`; the
+/// next entry is the next byte with the high bit set, as `advance` scans.
 fn lines_311(table: &[u8], firstlineno: u32, merge: bool) -> Vec<LineRange> {
     let mut out: Vec<LineRange> = Vec::with_capacity(table.len() / 2);
+    walk_311(table, firstlineno, |start, end, line| {
+        match out.last_mut() {
+            Some(prev) if merge && prev.line == line && prev.end == start => prev.end = end,
+            _ => out.push(LineRange { start, end, line }),
+        }
+    });
+    out
+}
+
+/// The location table's entries as unmerged ranges, each handed to `f(start, end, line)`.
+fn walk_311(table: &[u8], firstlineno: u32, mut f: impl FnMut(u32, u32, Option<u32>)) {
     let mut computed = i64::from(firstlineno);
     let mut end: u64 = 0;
     let mut pos = 0usize;
@@ -225,18 +239,48 @@ fn lines_311(table: &[u8], firstlineno: u32, merge: bool) -> Vec<LineRange> {
         while table.get(pos).is_some_and(|b| b & 128 == 0) {
             pos += 1;
         }
-        match out.last_mut() {
-            Some(prev) if merge && prev.line == line && u64::from(prev.end) == start => {
-                prev.end = offset_of(end);
-            }
-            _ => out.push(LineRange {
-                start: offset_of(start),
-                end: offset_of(end),
-                line,
-            }),
+        f(offset_of(start), offset_of(end), line);
+    }
+}
+
+/// `f(start, line)` for each `co_lines()` range whose line differs from the previous range's
+/// (the first range always counts; "no line" is a line value here): the walk both
+/// `findlinestarts` variants filter, without building the ranges. Merging equal neighbours
+/// cannot change it, so 3.11 and 3.12+ share it.
+pub fn line_changes(code: &Code, version: PyVersion, f: impl FnMut(u32, Option<u32>)) {
+    line_changes_raw(
+        &code.linetable,
+        code.firstlineno,
+        code.code.len(),
+        version,
+        f,
+    )
+}
+
+/// [`line_changes`] on the raw table.
+pub fn line_changes_raw(
+    table: &[u8],
+    firstlineno: u32,
+    code_len: usize,
+    version: PyVersion,
+    mut f: impl FnMut(u32, Option<u32>),
+) {
+    let mut last: Option<Option<u32>> = None;
+    let mut each = |start: u32, _end: u32, line: Option<u32>| {
+        if last != Some(line) {
+            last = Some(line);
+            f(start, line);
+        }
+    };
+    if version.at_least(3, 11) {
+        walk_311(table, firstlineno, each);
+    } else if version.at_least(3, 10) {
+        walk_310(table, firstlineno, each);
+    } else {
+        for r in co_lines_raw(table, firstlineno, code_len, version) {
+            each(r.start, r.end, r.line);
         }
     }
-    out
 }
 
 /// `co_positions()` for any version (see [`co_positions`]).

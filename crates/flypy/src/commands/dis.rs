@@ -6,7 +6,7 @@ use std::io::Write as _;
 use std::path::{Path, PathBuf};
 
 use anyhow::{bail, Context};
-use flypy_bytecode::dis::{write_dis_text, DisOptions};
+use flypy_bytecode::dis::{write_dis_bytes, DisOptions};
 use flypy_marshal::{Object, PyVersion};
 use flypy_probe::CompileOutcome;
 use rayon::prelude::*;
@@ -79,7 +79,7 @@ pub fn run(args: Args) -> anyhow::Result<std::process::ExitCode> {
         // Reading and formatting in parallel; results come back in input order. Each worker
         // frees its own file's tree (freeing on another thread costs the allocator more) and
         // hands back the file's finished output, header included, so the writer copies nothing.
-        let results: Vec<Result<String, (PathBuf, String)>> = pool.install(|| {
+        let results: Vec<Result<Vec<u8>, (PathBuf, String)>> = pool.install(|| {
             work.into_par_iter()
                 .map(|(i, compiled)| {
                     let path = &files[i].0;
@@ -95,7 +95,7 @@ pub fn run(args: Args) -> anyhow::Result<std::process::ExitCode> {
         for result in results {
             match result {
                 Ok(text) if args.format == Format::Json => json_files.push(text),
-                Ok(text) => out.write_all(text.as_bytes())?,
+                Ok(text) => out.write_all(&text)?,
                 Err((path, e)) => {
                     failures += 1;
                     // Keep stdout and stderr in step for a reader of both.
@@ -106,8 +106,7 @@ pub fn run(args: Args) -> anyhow::Result<std::process::ExitCode> {
         }
     }
     if args.format == Format::Json {
-        let refs: Vec<&str> = json_files.iter().map(String::as_str).collect();
-        out.write_all(dis_json::document(&refs).as_bytes())?;
+        out.write_all(&dis_json::document(&json_files))?;
     }
     out.flush()?;
     Ok(if failures > 0 {
@@ -126,23 +125,27 @@ fn pool() -> anyhow::Result<rayon::ThreadPool> {
 }
 
 /// One file's output: with several files, its `==> path <==` header and a blank line after.
-fn render(l: &Loaded, opts: &DisOptions, format: Format, many: bool) -> Result<String, String> {
+/// Text for `--format text`, one serialised `files` entry for JSON.
+fn render(l: &Loaded, opts: &DisOptions, format: Format, many: bool) -> Result<Vec<u8>, String> {
     let Some(code) = l.code.as_code() else {
         return Err("the marshalled object is not a code object".to_owned());
     };
     match format {
         Format::Text => {
-            let mut text = String::new();
+            let mut text = Vec::new();
             if many {
-                text = format!("==> {} (CPython {}) <==\n", l.path.display(), l.version);
+                text =
+                    format!("==> {} (CPython {}) <==\n", l.path.display(), l.version).into_bytes();
             }
-            write_dis_text(&mut text, code, l.version, opts).map_err(|e| e.to_string())?;
+            write_dis_bytes(&mut text, code, l.version, opts).map_err(|e| e.to_string())?;
             if many {
-                text.push('\n');
+                text.push(b'\n');
             }
             Ok(text)
         }
-        Format::Json => dis_json::file(l, code).map_err(|e| e.to_string()),
+        Format::Json => dis_json::file(l, code)
+            .map(String::into_bytes)
+            .map_err(|e| e.to_string()),
     }
 }
 

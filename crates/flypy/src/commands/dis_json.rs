@@ -20,10 +20,15 @@ pub fn file(l: &Loaded, code: &Code) -> Result<String, DisError> {
 }
 
 /// The whole document around already serialised file entries.
-pub fn document(files: &[&str]) -> String {
-    let mut out = String::from("{\"schema\":\"flypy.dis/1\",\"files\":[");
-    out.push_str(&files.join(","));
-    out.push_str("]}\n");
+pub fn document(files: &[Vec<u8>]) -> Vec<u8> {
+    let mut out = b"{\"schema\":\"flypy.dis/1\",\"files\":[".to_vec();
+    for (i, f) in files.iter().enumerate() {
+        if i > 0 {
+            out.push(b',');
+        }
+        out.extend_from_slice(f);
+    }
+    out.extend_from_slice(b"]}\n");
     out
 }
 

@@ -2,6 +2,7 @@
 //! shape; this module is the one place that dispatches on the version.
 
 mod classic;
+mod linebuf;
 mod v311;
 mod v313;
 
@@ -31,24 +32,49 @@ pub enum DisError {
 /// Exactly what `dis.dis(code)` prints under CPython `version` (for `python -m dis FILE`,
 /// `code` is the module compiled from FILE).
 pub fn dis_text(code: &Code, version: PyVersion, opts: &DisOptions) -> Result<String, DisError> {
-    let mut out = String::new();
-    write_dis_text(&mut out, code, version, opts)?;
-    Ok(out)
+    let mut out = Vec::new();
+    write_dis_bytes(&mut out, code, version, opts)?;
+    // The listing is assembled from str pieces and ASCII, so this never replaces anything.
+    Ok(String::from_utf8(out)
+        .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned()))
 }
 
-/// [`dis_text`] appended to `out`: a caller that frames many listings (the CLI's per-file
-/// headers) builds each file's output in one buffer instead of copying it again.
-pub fn write_dis_text(
-    out: &mut String,
+/// [`dis_text`] appended to `out` as UTF-8: a caller that frames many listings (the CLI's
+/// per-file headers) and writes bytes builds each file's output in one buffer, with no copy
+/// and no second UTF-8 check.
+pub fn write_dis_bytes(
+    out: &mut Vec<u8>,
     code: &Code,
     version: PyVersion,
     opts: &DisOptions,
 ) -> Result<(), DisError> {
     match (version.major, version.minor) {
-        (2, 7) | (3, 6..=10) => classic::write_dis(out, code, version, opts),
+        (2, 7) | (3, 6..=10) => via_string(out, |s| classic::write_dis(s, code, version, opts)),
         (3, 11..=12) => v311::write_dis(out, code, version, opts),
         (3, 13..=15) => v313::write_dis(out, code, version, opts),
         _ => Err(DisError::UnsupportedVersion(version)),
+    }
+}
+
+/// Runs a formatter that appends to a `String` on `out`'s buffer (moved, not copied, when
+/// `out` already holds UTF-8, as the CLI's header does).
+fn via_string(
+    out: &mut Vec<u8>,
+    write: impl FnOnce(&mut String) -> Result<(), DisError>,
+) -> Result<(), DisError> {
+    match String::from_utf8(std::mem::take(out)) {
+        Ok(mut s) => {
+            let result = write(&mut s);
+            *out = s.into_bytes();
+            result
+        }
+        Err(e) => {
+            *out = e.into_bytes();
+            let mut s = String::new();
+            let result = write(&mut s);
+            out.extend_from_slice(s.as_bytes());
+            result
+        }
     }
 }
 
@@ -61,4 +87,30 @@ pub fn instructions(code: &Code, version: PyVersion) -> Result<Vec<Instruction>,
         (3, 13..=15) => v313::instructions(code, version),
         _ => Err(DisError::UnsupportedVersion(version)),
     }
+}
+
+/// A 3.11+ formatter's `write_dis_with`.
+#[cfg(test)]
+type WriteWith = fn(
+    &mut Vec<u8>,
+    &Code,
+    PyVersion,
+    &'static crate::table::OpcodeTable,
+    &DisOptions,
+) -> Result<(), DisError>;
+
+/// For tests that compare text: a 3.11+ formatter's `write_dis_with`, appended to a `String`.
+#[cfg(test)]
+pub(crate) fn text_with(
+    write: WriteWith,
+    out: &mut String,
+    code: &Code,
+    version: PyVersion,
+    table: &'static crate::table::OpcodeTable,
+    opts: &DisOptions,
+) -> Result<(), DisError> {
+    let mut bytes = Vec::new();
+    let result = write(&mut bytes, code, version, table, opts);
+    out.push_str(&String::from_utf8(bytes).expect("the listing is UTF-8"));
+    result
 }

@@ -14,6 +14,7 @@ mod ops;
 mod tests;
 mod text;
 
+use super::linebuf::LineBuf;
 use super::{DisError, DisOptions};
 use crate::decode::RawInstr;
 use crate::instruction::{Instruction, Positions};
@@ -23,14 +24,15 @@ use analysis::{Analysis, LineCursor};
 use flypy_marshal::{Code, Object, PyVersion};
 use operand::{ConstReprs, NameCache, Operand};
 use ops::Ops;
-use text::{Line, Prefix, Widths};
+use std::sync::OnceLock;
+use text::{Line, Widths};
 
 fn table_for(version: PyVersion) -> Result<&'static OpcodeTable, DisError> {
     tables::for_version(version).ok_or(DisError::UnsupportedVersion(version))
 }
 
 pub(crate) fn write_dis(
-    out: &mut String,
+    out: &mut Vec<u8>,
     code: &Code,
     version: PyVersion,
     opts: &DisOptions,
@@ -44,36 +46,53 @@ pub(crate) fn instructions(code: &Code, version: PyVersion) -> Result<Vec<Instru
 
 /// [`write_dis`] with an explicit opcode table.
 pub(crate) fn write_dis_with(
-    out: &mut String,
+    out: &mut Vec<u8>,
     code: &Code,
     version: PyVersion,
     table: &'static OpcodeTable,
     opts: &DisOptions,
 ) -> Result<(), DisError> {
-    let ops = Ops::new(table, version.at_least(3, 12));
+    let owned;
+    let ops = match shared_ops(table, version) {
+        Some(ops) => ops,
+        None => {
+            owned = Ops::new(table, version.at_least(3, 12));
+            &owned
+        }
+    };
     let mut scratch = Scratch {
         argrepr: String::new(),
-        prefix: Prefix::new(),
-        lines: Vec::new(),
+        line: LineBuf::new(),
         consts: ConstReprs::new(code),
         names: NameCache::new(code),
         is_target: Vec::new(),
     };
     out.reserve(estimated_len(code, opts));
-    disassemble(out, code, version, &ops, opts, &mut scratch)?;
+    disassemble(out, code, version, ops, opts, &mut scratch)?;
     // Depth first, constants in order: a stack of the code constants still to print, pushed
     // in reverse so they pop in order (no recursion, so deep nesting cannot overflow).
     let mut pending: Vec<&Object> = Vec::new();
     push_code_consts(&mut pending, code);
     while let Some(obj) = pending.pop() {
         let Object::Code(inner) = obj else { continue };
-        out.push_str("\nDisassembly of ");
-        out.push_str(&pyrepr::repr(obj, version));
-        out.push_str(":\n");
-        disassemble(out, inner, version, &ops, opts, &mut scratch)?;
+        out.extend_from_slice(b"\nDisassembly of ");
+        out.extend_from_slice(pyrepr::repr(obj, version).as_bytes());
+        out.extend_from_slice(b":\n");
+        disassemble(out, inner, version, ops, opts, &mut scratch)?;
         push_code_consts(&mut pending, inner);
     }
     Ok(())
+}
+
+/// The per-opcode facts for the generated table of 3.11 or 3.12, worked out once per process
+/// rather than once per file; `None` for any other table (tests' own).
+fn shared_ops(table: &'static OpcodeTable, version: PyVersion) -> Option<&'static Ops> {
+    static SHARED: [OnceLock<Ops>; 2] = [OnceLock::new(), OnceLock::new()];
+    if version.major != 3 || !std::ptr::eq(tables::for_version(version)?, table) {
+        return None;
+    }
+    let slot = SHARED.get(usize::from(version.minor.checked_sub(11)?))?;
+    Some(slot.get_or_init(|| Ops::new(table, version.at_least(3, 12))))
 }
 
 /// About how long the whole listing will be, so the output grows once rather than by
@@ -105,10 +124,9 @@ fn push_code_consts<'a>(pending: &mut Vec<&'a Object>, code: &'a Code) {
 
 /// Buffers reused from one code object to the next.
 struct Scratch<'c> {
+    /// CACHE lines' argument descriptions.
     argrepr: String,
-    prefix: Prefix,
-    /// The instruction lines of the code object being listed (see [`text`]).
-    lines: Vec<u8>,
+    line: LineBuf,
     consts: ConstReprs,
     names: NameCache<'c>,
     is_target: Vec<bool>,
@@ -116,7 +134,7 @@ struct Scratch<'c> {
 
 /// `dis.disassemble(co)`: one code object's listing and exception table.
 fn disassemble<'c>(
-    out: &mut String,
+    out: &mut Vec<u8>,
     code: &'c Code,
     version: PyVersion,
     ops: &Ops,
@@ -137,26 +155,22 @@ fn disassemble<'c>(
     let mut line_starts = LineCursor::new(&a.line_starts);
     let Scratch {
         argrepr,
-        prefix,
-        lines,
+        line,
         consts,
         names,
         ..
     } = scratch;
     consts.reset(code);
     names.reset(code);
-    lines.clear();
     for ins in &a.instrs {
         let operand = operand::resolve(ins, code, version, ops, names)?;
-        argrepr.clear();
-        operand.write_repr(argrepr, consts, version);
         let starts_line = line_starts.at(ins.offset);
         if widths.lineno > 0 && starts_line.is_some() && ins.offset > 0 {
-            lines.push(b'\n');
+            out.push(b'\n');
         }
         text::write_line(
-            lines,
-            prefix,
+            out,
+            line,
             widths,
             &Line {
                 starts_line,
@@ -168,34 +182,29 @@ fn disassemble<'c>(
                     .get(usize::from(ins.opcode))
                     .and_then(Option::as_ref),
                 arg: ins.arg_value(version),
-                argrepr: argrepr.as_str(),
             },
+            |out| operand.write_repr(out, consts, version),
         );
         if opts.show_caches && ins.cache_units > 0 {
-            write_caches(lines, prefix, code, ins, ops, widths, argrepr);
+            write_caches(out, line, code, ins, ops, widths, argrepr);
         }
     }
-    // Every piece was a str or ASCII, so this always succeeds.
-    match std::str::from_utf8(lines) {
-        Ok(text) => out.push_str(text),
-        Err(_) => out.push_str(&String::from_utf8_lossy(lines)),
-    }
     if !a.exceptions.is_empty() {
-        out.push_str("ExceptionTable:\n");
+        out.extend_from_slice(b"ExceptionTable:\n");
         for e in &a.exceptions {
-            out.push_str("  ");
+            out.extend_from_slice(b"  ");
             operand::push_int(out, i64::from(e.start));
-            out.push_str(" to ");
+            out.extend_from_slice(b" to ");
             operand::push_int(out, i64::from(e.end) - 2);
-            out.push_str(" -> ");
+            out.extend_from_slice(b" -> ");
             operand::push_int(out, i64::from(e.target));
-            out.push_str(" [");
+            out.extend_from_slice(b" [");
             operand::push_int(out, i64::from(e.depth));
-            out.push(']');
+            out.push(b']');
             if e.lasti {
-                out.push_str(" lasti");
+                out.extend_from_slice(b" lasti");
             }
-            out.push('\n');
+            out.push(b'\n');
         }
     }
     scratch.is_target = a.recycle();
@@ -225,7 +234,7 @@ fn cache_bytes(code: &Code, offset: u32, size: u32) -> &[u8] {
 /// The CACHE lines `show_caches=True` adds after `ins`.
 fn write_caches(
     out: &mut Vec<u8>,
-    prefix: &mut Prefix,
+    line: &mut LineBuf,
     code: &Code,
     ins: &RawInstr,
     ops: &Ops,
@@ -250,7 +259,7 @@ fn write_caches(
             }
             text::write_line(
                 out,
-                prefix,
+                line,
                 widths,
                 &Line {
                     starts_line: None,
@@ -259,8 +268,8 @@ fn write_caches(
                     opname: "CACHE",
                     padded: ops.padded_cache.as_ref(),
                     arg: Some(0),
-                    argrepr: argrepr.as_str(),
                 },
+                |out| out.extend_from_slice(argrepr.as_bytes()),
             );
         }
     });
@@ -283,8 +292,7 @@ pub(crate) fn instructions_with(
     let mut out = Vec::with_capacity(a.instrs.len());
     for ins in &a.instrs {
         let operand: Operand<'_> = operand::resolve(ins, code, version, &ops, &mut names)?;
-        let mut argrepr = String::new();
-        operand.write_repr(&mut argrepr, &mut consts, version);
+        let argrepr = operand.repr_string(&mut consts, version);
         while ranges.get(range_idx).is_some_and(|r| r.end <= ins.offset) {
             range_idx += 1;
         }

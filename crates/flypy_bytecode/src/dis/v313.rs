@@ -12,6 +12,7 @@ mod ops;
 #[cfg(test)]
 mod tests;
 
+use super::linebuf::LineBuf;
 use super::{DisError, DisOptions};
 use crate::instruction::{Instruction, Positions};
 use crate::lines::co_positions;
@@ -24,7 +25,7 @@ use ops::Ctx;
 use std::sync::OnceLock;
 
 pub(crate) fn write_dis(
-    out: &mut String,
+    out: &mut Vec<u8>,
     code: &Code,
     version: PyVersion,
     opts: &DisOptions,
@@ -60,7 +61,7 @@ fn shared_ctx(table: &'static OpcodeTable, version: PyVersion) -> Option<&'stati
 /// under a blank line and `Disassembly of <repr>:`. Iterative so that deeply nested input
 /// cannot exhaust the stack.
 pub(crate) fn write_dis_with(
-    out: &mut String,
+    out: &mut Vec<u8>,
     code: &Code,
     version: PyVersion,
     table: &'static OpcodeTable,
@@ -81,7 +82,8 @@ pub(crate) fn write_dis_with(
         show_positions: opts.show_positions && version.at_least(3, 14),
     };
     out.reserve(estimated_len(code, &opts));
-    disassemble(out, ctx, code, &opts)?;
+    let mut lb = LineBuf::new();
+    disassemble(out, &mut lb, ctx, code, &opts)?;
     let mut stack: Vec<(&Code, usize)> = vec![(code, 0)];
     while let Some((co, next)) = stack.last_mut() {
         let co: &Code = co;
@@ -99,10 +101,10 @@ pub(crate) fn write_dis_with(
             continue;
         };
         *next = i + 1;
-        out.push_str("\nDisassembly of ");
-        crate::pyrepr::write_repr(out, obj, version);
-        out.push_str(":\n");
-        disassemble(out, ctx, child, &opts)?;
+        out.extend_from_slice(b"\nDisassembly of ");
+        out.extend_from_slice(crate::pyrepr::repr(obj, version).as_bytes());
+        out.extend_from_slice(b":\n");
+        disassemble(out, &mut lb, ctx, child, &opts)?;
         stack.push((child, 0));
     }
     Ok(())
@@ -128,7 +130,8 @@ fn estimated_len(code: &Code, opts: &DisOptions) -> usize {
 
 /// `disassemble(co)`: one code object's instructions and exception table.
 fn disassemble(
-    out: &mut String,
+    out: &mut Vec<u8>,
+    lb: &mut LineBuf,
     ctx: &Ctx,
     code: &Code,
     opts: &DisOptions,
@@ -165,19 +168,24 @@ fn disassemble(
         let pos = position_at(&positions, raw.offset);
         fmt.line(
             out,
+            lb,
             &Line {
                 starts_line: step.starts_line,
                 line: step.line,
                 label: step.label,
                 offset: raw.offset,
                 opname: ctx.table.specialized_opname(raw.opcode),
+                padded: ctx
+                    .padded
+                    .get(usize::from(raw.opcode))
+                    .and_then(Option::as_ref),
                 arg,
                 argrepr: &argrepr,
                 positions: pos,
             },
         );
         if opts.show_caches {
-            write_caches(out, ctx, &fmt, code, &step, pos, &mut cache_repr);
+            write_caches(out, lb, ctx, &fmt, code, &step, pos, &mut cache_repr);
         }
     }
     fmt.exception_table(out, &a);
@@ -229,8 +237,10 @@ fn le_value(data: &[u8]) -> u128 {
 }
 
 /// `Formatter.print_instruction`'s CACHE lines.
+#[allow(clippy::too_many_arguments)]
 fn write_caches(
-    out: &mut String,
+    out: &mut Vec<u8>,
+    lb: &mut LineBuf,
     ctx: &Ctx,
     fmt: &Formatter,
     code: &Code,
@@ -250,12 +260,14 @@ fn write_caches(
             }
             fmt.line(
                 out,
+                lb,
                 &Line {
                     starts_line: false,
                     line: None,
                     label: None,
                     offset,
                     opname: "CACHE",
+                    padded: ctx.padded_cache.as_ref(),
                     arg: Some(0),
                     argrepr: buf,
                     positions: pos,

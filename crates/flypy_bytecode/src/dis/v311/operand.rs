@@ -250,27 +250,30 @@ impl ConstReprs {
 
 impl Operand<'_> {
     /// Appends `argrepr` to `out`.
-    pub fn write_repr(&self, out: &mut String, consts: &mut ConstReprs, version: PyVersion) {
+    pub fn write_repr(&self, out: &mut Vec<u8>, consts: &mut ConstReprs, version: PyVersion) {
+        fn put(out: &mut Vec<u8>, s: &str) {
+            out.extend_from_slice(s.as_bytes());
+        }
         match *self {
             Operand::Absent | Operand::Plain(_) | Operand::Unknown => {}
-            Operand::Const(i, obj) => out.push_str(consts.get(i, obj, version)),
+            Operand::Const(i, obj) => put(out, consts.get(i, obj, version)),
             Operand::Name { name, prefix } => {
-                out.push_str(prefix);
-                out.push_str(name);
+                put(out, prefix);
+                put(out, name);
             }
             Operand::Jump(target) => {
-                out.push_str("to ");
+                put(out, "to ");
                 push_int(out, target);
             }
-            Operand::Text(t) => out.push_str(t),
+            Operand::Text(t) => put(out, t),
             Operand::Format(arg) => {
                 let conv = FORMAT_CONVERTERS[(arg & 3) as usize];
-                out.push_str(conv);
+                put(out, conv);
                 if arg & 4 != 0 {
                     if !conv.is_empty() {
-                        out.push_str(", ");
+                        put(out, ", ");
                     }
-                    out.push_str("with format");
+                    put(out, "with format");
                 }
             }
             Operand::MakeFunction(arg, names) => {
@@ -278,14 +281,23 @@ impl Operand<'_> {
                 for (bit, name) in names.iter().enumerate().take(63) {
                     if arg & (1i64 << bit) != 0 {
                         if !first {
-                            out.push_str(", ");
+                            put(out, ", ");
                         }
-                        out.push_str(name);
+                        put(out, name);
                         first = false;
                     }
                 }
             }
         }
+    }
+
+    /// `argrepr` as a string, for the structured form.
+    pub fn repr_string(&self, consts: &mut ConstReprs, version: PyVersion) -> String {
+        let mut bytes = Vec::new();
+        self.write_repr(&mut bytes, consts, version);
+        // Every piece is a str, so this never replaces anything.
+        String::from_utf8(bytes)
+            .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
     }
 
     /// `argval` for the structured form.
@@ -317,37 +329,4 @@ impl Operand<'_> {
     }
 }
 
-/// Appends the decimal form of `n`.
-pub(super) fn push_int(out: &mut String, n: i64) {
-    if n < 0 {
-        out.push('-');
-    }
-    push_digits(out, n.unsigned_abs());
-}
-
-/// Appends the decimal digits of `m`.
-pub(super) fn push_digits(out: &mut String, mut m: u64) {
-    let mut buf = [0u8; 20];
-    let mut pos = buf.len();
-    loop {
-        pos -= 1;
-        buf[pos] = b'0' + (m % 10) as u8;
-        m /= 10;
-        if m == 0 {
-            break;
-        }
-    }
-    for &b in &buf[pos..] {
-        out.push(char::from(b));
-    }
-}
-
-/// Decimal digits of `m`.
-pub(super) fn digit_count(mut m: u64) -> usize {
-    let mut n = 1;
-    while m >= 10 {
-        m /= 10;
-        n += 1;
-    }
-    n
-}
+pub(super) use crate::dis::linebuf::push_int;

@@ -1,7 +1,7 @@
 //! The opcode numbers and per-op facts `dis` 3.11/3.12 singles out by name, looked up once per
 //! disassembly from the version's table rather than hard-coded.
 
-use super::text::{padded_name, PaddedName};
+use crate::dis::linebuf::{padded_name, padded_names, PaddedName};
 use crate::table::OpcodeTable;
 
 /// Ops whose argument `dis` describes specially, plus per-op backward-jump flags.
@@ -50,11 +50,7 @@ impl Ops {
             intrinsic_1: find("CALL_INTRINSIC_1"),
             intrinsic_2: find("CALL_INTRINSIC_2"),
             backward,
-            padded: table
-                .specialized_opname
-                .iter()
-                .map(|n| padded_name(n))
-                .collect(),
+            padded: padded_names(&table.specialized_opname),
             padded_cache: padded_name("CACHE"),
         }
     }

@@ -2,7 +2,8 @@
 //! code objects compiled from a source (built here by hand, so hostile variants are easy to
 //! make) and what `dis` prints for them.
 
-use super::{instructions_with, write_dis_with};
+use super::instructions_with;
+use crate::dis::text_with;
 use crate::dis::DisOptions;
 use crate::instruction::ArgVal;
 use crate::table::OpcodeTable;
@@ -146,7 +147,15 @@ fn check(minor: u8, source: &str) {
             show_caches,
             ..DisOptions::default()
         };
-        write_dis_with(&mut out, &code, version, table, &opts).expect("disassembles");
+        text_with(
+            super::write_dis_with,
+            &mut out,
+            &code,
+            version,
+            table,
+            &opts,
+        )
+        .expect("disassembles");
         if std::env::var_os("V311_SHOW").is_some() {
             eprintln!("{out}");
         }
@@ -306,14 +315,29 @@ fn malformed_indices_are_errors_not_panics() {
     let mut code = code_of(&d["code"]);
     code.names.clear();
     let mut out = String::new();
-    let err = write_dis_with(&mut out, &code, version, table, &DisOptions::default());
+    let err = text_with(
+        super::write_dis_with,
+        &mut out,
+        &code,
+        version,
+        table,
+        &DisOptions::default(),
+    );
     assert!(err.is_err(), "{out}");
     // Truncated code: an argument op cut off by the end.
     let mut code = code_of(&d["code"]);
     let mut bytes = code.code.to_vec();
     bytes.push(100);
     code.code = bytes.into();
-    assert!(write_dis_with(&mut out, &code, version, table, &DisOptions::default()).is_err());
+    assert!(text_with(
+        super::write_dis_with,
+        &mut out,
+        &code,
+        version,
+        table,
+        &DisOptions::default()
+    )
+    .is_err());
 }
 
 /// The oracle fixtures (`tests/oracle_v311/`) through the crate-internal entry point;
@@ -362,7 +386,8 @@ fn fixtures_match_python_dis() {
                     show_caches,
                     ..DisOptions::default()
                 };
-                write_dis_with(&mut got, code, version, table, &opts).expect("disassembles");
+                text_with(super::write_dis_with, &mut got, code, version, table, &opts)
+                    .expect("disassembles");
                 let got = normalise(&got);
                 if want != got {
                     let line = want
@@ -478,7 +503,7 @@ for path in sys.stdin.read().split('\0'):
             let obj = compiled.load(version).expect("marshal");
             let code = obj.as_code().expect("code");
             let mut got = String::new();
-            let r = write_dis_with(&mut got, code, version, table, &opts);
+            let r = text_with(super::write_dis_with, &mut got, code, version, table, &opts);
             compared += 1;
             let (want, got) = (normalise(want), normalise(&got));
             if r.is_err() || want != got {
@@ -553,7 +578,15 @@ fn bench_formatter() {
         for obj in &codes {
             let mut out = String::new();
             let code = obj.as_code().expect("code");
-            write_dis_with(&mut out, code, version, table, &DisOptions::default()).expect("dis");
+            text_with(
+                super::write_dis_with,
+                &mut out,
+                code,
+                version,
+                table,
+                &DisOptions::default(),
+            )
+            .expect("dis");
             bytes += out.len();
         }
     }
@@ -643,7 +676,14 @@ fn mutated_code_never_panics() {
                     show_caches,
                     ..DisOptions::default()
                 };
-                match write_dis_with(&mut out, &code, version, table, &opts) {
+                match text_with(
+                    super::write_dis_with,
+                    &mut out,
+                    &code,
+                    version,
+                    table,
+                    &opts,
+                ) {
                     Ok(()) => ok += 1,
                     Err(_) => err += 1,
                 }

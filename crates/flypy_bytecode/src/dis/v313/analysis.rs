@@ -6,7 +6,7 @@ use super::ops::Ctx;
 use crate::decode::{decode, RawInstr};
 use crate::dis::DisError;
 use crate::exception_table::{self, ExceptionEntry};
-use crate::lines::co_lines;
+use crate::lines::line_changes;
 use flypy_marshal::Code;
 
 pub(super) struct Analysis {
@@ -31,16 +31,11 @@ impl Analysis {
     pub fn new(ctx: &Ctx, code: &Code, with_exceptions: bool) -> Result<Self, DisError> {
         let raw = decode(&code.code, ctx.version, ctx.table)
             .map_err(|e| malformed(code, e.kind.to_string(), e.offset))?;
+        // findlinestarts: a new entry whenever the line differs from the previous range's.
         let mut line_starts = Vec::new();
-        // findlinestarts: a new entry whenever the line differs from the previous range's
-        // (co_lines already merges equal neighbours, so each range starts one).
-        let mut last: Option<Option<u32>> = None;
-        for r in co_lines(code, ctx.version) {
-            if last != Some(r.line) {
-                last = Some(r.line);
-                line_starts.push((r.start, r.line));
-            }
-        }
+        line_changes(code, ctx.version, |start, line| {
+            line_starts.push((start, line))
+        });
         let exceptions = if with_exceptions {
             exception_table::parse(&code.exceptiontable)
                 .map_err(|e| malformed(code, e.kind.to_string(), e.offset))?

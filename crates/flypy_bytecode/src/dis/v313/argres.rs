@@ -137,7 +137,7 @@ impl<'a> Resolver<'a> {
                 } else {
                     "to L"
                 });
-                super::format::push_int(buf, label as i64);
+                crate::dis::linebuf::push_int_str(buf, label as i64);
                 match u32::try_from(target) {
                     Ok(t) => ArgVal::Jump(t),
                     Err(_) => ArgVal::Int(target),

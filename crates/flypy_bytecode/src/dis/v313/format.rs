@@ -1,7 +1,9 @@
 //! `dis.Formatter`: one output line per instruction (and per CACHE unit with `-C`), and the
-//! exception table. Writes straight into the output; no allocation per line.
+//! exception table. Lines whose fields fit their columns are laid out in a [`LineBuf`] (see
+//! there); the rest, and every `-P` line, are spelled field by field.
 
 use super::analysis::Analysis;
+use crate::dis::linebuf::{self, push_int_str, LineBuf, PaddedName, MAX_LINE};
 use crate::instruction::Positions;
 
 /// `_OPNAME_WIDTH`, `_OPARG_WIDTH`, `_NO_LINENO`.
@@ -22,39 +24,6 @@ pub(super) fn int_len(n: i64) -> usize {
     }
 }
 
-/// Appends `str(n)`.
-pub(super) fn push_int(out: &mut String, n: i64) {
-    // Most numbers dis prints (arguments, labels, lines) are small.
-    if let Ok(small) = u8::try_from(n) {
-        if small < 10 {
-            out.push(char::from(b'0' + small));
-            return;
-        }
-        if small < 100 {
-            out.push(char::from(b'0' + small / 10));
-            out.push(char::from(b'0' + small % 10));
-            return;
-        }
-    }
-    let mut digits = [0u8; 20];
-    let mut m = n.unsigned_abs();
-    let mut i = digits.len();
-    loop {
-        i -= 1;
-        // `m % 10` is below 10, so the cast cannot truncate.
-        digits[i] = b'0' + (m % 10) as u8;
-        m /= 10;
-        if m == 0 {
-            break;
-        }
-    }
-    if n < 0 {
-        out.push('-');
-    }
-    // ASCII digits are always valid UTF-8.
-    out.push_str(std::str::from_utf8(&digits[i..]).unwrap_or_default());
-}
-
 fn push_spaces(out: &mut String, mut n: usize) {
     const SPACES: &str = "                                                                ";
     while n > 0 {
@@ -67,13 +36,13 @@ fn push_spaces(out: &mut String, mut n: usize) {
 /// `str(n).rjust(width)`.
 fn push_int_right(out: &mut String, n: i64, width: usize) {
     push_spaces(out, width.saturating_sub(int_len(n)));
-    push_int(out, n);
+    push_int_str(out, n);
 }
 
 /// `f"{n}"` or `?` for a missing position component.
 fn push_pos(out: &mut String, p: Option<u32>) {
     match p {
-        Some(v) => push_int(out, i64::from(v)),
+        Some(v) => push_int_str(out, i64::from(v)),
         None => out.push('?'),
     }
 }
@@ -111,6 +80,8 @@ pub(super) struct Line<'a> {
     pub label: Option<usize>,
     pub offset: u32,
     pub opname: &'a str,
+    /// `padded_name(opname)`, when the caller has it at hand.
+    pub padded: Option<&'a PaddedName>,
     pub arg: Option<i64>,
     pub argrepr: &'a str,
     pub positions: Positions,
@@ -125,10 +96,85 @@ pub(super) struct Formatter {
 
 impl Formatter {
     /// `print_instruction_line`.
-    pub fn line(&self, out: &mut String, l: &Line<'_>) {
+    pub fn line(&self, out: &mut Vec<u8>, lb: &mut LineBuf, l: &Line<'_>) {
         if self.lineno_width > 0 && l.starts_line && l.offset > 0 {
-            out.push('\n');
+            out.push(b'\n');
         }
+        match l.padded.and_then(|block| self.layout(lb, l, block)) {
+            Some(len) => lb.emit(out, len),
+            None => {
+                let mut text = String::new();
+                self.columns_general(&mut text, l);
+                out.extend_from_slice(text.as_bytes());
+            }
+        }
+        if l.arg.is_some() && !l.argrepr.is_empty() {
+            out.extend_from_slice(b" (");
+            out.extend_from_slice(l.argrepr.as_bytes());
+            out.push(b')');
+        }
+        out.push(b'\n');
+    }
+
+    /// The columns before the argument description laid out in `lb`; their length, or
+    /// `None` when a field does not fit its column (or positions are shown).
+    fn layout(&self, lb: &mut LineBuf, l: &Line<'_>, block: &PaddedName) -> Option<usize> {
+        if self.show_positions {
+            return None;
+        }
+        lb.clear();
+        let mut at = 0;
+        if self.lineno_width > 0 {
+            if l.starts_line {
+                match l.line {
+                    Some(n) => lb.num(self.lineno_width, self.lineno_width, i64::from(n)),
+                    None => lb.put(
+                        self.lineno_width.checked_sub(NO_LINENO.len())?,
+                        NO_LINENO.as_bytes(),
+                    ),
+                }
+            }
+            at = self.lineno_width + 1;
+        }
+        if let Some(n) = l.label {
+            // f"{'L%d:' % n:>{label_width}}"
+            let n = i64::try_from(n).ok()?;
+            let digits = int_len(n);
+            let end = at + self.label_width;
+            let start = end.checked_sub(digits + 2)?;
+            // The number first: a 4-byte store for it may put a space where the L goes.
+            lb.num(end - 1, digits, n);
+            lb.put(start, b"L");
+            lb.put(end - 1, b":");
+        }
+        at += self.label_width + 1;
+        if self.offset_width > 0 {
+            lb.num(
+                at + self.offset_width,
+                self.offset_width,
+                i64::from(l.offset),
+            );
+            at += self.offset_width + 3;
+        }
+        let name_at = at + 4;
+        lb.name(name_at, block);
+        let name_len = l.opname.len();
+        // `.rstrip()`: without an argument the name ends the columns.
+        let len = match l.arg {
+            Some(arg) => {
+                let width = OPARG_WIDTH.checked_sub(name_len.saturating_sub(OPNAME_WIDTH))?;
+                let end = name_at + name_len.max(OPNAME_WIDTH) + 1 + width;
+                lb.num(end, width, arg);
+                end
+            }
+            None => name_at + name_len,
+        };
+        (lb.fits() && len <= MAX_LINE).then_some(len)
+    }
+
+    /// The columns of [`Formatter::line`] spelled field by field, right-stripped (with an
+    /// argument description the line ends in `)`, without one the columns end it).
+    fn columns_general(&self, out: &mut String, l: &Line<'_>) {
         let start = out.len();
         if self.lineno_width > 0 {
             if self.show_positions {
@@ -171,7 +217,7 @@ impl Formatter {
                 let n = i64::try_from(n).unwrap_or(i64::MAX);
                 push_spaces(out, self.label_width.saturating_sub(int_len(n) + 2));
                 out.push('L');
-                push_int(out, n);
+                push_int_str(out, n);
                 out.push(':');
             }
             None => push_spaces(out, self.label_width),
@@ -191,47 +237,41 @@ impl Formatter {
             out.push(' ');
             let excess = name_len.saturating_sub(OPNAME_WIDTH);
             push_int_right(out, arg, OPARG_WIDTH.saturating_sub(excess));
-            if !l.argrepr.is_empty() {
-                out.push_str(" (");
-                out.push_str(l.argrepr);
-                out.push(')');
-            }
         }
         // `.rstrip()`: only the padding after the opname can be trailing whitespace.
         while out.len() > start && out.ends_with(' ') {
             out.pop();
         }
-        out.push('\n');
     }
 
     /// `print_exception_table`.
-    pub fn exception_table(&self, out: &mut String, a: &Analysis) {
+    pub fn exception_table(&self, out: &mut Vec<u8>, a: &Analysis) {
         if a.exceptions.is_empty() {
             return;
         }
-        out.push_str("ExceptionTable:\n");
+        out.extend_from_slice(b"ExceptionTable:\n");
         for e in &a.exceptions {
-            out.push_str("  L");
+            out.extend_from_slice(b"  L");
             push_label(out, a, e.start);
-            out.push_str(" to L");
+            out.extend_from_slice(b" to L");
             push_label(out, a, e.end);
-            out.push_str(" -> L");
+            out.extend_from_slice(b" -> L");
             push_label(out, a, e.target);
-            out.push_str(" [");
-            push_int(out, i64::from(e.depth));
-            out.push(']');
+            out.extend_from_slice(b" [");
+            linebuf::push_int(out, i64::from(e.depth));
+            out.push(b']');
             if e.lasti {
-                out.push_str(" lasti");
+                out.extend_from_slice(b" lasti");
             }
-            out.push('\n');
+            out.push(b'\n');
         }
     }
 }
 
-fn push_label(out: &mut String, a: &Analysis, offset: u32) {
+fn push_label(out: &mut Vec<u8>, a: &Analysis, offset: u32) {
     // Every exception-table offset was put in the label map by Analysis::new.
     let n = a.label_of(i64::from(offset)).unwrap_or(0);
-    push_int(out, i64::try_from(n).unwrap_or(i64::MAX));
+    linebuf::push_int(out, i64::try_from(n).unwrap_or(i64::MAX));
 }
 
 #[cfg(test)]
@@ -239,22 +279,8 @@ mod tests {
     use super::*;
 
     #[test]
-    fn ints_print_like_python() {
-        for n in [
-            0i64,
-            7,
-            10,
-            99,
-            100,
-            -1,
-            -10,
-            i64::from(i32::MIN),
-            i64::MAX,
-            i64::MIN,
-        ] {
-            let mut s = String::new();
-            push_int(&mut s, n);
-            assert_eq!(s, n.to_string());
+    fn int_len_is_the_length_of_str() {
+        for n in [0i64, 9, 10, -1, -10, i64::MAX, i64::MIN] {
             assert_eq!(int_len(n), n.to_string().len());
         }
     }

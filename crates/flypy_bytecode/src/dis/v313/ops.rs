@@ -1,6 +1,7 @@
 //! What one version's `ArgResolver` does with each opcode, worked out once per call from the
 //! opcode table, so the per-instruction path is an array lookup instead of name comparisons.
 
+use crate::dis::linebuf::{padded_name, padded_names, PaddedName};
 use crate::table::{OpFlags, OpcodeTable};
 use flypy_marshal::PyVersion;
 
@@ -62,6 +63,9 @@ pub(super) struct Ctx {
     pub cache_data_advances: bool,
     /// `FUNCTION_ATTR_FLAGS` of `SET_FUNCTION_ATTRIBUTE`.
     pub function_attr_flags: &'static [&'static str],
+    /// The printed name of each op (`specialized_opname`) as a padded block, and CACHE's.
+    pub padded: Vec<Option<PaddedName>>,
+    pub padded_cache: Option<PaddedName>,
 }
 
 impl Ctx {
@@ -119,6 +123,8 @@ impl Ctx {
             };
         }
         Self {
+            padded: padded_names(&table.specialized_opname),
+            padded_cache: padded_name("CACHE"),
             table,
             version,
             kind,

@@ -4,6 +4,7 @@
 //! exactly that code; and hostile code objects that must never panic.
 
 use super::*;
+use crate::dis::text_with;
 use serde_json::Value;
 use std::path::PathBuf;
 use std::process::Command;
@@ -157,7 +158,8 @@ fn check_version(py: &PathBuf, minor: u8) -> Vec<String> {
             };
             let want = want.as_str().expect("text");
             let mut got = String::new();
-            write_dis_with(&mut got, &code, version, table, &o).expect("disassembles");
+            text_with(super::write_dis_with, &mut got, &code, version, table, &o)
+                .expect("disassembles");
             let (g, w) = (normalise(&got), normalise(want));
             if g != w {
                 let first = g
@@ -318,7 +320,7 @@ fn noise_never_panics() {
                 show_positions: n.next().is_multiple_of(2),
             };
             let mut out = String::new();
-            match write_dis_with(&mut out, &code, version, table, &o) {
+            match text_with(super::write_dis_with, &mut out, &code, version, table, &o) {
                 Ok(()) => ok += 1,
                 Err(_) => err += 1,
             }
@@ -343,12 +345,27 @@ fn int_past_the_digit_limit_is_an_error() {
     code.code = vec![op("LOAD_CONST"), 0, op("RETURN_VALUE"), 0].into();
     code.consts = vec![big];
     code.exceptiontable = Vec::new().into();
-    let err = write_dis_with(&mut String::new(), &code, v, table, &DisOptions::default())
-        .expect_err("repr raises");
+    let err = text_with(
+        super::write_dis_with,
+        &mut String::new(),
+        &code,
+        v,
+        table,
+        &DisOptions::default(),
+    )
+    .expect_err("repr raises");
     assert!(err.to_string().contains("4300"), "{err}");
     code.consts = vec![Object::Int(7)];
     let mut out = String::new();
-    write_dis_with(&mut out, &code, v, table, &DisOptions::default()).expect("small int");
+    text_with(
+        super::write_dis_with,
+        &mut out,
+        &code,
+        v,
+        table,
+        &DisOptions::default(),
+    )
+    .expect("small int");
     assert!(out.contains("LOAD_CONST               0 (7)"), "{out}");
 }
 
@@ -385,7 +402,7 @@ fn crafted_code_matches_the_interpreters() {
                 show_positions: false,
             };
             let mut got = String::new();
-            if let Err(e) = write_dis_with(&mut got, &code, version, table, &o) {
+            if let Err(e) = text_with(super::write_dis_with, &mut got, &code, version, table, &o) {
                 got = format!("error: {e}");
             }
             compared += 1;
