@@ -210,23 +210,20 @@ fn decode_311(
     let uses_hasarg = version.at_least(3, 12);
     let mut out = Vec::with_capacity(code.len() / 2);
     let mut extended: i64 = 0;
-    let mut caches: u32 = 0;
-    for (idx, unit) in code.chunks(2).enumerate() {
-        if caches > 0 {
-            caches -= 1;
-            continue;
-        }
-        let i = idx * 2;
-        let op = unit.first().copied().unwrap_or(0);
+    // Code units are visited in steps over each instruction's caches, as dis's loop skips
+    // them; a last odd byte is a unit of its own.
+    let mut i = 0usize;
+    while let Some(&op) = code.get(i) {
         let deop = table.deopt[usize::from(op)];
-        caches = u32::from(table.cache_entries[usize::from(deop)]);
+        let caches = u32::from(table.cache_entries[usize::from(deop)]);
         let has_arg = if uses_hasarg {
             table.flags(deop).has(OpFlags::ARG)
         } else {
             deop >= table.have_argument
         };
+        let lo = code.get(i + 1).copied();
         let arg = if has_arg {
-            let Some(&lo) = unit.get(1) else {
+            let Some(lo) = lo else {
                 return Err(DecodeError::new(DecodeErrorKind::TruncatedArgument, i));
             };
             let arg = i64::from(lo) | extended;
@@ -251,13 +248,10 @@ fn decode_311(
             offset: offset32(i),
             opcode: op,
             arg,
-            size: if arg.is_some() {
-                2
-            } else {
-                offset32(unit.len())
-            },
+            size: if lo.is_some() { 2 } else { 1 },
             cache_units: caches,
         });
+        i = i.saturating_add(2 + 2 * caches as usize);
     }
     Ok(out)
 }

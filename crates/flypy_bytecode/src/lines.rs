@@ -59,8 +59,22 @@ pub fn line_starts_raw(
     code_len: usize,
     version: PyVersion,
 ) -> Vec<(u32, u32)> {
+    let mut out = Vec::new();
+    line_starts_into(&mut out, table, firstlineno, code_len, version);
+    out
+}
+
+/// [`line_starts_raw`] into `out` (cleared first), so a caller listing many code objects
+/// reuses one buffer.
+pub fn line_starts_into(
+    out: &mut Vec<(u32, u32)>,
+    table: &[u8],
+    firstlineno: u32,
+    code_len: usize,
+    version: PyVersion,
+) {
+    out.clear();
     if version.at_least(3, 10) {
-        let mut out = Vec::new();
         let mut last = None;
         line_changes_raw(table, firstlineno, code_len, version, |start, line| {
             if let Some(line) = line {
@@ -70,13 +84,13 @@ pub fn line_starts_raw(
                 }
             }
         });
-        return out;
+        return;
     }
     let signed = version.at_least(3, 6);
     // 3.8 added: stop once the address passes the end of the bytecode.
     let stop_at_end = version.at_least(3, 8);
     let code_len = code_len as u64;
-    let mut out = Vec::with_capacity(table.len() / 2 + 1);
+    out.reserve(table.len() / 2 + 1);
     let mut push = |addr: u64, line: i64| {
         if let Some(line) = line_of(line) {
             out.push((offset_of(addr), line));
@@ -95,7 +109,7 @@ pub fn line_starts_raw(
             }
             addr += u64::from(byte_incr);
             if stop_at_end && addr >= code_len {
-                return out;
+                return;
             }
         }
         line += if signed {
@@ -107,7 +121,6 @@ pub fn line_starts_raw(
     if last != Some(line) {
         push(addr, line);
     }
-    out
 }
 
 /// `co_lines()` for any version (see [`co_lines`]).

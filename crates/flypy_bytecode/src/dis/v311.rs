@@ -20,7 +20,7 @@ use crate::decode::RawInstr;
 use crate::instruction::{Instruction, Positions};
 use crate::table::OpcodeTable;
 use crate::{lines, pyrepr, tables};
-use analysis::{Analysis, LineCursor};
+use analysis::{Analysis, Buffers, LineCursor};
 use flypy_marshal::{Code, Object, PyVersion};
 use operand::{ConstReprs, NameCache, Operand};
 use ops::Ops;
@@ -65,7 +65,7 @@ pub(crate) fn write_dis_with(
         line: LineBuf::new(),
         consts: ConstReprs::new(code),
         names: NameCache::new(code),
-        is_target: Vec::new(),
+        buffers: Buffers::default(),
     };
     out.reserve(estimated_len(code, opts));
     disassemble(out, code, version, ops, opts, &mut scratch)?;
@@ -129,7 +129,7 @@ struct Scratch<'c> {
     line: LineBuf,
     consts: ConstReprs,
     names: NameCache<'c>,
-    is_target: Vec<bool>,
+    buffers: Buffers,
 }
 
 /// `dis.disassemble(co)`: one code object's listing and exception table.
@@ -145,7 +145,7 @@ fn disassemble<'c>(
         code,
         version,
         ops,
-        std::mem::take(&mut scratch.is_target),
+        std::mem::take(&mut scratch.buffers),
         true,
     )?;
     let widths = Widths {
@@ -207,7 +207,7 @@ fn disassemble<'c>(
             out.push(b'\n');
         }
     }
-    scratch.is_target = a.recycle();
+    scratch.buffers = a.recycle();
     Ok(())
 }
 
@@ -282,7 +282,7 @@ pub(crate) fn instructions_with(
     table: &'static OpcodeTable,
 ) -> Result<Vec<Instruction>, DisError> {
     let ops = Ops::new(table, version.at_least(3, 12));
-    let a = Analysis::new(code, version, &ops, Vec::new(), false)?;
+    let a = Analysis::new(code, version, &ops, Buffers::default(), false)?;
     let positions = lines::co_positions(code, version);
     let ranges = lines::co_lines(code, version);
     let mut range_idx = 0usize;

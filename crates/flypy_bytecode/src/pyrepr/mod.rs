@@ -296,7 +296,7 @@ impl Writer {
             out.push('"');
         } else {
             match &code.name {
-                Object::Str(s) => out.push_str(&s.to_string_lossy()),
+                Object::Str(s) => push_lossy(out, s),
                 _ => out.push_str("???"),
             }
             out.push_str(" at ");
@@ -304,7 +304,7 @@ impl Writer {
             match &code.filename {
                 Object::Str(s) => {
                     out.push_str(", file \"");
-                    out.push_str(&s.to_string_lossy());
+                    push_lossy(out, s);
                     out.push('"');
                 }
                 _ => out.push_str(", file ???"),
@@ -343,8 +343,20 @@ fn push_address(out: &mut String, code: &Code) {
         h = (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
     }
     let addr = 0x7f00_0000_0000u64 | ((h & 0x00ff_ffff_fff0) >> 4 << 4);
-    use std::fmt::Write as _;
-    let _ = write!(out, "{addr:#x}");
+    // `%p`: 0x and lowercase hex; the top nibble is 7, so always 12 digits.
+    out.push_str("0x");
+    for shift in (0..48).step_by(4).rev() {
+        let nibble = ((addr >> shift) & 15) as u32;
+        out.push(char::from_digit(nibble, 16).unwrap_or('0'));
+    }
+}
+
+/// A str as `%U` prints it: as is, lone surrogates replaced.
+fn push_lossy(out: &mut String, s: &flypy_marshal::PyStr) {
+    match s.as_str() {
+        Some(t) => out.push_str(t),
+        None => out.push_str(&s.to_string_lossy()),
+    }
 }
 
 #[cfg(test)]

@@ -96,9 +96,18 @@ pub fn write_str(out: &mut String, s: &PyStr, version: PyVersion) {
         }
     }
     out.reserve(bytes.len());
-    if let Some(text) = s.as_str() {
-        for ch in text.chars() {
-            write_code_point(out, ch as u32, Some(ch), quote, version);
+    if let Some(mut text) = s.as_str() {
+        // Runs of plain ASCII (most of a docstring) are copied whole; each other character
+        // is spelled on its own.
+        while !text.is_empty() {
+            let run = text.bytes().take_while(|&b| plain_ascii(b)).count();
+            let (plain, rest) = text.split_at(run);
+            out.push_str(plain);
+            let mut chars = rest.chars();
+            if let Some(ch) = chars.next() {
+                write_code_point(out, ch as u32, Some(ch), quote, version);
+            }
+            text = chars.as_str();
         }
     } else {
         for cp in s.code_points() {

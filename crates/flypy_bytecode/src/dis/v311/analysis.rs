@@ -10,6 +10,13 @@ use crate::lines;
 use crate::table::OpFlags;
 use flypy_marshal::{Code, PyVersion};
 
+/// Per code object buffers, reused from one code object to the next.
+#[derive(Default)]
+pub(super) struct Buffers {
+    is_target: Vec<bool>,
+    line_starts: Vec<(u32, u32)>,
+}
+
 pub(super) struct Analysis {
     pub instrs: Vec<RawInstr>,
     /// `labels` as a set over code units: `is_target[offset / 2]`.
@@ -23,16 +30,20 @@ pub(super) struct Analysis {
 }
 
 impl Analysis {
-    /// Analyses `code`; `is_target` is a buffer to reuse (see [`Analysis::recycle`]).
-    /// `handlers_are_targets`: `disassemble` marks exception handlers as jump targets,
-    /// `get_instructions` (which passes no exception entries) does not.
+    /// Analyses `code`, in buffers left by the previous code object (see
+    /// [`Analysis::recycle`]). `handlers_are_targets`: `disassemble` marks exception handlers
+    /// as jump targets, `get_instructions` (which passes no exception entries) does not.
     pub fn new(
         code: &Code,
         version: PyVersion,
         ops: &Ops,
-        mut is_target: Vec<bool>,
+        buffers: Buffers,
         handlers_are_targets: bool,
     ) -> Result<Self, DisError> {
+        let Buffers {
+            mut is_target,
+            mut line_starts,
+        } = buffers;
         let instrs = decode(&code.code, version, ops.table)
             .map_err(|e| malformed(code, e.kind.to_string(), e.offset))?;
         let exceptions = exception_table::parse(&code.exceptiontable)
@@ -60,7 +71,14 @@ impl Analysis {
                 mark(i64::from(e.target));
             }
         }
-        let line_starts = dedup_starts(lines::lnotab_line_starts(code, version));
+        lines::line_starts_into(
+            &mut line_starts,
+            &code.linetable,
+            code.firstlineno,
+            code.code.len(),
+            version,
+        );
+        dedup_starts(&mut line_starts);
         let lineno_width = match line_starts.iter().map(|&(_, l)| l).max() {
             None => 0,
             Some(max) if max >= 1000 => decimal_width(i64::from(max)),
@@ -83,9 +101,12 @@ impl Analysis {
         })
     }
 
-    /// The jump-target buffer, for the next code object.
-    pub fn recycle(self) -> Vec<bool> {
-        self.is_target
+    /// The buffers, for the next code object.
+    pub fn recycle(self) -> Buffers {
+        Buffers {
+            is_target: self.is_target,
+            line_starts: self.line_starts,
+        }
     }
 
     pub fn is_target(&self, offset: u32) -> bool {
@@ -123,7 +144,7 @@ impl<'a> LineCursor<'a> {
 
 /// `dict()` of the pairs: a repeated offset keeps its last line. (co_lines ranges are never
 /// empty, so repeats do not occur in practice, but the dict's rule is the one to follow.)
-fn dedup_starts(mut starts: Vec<(u32, u32)>) -> Vec<(u32, u32)> {
+fn dedup_starts(starts: &mut Vec<(u32, u32)>) {
     starts.dedup_by(|later, earlier| {
         if later.0 == earlier.0 {
             earlier.1 = later.1;
@@ -132,7 +153,6 @@ fn dedup_starts(mut starts: Vec<(u32, u32)>) -> Vec<(u32, u32)> {
             false
         }
     });
-    starts
 }
 
 /// The jump target `findlabels` records for `ins`, if any.

@@ -2,12 +2,11 @@
 //! allocating: [`resolve`] classifies the argument, [`Operand::write_repr`] spells it.
 
 use super::analysis::malformed;
-use super::ops::Ops;
+use super::ops::{ArgKind, Ops};
 use crate::decode::RawInstr;
 use crate::dis::DisError;
 use crate::instruction::ArgVal;
 use crate::pyrepr;
-use crate::table::OpFlags;
 use flypy_marshal::{Code, Object, PyVersion};
 use std::borrow::Cow;
 
@@ -110,100 +109,73 @@ pub(super) fn resolve<'a, 'c: 'a>(
         return Ok(Operand::Absent);
     };
     let deop = ops.deopt(ins.opcode);
-    let flags = ops.table.flags(deop);
-    let is = |op: Option<u8>| op == Some(deop);
     let oob = |what: &str| malformed(code, format!("{what} index {arg} out of range"), ins.offset);
-    if flags.has(OpFlags::CONST) {
-        // 3.11 dereferences only LOAD_CONST; 3.12 any hasconst op.
-        if !ops.v312 && !is(ops.load_const) {
-            return Ok(Operand::Unknown);
+    let table_text = |texts: &'static [&'static str], what: &str| {
+        py_index(texts.len(), arg)
+            .and_then(|i| texts.get(i))
+            .map(|t| Operand::Text(t))
+            .ok_or_else(|| oob(what))
+    };
+    Ok(match ops.kind[usize::from(deop)] {
+        ArgKind::Plain => Operand::Plain(arg),
+        ArgKind::Unknown => Operand::Unknown,
+        ArgKind::Const => {
+            let i = py_index(code.consts.len(), arg).ok_or_else(|| oob("constant"))?;
+            let obj = code.consts.get(i).ok_or_else(|| oob("constant"))?;
+            Operand::Const(i, obj)
         }
-        let i = py_index(code.consts.len(), arg).ok_or_else(|| oob("constant"))?;
-        let obj = code.consts.get(i).ok_or_else(|| oob("constant"))?;
-        return Ok(Operand::Const(i, obj));
-    }
-    if flags.has(OpFlags::NAME) {
-        let (index, prefix) = if is(ops.load_global) {
-            (arg.div_euclid(2), "NULL + ")
-        } else if ops.v312 && is(ops.load_attr) {
-            (arg.div_euclid(2), "NULL|self + ")
-        } else if ops.v312 && is(ops.load_super_attr) {
-            (arg.div_euclid(4), "NULL|self + ")
-        } else {
-            (arg, "")
-        };
-        let i = py_index(code.names.len(), index).ok_or_else(|| oob("name"))?;
-        let name = name_text(&code.names, &mut cache.names, i, code, ins.offset)?;
-        let prefix = if arg & 1 != 0 && !name.is_empty() {
-            prefix
-        } else {
-            ""
-        };
-        return Ok(Operand::Name { name, prefix });
-    }
-    if flags.has(OpFlags::JABS) {
-        return Ok(Operand::Jump(arg * 2));
-    }
-    if flags.has(OpFlags::JREL) {
-        let signed = if ops.backward[usize::from(deop)] {
-            -arg
-        } else {
-            arg
-        };
-        let mut target = i64::from(ins.offset) + 2 + signed * 2;
-        if ops.v312 {
-            target += 2 * i64::from(ins.cache_units);
+        ArgKind::Name { div, prefix } => {
+            let i = py_index(code.names.len(), arg.div_euclid(div)).ok_or_else(|| oob("name"))?;
+            let name = name_text(&code.names, &mut cache.names, i, code, ins.offset)?;
+            let prefix = if arg & 1 != 0 && !name.is_empty() {
+                prefix
+            } else {
+                ""
+            };
+            Operand::Name { name, prefix }
         }
-        return Ok(Operand::Jump(target));
-    }
-    if flags.has(OpFlags::LOCAL) || flags.has(OpFlags::FREE) {
-        // `co._varname_from_oparg`: PyTuple_GetItem, which does not wrap negative indices.
-        let i = usize::try_from(arg)
-            .ok()
-            .filter(|&i| i < code.localsplusnames.len())
-            .ok_or_else(|| oob("local variable"))?;
-        let name = name_text(
-            &code.localsplusnames,
-            &mut cache.locals,
-            i,
-            code,
-            ins.offset,
-        )?;
-        return Ok(Operand::Name { name, prefix: "" });
-    }
-    if flags.has(OpFlags::COMPARE) {
-        let i = if ops.v312 { arg >> 4 } else { arg };
-        let name = py_index(ops.table.cmp_op.len(), i)
-            .and_then(|i| ops.table.cmp_op.get(i))
-            .ok_or_else(|| oob("comparison"))?;
-        return Ok(Operand::Text(name));
-    }
-    if is(ops.format_value) {
-        return Ok(Operand::Format(arg));
-    }
-    if is(ops.make_function) {
-        return Ok(Operand::MakeFunction(arg, ops.table.function_attr_flags));
-    }
-    if is(ops.binary_op) {
-        let (_, symbol) = py_index(ops.table.nb_ops.len(), arg)
-            .and_then(|i| ops.table.nb_ops.get(i))
-            .ok_or_else(|| oob("binary operator"))?;
-        return Ok(Operand::Text(symbol));
-    }
-    if ops.v312 {
-        for (op, descs) in [
-            (ops.intrinsic_1, ops.table.intrinsic1),
-            (ops.intrinsic_2, ops.table.intrinsic2),
-        ] {
-            if is(op) {
-                let desc = py_index(descs.len(), arg)
-                    .and_then(|i| descs.get(i))
-                    .ok_or_else(|| oob("intrinsic"))?;
-                return Ok(Operand::Text(desc));
+        ArgKind::JumpAbs => Operand::Jump(arg * 2),
+        ArgKind::JumpRel { backward } => {
+            let signed = if backward { -arg } else { arg };
+            let mut target = i64::from(ins.offset) + 2 + signed * 2;
+            if ops.v312 {
+                target += 2 * i64::from(ins.cache_units);
             }
+            Operand::Jump(target)
         }
-    }
-    Ok(Operand::Plain(arg))
+        ArgKind::Local => {
+            // `co._varname_from_oparg`: PyTuple_GetItem, which does not wrap negative indices.
+            let i = usize::try_from(arg)
+                .ok()
+                .filter(|&i| i < code.localsplusnames.len())
+                .ok_or_else(|| oob("local variable"))?;
+            let name = name_text(
+                &code.localsplusnames,
+                &mut cache.locals,
+                i,
+                code,
+                ins.offset,
+            )?;
+            Operand::Name { name, prefix: "" }
+        }
+        ArgKind::Compare => {
+            let i = if ops.v312 { arg >> 4 } else { arg };
+            let name = py_index(ops.table.cmp_op.len(), i)
+                .and_then(|i| ops.table.cmp_op.get(i))
+                .ok_or_else(|| oob("comparison"))?;
+            Operand::Text(name)
+        }
+        ArgKind::Format => Operand::Format(arg),
+        ArgKind::MakeFunction => Operand::MakeFunction(arg, ops.table.function_attr_flags),
+        ArgKind::BinaryOp => {
+            let (_, symbol) = py_index(ops.table.nb_ops.len(), arg)
+                .and_then(|i| ops.table.nb_ops.get(i))
+                .ok_or_else(|| oob("binary operator"))?;
+            Operand::Text(symbol)
+        }
+        ArgKind::Intrinsic1 => table_text(ops.table.intrinsic1, "intrinsic")?,
+        ArgKind::Intrinsic2 => table_text(ops.table.intrinsic2, "intrinsic")?,
+    })
 }
 
 /// Per code object memo of constant reprs: a constant loaded many times is spelled once.
