@@ -228,9 +228,12 @@ fn lines_311(table: &[u8], firstlineno: u32, merge: bool) -> Vec<LineRange> {
 /// The location table's entries as unmerged ranges, each handed to `f(start, end, line)`.
 fn walk_311(table: &[u8], firstlineno: u32, mut f: impl FnMut(u32, u32, Option<u32>)) {
     let mut computed = i64::from(firstlineno);
-    let mut end: u64 = 0;
+    // Offsets saturate at u32::MAX, as `offset_of` does; only an absurd table gets there.
+    let mut end: u32 = 0;
     let mut pos = 0usize;
-    while let Some(&first) = table.get(pos) {
+    let n = table.len();
+    while pos < n {
+        let first = table[pos];
         let code = (first >> 3) & 15;
         let delta = match code {
             LOC_NO_COLUMNS | LOC_LONG => {
@@ -247,12 +250,12 @@ fn walk_311(table: &[u8], firstlineno: u32, mut f: impl FnMut(u32, u32, Option<u
             line_of(computed)
         };
         let start = end;
-        end += (u64::from(first & 7) + 1) * 2;
+        end = end.saturating_add((u32::from(first & 7) + 1) * 2);
         pos += 1;
-        while table.get(pos).is_some_and(|b| b & 128 == 0) {
+        while pos < n && table[pos] & 128 == 0 {
             pos += 1;
         }
-        f(offset_of(start), offset_of(end), line);
+        f(start, end, line);
     }
 }
 

@@ -12,7 +12,7 @@
 /// the buffer (what lands left of the column is the space `PADDED4` starts with).
 const MARGIN: usize = 4;
 /// Longest line the buffer holds; longer layouts take the general path.
-pub(crate) const MAX_LINE: usize = 120;
+pub(crate) const MAX_LINE: usize = 88;
 const SIZE: usize = MARGIN + MAX_LINE + 32;
 
 /// `0..10000` right-justified in 4 columns: nearly every offset, argument and line number

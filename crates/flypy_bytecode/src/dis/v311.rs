@@ -163,7 +163,8 @@ fn disassemble<'c>(
     consts.reset(code);
     names.reset(code);
     for ins in &a.instrs {
-        let operand = operand::resolve(ins, code, version, ops, names)?;
+        let operand = operand::resolve(ins, code, version, ops, names)
+            .map_err(|bad| bad.into_error(code, ins.offset))?;
         let starts_line = line_starts.at(ins.offset);
         if widths.lineno > 0 && starts_line.is_some() && ins.offset > 0 {
             out.push(b'\n');
@@ -291,7 +292,8 @@ pub(crate) fn instructions_with(
     let mut names = NameCache::new(code);
     let mut out = Vec::with_capacity(a.instrs.len());
     for ins in &a.instrs {
-        let operand: Operand<'_> = operand::resolve(ins, code, version, &ops, &mut names)?;
+        let operand: Operand<'_> = operand::resolve(ins, code, version, &ops, &mut names)
+            .map_err(|bad| bad.into_error(code, ins.offset))?;
         let argrepr = operand.repr_string(&mut consts, version);
         while ranges.get(range_idx).is_some_and(|r| r.end <= ins.offset) {
             range_idx += 1;

@@ -69,25 +69,42 @@ impl<'c> NameCache<'c> {
     }
 }
 
+/// Why dis could not describe an argument (it would raise): kept small so the common path
+/// carries no error payload; [`Bad::into_error`] spells it.
+#[derive(Clone, Copy, Debug)]
+pub(super) enum Bad {
+    OutOfRange { what: &'static str, index: i64 },
+    NameNotStr,
+}
+
+impl Bad {
+    #[cold]
+    pub fn into_error(self, code: &Code, offset: u32) -> DisError {
+        match self {
+            Bad::OutOfRange { what, index } => {
+                malformed(code, format!("{what} index {index} out of range"), offset)
+            }
+            Bad::NameNotStr => malformed(code, "a name that is not a str".into(), offset),
+        }
+    }
+}
+
 /// The text of name `i` of `objs`, memoised in `slots`. Only `str` works in dis's argrepr
 /// (anything else makes it raise while formatting); lone surrogates print as U+FFFD.
 fn name_text<'a, 'c>(
     objs: &'c [Object],
     slots: &'a mut [Option<Cow<'c, str>>],
     i: usize,
-    code: &Code,
-    offset: u32,
-) -> Result<&'a str, DisError> {
+) -> Result<&'a str, Bad> {
     let (Some(obj), Some(slot)) = (objs.get(i), slots.get_mut(i)) else {
-        return Err(malformed(
-            code,
-            format!("name index {i} out of range"),
-            offset,
-        ));
+        return Err(Bad::OutOfRange {
+            what: "name",
+            index: i64::try_from(i).unwrap_or(i64::MAX),
+        });
     };
     if slot.is_none() {
         let Object::Str(s) = obj else {
-            return Err(malformed(code, "a name that is not a str".into(), offset));
+            return Err(Bad::NameNotStr);
         };
         *slot = Some(match s.as_str() {
             Some(t) => Cow::Borrowed(t),
@@ -104,13 +121,13 @@ pub(super) fn resolve<'a, 'c: 'a>(
     version: PyVersion,
     ops: &Ops,
     cache: &'a mut NameCache<'c>,
-) -> Result<Operand<'a>, DisError> {
+) -> Result<Operand<'a>, Bad> {
     let Some(arg) = ins.arg_value(version) else {
         return Ok(Operand::Absent);
     };
     let deop = ops.deopt(ins.opcode);
-    let oob = |what: &str| malformed(code, format!("{what} index {arg} out of range"), ins.offset);
-    let table_text = |texts: &'static [&'static str], what: &str| {
+    let oob = |what: &'static str| Bad::OutOfRange { what, index: arg };
+    let table_text = |texts: &'static [&'static str], what: &'static str| {
         py_index(texts.len(), arg)
             .and_then(|i| texts.get(i))
             .map(|t| Operand::Text(t))
@@ -126,7 +143,7 @@ pub(super) fn resolve<'a, 'c: 'a>(
         }
         ArgKind::Name { div, prefix } => {
             let i = py_index(code.names.len(), arg.div_euclid(div)).ok_or_else(|| oob("name"))?;
-            let name = name_text(&code.names, &mut cache.names, i, code, ins.offset)?;
+            let name = name_text(&code.names, &mut cache.names, i)?;
             let prefix = if arg & 1 != 0 && !name.is_empty() {
                 prefix
             } else {
@@ -149,13 +166,7 @@ pub(super) fn resolve<'a, 'c: 'a>(
                 .ok()
                 .filter(|&i| i < code.localsplusnames.len())
                 .ok_or_else(|| oob("local variable"))?;
-            let name = name_text(
-                &code.localsplusnames,
-                &mut cache.locals,
-                i,
-                code,
-                ins.offset,
-            )?;
+            let name = name_text(&code.localsplusnames, &mut cache.locals, i)?;
             Operand::Name { name, prefix: "" }
         }
         ArgKind::Compare => {
