@@ -76,14 +76,17 @@ pub fn line_starts_into(
     out.clear();
     if version.at_least(3, 10) {
         let mut last = None;
-        line_changes_raw(table, firstlineno, code_len, version, |start, line| {
-            if let Some(line) = line {
-                if Some(line) != last {
-                    last = Some(line);
-                    out.push((start, line));
-                }
+        let each = |start: u32, _end: u32, line: Option<u32>| {
+            if line.is_some() && line != last {
+                last = line;
+                out.push((start, line.unwrap_or_default()));
             }
-        });
+        };
+        if version.at_least(3, 11) {
+            walk_311(table, firstlineno, each);
+        } else {
+            walk_310(table, firstlineno, each);
+        }
         return;
     }
     let signed = version.at_least(3, 6);

@@ -344,11 +344,12 @@ fn push_address(out: &mut String, code: &Code) {
     }
     let addr = 0x7f00_0000_0000u64 | ((h & 0x00ff_ffff_fff0) >> 4 << 4);
     // `%p`: 0x and lowercase hex; the top nibble is 7, so always 12 digits.
-    out.push_str("0x");
-    for shift in (0..48).step_by(4).rev() {
-        let nibble = ((addr >> shift) & 15) as u32;
-        out.push(char::from_digit(nibble, 16).unwrap_or('0'));
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    let mut text = *b"0x000000000000";
+    for (i, slot) in text.iter_mut().skip(2).enumerate() {
+        *slot = HEX[((addr >> (44 - 4 * i)) & 15) as usize];
     }
+    out.push_str(std::str::from_utf8(&text).unwrap_or_default());
 }
 
 /// A str as `%U` prints it: as is, lone surrogates replaced.
