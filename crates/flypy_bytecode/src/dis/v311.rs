@@ -73,10 +73,14 @@ pub(crate) fn write_dis_with(
     // in reverse so they pop in order (no recursion, so deep nesting cannot overflow).
     let mut pending: Vec<&Object> = Vec::new();
     push_code_consts(&mut pending, code);
+    // One buffer for every header's repr, instead of a string grown afresh for each.
+    let mut header = String::new();
     while let Some(obj) = pending.pop() {
         let Object::Code(inner) = obj else { continue };
+        header.clear();
+        pyrepr::write_repr(&mut header, obj, version);
         out.extend_from_slice(b"\nDisassembly of ");
-        out.extend_from_slice(pyrepr::repr(obj, version).as_bytes());
+        out.extend_from_slice(header.as_bytes());
         out.extend_from_slice(b":\n");
         disassemble(out, inner, version, ops, opts, &mut scratch)?;
         push_code_consts(&mut pending, inner);

@@ -85,6 +85,8 @@ pub(crate) fn write_dis_with(
     let mut lb = LineBuf::new();
     disassemble(out, &mut lb, ctx, code, &opts)?;
     let mut stack: Vec<(&Code, usize)> = vec![(code, 0)];
+    // One buffer for every header's repr, instead of a string grown afresh for each.
+    let mut header = String::new();
     while let Some((co, next)) = stack.last_mut() {
         let co: &Code = co;
         let found = co
@@ -101,8 +103,10 @@ pub(crate) fn write_dis_with(
             continue;
         };
         *next = i + 1;
+        header.clear();
+        crate::pyrepr::write_repr(&mut header, obj, version);
         out.extend_from_slice(b"\nDisassembly of ");
-        out.extend_from_slice(crate::pyrepr::repr(obj, version).as_bytes());
+        out.extend_from_slice(header.as_bytes());
         out.extend_from_slice(b":\n");
         disassemble(out, &mut lb, ctx, child, &opts)?;
         stack.push((child, 0));

@@ -339,17 +339,21 @@ fn push_address(out: &mut String, code: &Code) {
         Object::Bytes(b) => b,
         _ => &[],
     };
-    for &b in name.iter().chain(&code.firstlineno.to_le_bytes()) {
+    // FNV-1a over the name's bytes, then the line's.
+    for &b in name {
+        h = (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
+    }
+    for b in code.firstlineno.to_le_bytes() {
         h = (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
     }
     let addr = 0x7f00_0000_0000u64 | ((h & 0x00ff_ffff_fff0) >> 4 << 4);
     // `%p`: 0x and lowercase hex; the top nibble is 7, so always 12 digits.
     const HEX: &[u8; 16] = b"0123456789abcdef";
-    let mut text = *b"0x000000000000";
-    for (i, slot) in text.iter_mut().skip(2).enumerate() {
-        *slot = HEX[((addr >> (44 - 4 * i)) & 15) as usize];
+    out.reserve(14);
+    out.push_str("0x");
+    for shift in (0..48).step_by(4).rev() {
+        out.push(char::from(HEX[((addr >> shift) & 15) as usize]));
     }
-    out.push_str(std::str::from_utf8(&text).unwrap_or_default());
 }
 
 /// A str as `%U` prints it: as is, lone surrogates replaced.
