@@ -108,6 +108,10 @@ pub fn map_frozensets<E>(
     obj: &Object,
     f: &mut dyn FnMut(&[Object]) -> NewItems<E>,
 ) -> Result<Object, E> {
+    // Most code has no frozenset constant: a plain scan settles that for less than the walk.
+    if !has_frozenset(obj) {
+        return Ok(obj.clone());
+    }
     let out = rebuild(obj, &mut 0, &mut |kind, _, items| {
         Ok(match kind {
             Kind::Tuple => None,
@@ -115,6 +119,20 @@ pub fn map_frozensets<E>(
         })
     })?;
     Ok(out.unwrap_or_else(|| obj.clone()))
+}
+
+/// Whether a frozenset occurs anywhere in `obj` (an explicit stack: nesting can be deep).
+fn has_frozenset(obj: &Object) -> bool {
+    let mut stack = vec![obj];
+    while let Some(o) = stack.pop() {
+        match o {
+            Object::FrozenSet(_) => return true,
+            Object::Tuple(items) => stack.extend(items.iter()),
+            Object::Code(code) => stack.extend(code.consts.iter()),
+            _ => {}
+        }
+    }
+    false
 }
 
 #[cfg(test)]
