@@ -32,7 +32,8 @@ impl Analysis {
         let raw = decode(&code.code, ctx.version, ctx.table)
             .map_err(|e| malformed(code, e.kind.to_string(), e.offset))?;
         // findlinestarts: a new entry whenever the line differs from the previous range's.
-        let mut line_starts = Vec::new();
+        // Sized up front: growing a fresh Vec per code object cost more than the walk.
+        let mut line_starts = Vec::with_capacity(code.linetable.len() / 2 + 1);
         line_changes(code, ctx.version, |start, line| {
             line_starts.push((start, line))
         });
@@ -42,7 +43,7 @@ impl Analysis {
         } else {
             Vec::new()
         };
-        let mut labels = Vec::new();
+        let mut labels = Vec::with_capacity(raw.len() / 4 + 3 * exceptions.len());
         for ins in &raw {
             if let Some(arg) = ins.arg_value(ctx.version) {
                 if let Some(t) = ctx.jump_target(ins.opcode, arg, ins.offset) {
