@@ -33,6 +33,12 @@ pub struct Interpreter {
     pub debug: bool,
     pub free_threaded: bool,
     pub found_by: Discovery,
+    /// The files the interpreter's machine code runs from (the executable and, in a shared
+    /// build, libpython), from its own memory map; empty where that cannot be read.
+    pub code_files: Vec<PathBuf>,
+    /// Whether callgrind can name the interpreter's C functions: every code file has symbols
+    /// (in the file or in a separate debug file). `None` when that cannot be told.
+    pub symbols: Option<bool>,
 }
 
 fn ser_version<S: serde::Serializer>(v: &PyVersion, s: S) -> Result<S::Ok, S::Error> {
@@ -47,6 +53,20 @@ struct Described {
     executable: String,
     debug: bool,
     free_threaded: bool,
+    #[serde(default)]
+    code_files: Vec<PathBuf>,
+}
+
+/// See [`Interpreter::symbols`]: unknown when there is no code file or one cannot be read.
+fn symbols_of(files: &[PathBuf]) -> Option<bool> {
+    if files.is_empty() {
+        return None;
+    }
+    let mut all = true;
+    for f in files {
+        all &= crate::elf::has_symbols(f).ok()?;
+    }
+    Some(all)
 }
 
 impl Interpreter {
@@ -93,6 +113,8 @@ impl Interpreter {
             debug: d.debug,
             free_threaded: d.free_threaded,
             found_by,
+            symbols: symbols_of(&d.code_files),
+            code_files: d.code_files,
         })
     }
 

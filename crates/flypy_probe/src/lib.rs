@@ -4,6 +4,7 @@
 
 mod compile;
 mod discover;
+pub mod elf;
 mod interpreter;
 
 pub use compile::{compile_files, CompileFailure, CompileOutcome, Compiled, LoadError};

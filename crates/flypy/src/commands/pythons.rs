@@ -25,8 +25,8 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
             let mut t = String::new();
             writeln!(
                 t,
-                "{:<8}{:<10}{:<14}{:<13}PATH",
-                "VERSION", "FULL", "BUILD", "FOUND BY"
+                "{:<8}{:<10}{:<14}{:<13}{:<9}PATH",
+                "VERSION", "FULL", "BUILD", "FOUND BY", "SYMBOLS"
             )?;
             for i in &found {
                 let mut build = Vec::new();
@@ -44,11 +44,17 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
                 let how = serde_json::to_value(i.found_by)?;
                 writeln!(
                     t,
-                    "{:<8}{:<10}{:<14}{:<13}{}",
+                    "{:<8}{:<10}{:<14}{:<13}{:<9}{}",
                     i.version.to_string(),
                     i.full_version,
                     build,
                     how.as_str().unwrap_or("?"),
+                    // Whether callgrind can name the interpreter's C functions.
+                    match i.symbols {
+                        Some(true) => "yes",
+                        Some(false) => "no",
+                        None => "unknown",
+                    },
                     i.path.display()
                 )?;
             }

@@ -24,5 +24,25 @@ info = {
     "debug": bool(config("Py_DEBUG")),
     "free_threaded": bool(config("Py_GIL_DISABLED")),
 }
+
+def code_files():
+    """The files the interpreter's machine code runs from (the executable and, in a shared
+    build, libpython): their executable mappings in /proc/self/maps (Linux; none elsewhere)."""
+    found = []
+    try:
+        with open("/proc/self/maps") as maps:
+            for line in maps:
+                parts = line.split(None, 5)
+                if len(parts) == 6 and "x" in parts[1]:
+                    path = parts[5].strip()
+                    base = path.rsplit("/", 1)[-1]
+                    if (base.startswith("python") or base.startswith("libpython")) and path not in found:
+                        found.append(path)
+    except (IOError, OSError):
+        pass
+    return found
+
+
+info["code_files"] = code_files()
 with open(sys.argv[1], "w") as channel:
     channel.write(json.dumps(info))
