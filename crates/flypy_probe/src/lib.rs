@@ -6,6 +6,7 @@ mod compile;
 mod discover;
 pub mod elf;
 mod interpreter;
+pub mod run;
 
 pub use compile::{compile_files, CompileFailure, CompileOutcome, Compiled, LoadError};
 pub use discover::{discover, provisioned_dir, resolve};

@@ -1,0 +1,320 @@
+//! Running the user's program in a child process of the target interpreter, safely.
+//!
+//! The program is passed as a file (never spliced into helper source); how it ended comes
+//! back on a channel file of its own, never parsed out of its stdout. Its stdout and stderr
+//! are kept (up to a limit each, with the total counted) and drained to the end so a flood
+//! cannot block it. The child runs in a process group of its own, killed whole at the
+//! timeout; an address-space limit turns runaway allocation into a MemoryError.
+
+use std::io::Read;
+use std::os::unix::process::{CommandExt, ExitStatusExt};
+use std::path::{Path, PathBuf};
+use std::process::Stdio;
+use std::time::{Duration, Instant};
+
+use nix::sys::wait::{waitid, Id, WaitPidFlag, WaitStatus};
+
+use crate::{Interpreter, ProbeError};
+
+/// What to run.
+#[derive(Clone, Debug)]
+pub enum Program {
+    /// A script file and its arguments (`python SCRIPT ARGS`).
+    Script { path: PathBuf, args: Vec<String> },
+    /// Source text (`python -c CODE`), written to a temporary file for the child.
+    Code(String),
+}
+
+/// Limits on one run.
+#[derive(Clone, Copy, Debug)]
+pub struct Limits {
+    pub timeout: Duration,
+    /// Address-space limit of the child, in bytes; `None` for none.
+    pub memory: Option<u64>,
+    /// Bytes of stdout and of stderr kept; the rest is counted and dropped.
+    pub output: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Self {
+            timeout: Duration::from_secs(60),
+            memory: None,
+            output: 1 << 20,
+        }
+    }
+}
+
+/// One output stream of the program: what was kept and how much there was.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Captured {
+    pub kept: Vec<u8>,
+    pub total: u64,
+}
+
+impl Captured {
+    pub fn truncated(&self) -> bool {
+        self.total > self.kept.len() as u64
+    }
+}
+
+/// How the program ended.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Ending {
+    /// It ran to its end (or called `sys.exit(0)`).
+    Finished,
+    /// `sys.exit(n)` with `n != 0` (a non-integer argument counts as 1, as in Python).
+    Exit(i64),
+    /// An uncaught exception.
+    Exception {
+        type_name: String,
+        message: String,
+        traceback: String,
+    },
+    /// The source does not compile.
+    SyntaxError {
+        message: String,
+        line: Option<i64>,
+        offset: Option<i64>,
+    },
+    /// The process ended without the helper's report: `os._exit(n)` or a crash in C code
+    /// that still exited.
+    ProcessExit(i32),
+    /// Killed by a signal (a segfault, an abort, the kernel's OOM killer).
+    Signal(i32),
+    /// Still running at the timeout; the process group was killed.
+    Timeout(Duration),
+}
+
+impl Ending {
+    /// Whether the program succeeded.
+    pub fn is_success(&self) -> bool {
+        matches!(self, Ending::Finished)
+    }
+
+    /// A one-line account for the user.
+    pub fn describe(&self) -> String {
+        match self {
+            Ending::Finished => "finished".to_owned(),
+            Ending::Exit(n) => format!("exited with sys.exit({n})"),
+            Ending::Exception {
+                type_name, message, ..
+            } if message.is_empty() => format!("raised {type_name}"),
+            Ending::Exception {
+                type_name, message, ..
+            } => format!("raised {type_name}: {message}"),
+            Ending::SyntaxError {
+                message,
+                line,
+                offset,
+            } => {
+                let at = match (line, offset) {
+                    (Some(l), Some(o)) => format!(" at line {l}, column {o}"),
+                    (Some(l), None) => format!(" at line {l}"),
+                    _ => String::new(),
+                };
+                format!("does not compile: {message}{at}")
+            }
+            Ending::ProcessExit(n) => {
+                format!("ended the process with exit status {n} before it could be observed (os._exit?)")
+            }
+            Ending::Signal(s) => format!("was killed by signal {s} ({})", signal_name(*s)),
+            Ending::Timeout(t) => format!(
+                "was still running after {:.1} s and was stopped",
+                t.as_secs_f64()
+            ),
+        }
+    }
+}
+
+fn signal_name(s: i32) -> &'static str {
+    match s {
+        4 => "SIGILL",
+        6 => "SIGABRT",
+        7 => "SIGBUS",
+        8 => "SIGFPE",
+        9 => "SIGKILL, often the out-of-memory killer",
+        11 => "SIGSEGV, a segmentation fault",
+        13 => "SIGPIPE",
+        15 => "SIGTERM",
+        _ => "a signal",
+    }
+}
+
+/// What one run gave.
+#[derive(Clone, Debug)]
+pub struct RunOutcome {
+    pub ending: Ending,
+    pub stdout: Captured,
+    pub stderr: Captured,
+    pub wall: Duration,
+}
+
+#[derive(serde::Deserialize)]
+struct Report {
+    ending: String,
+    status: Option<i64>,
+    #[serde(rename = "type")]
+    type_name: Option<String>,
+    message: Option<String>,
+    traceback: Option<String>,
+    line: Option<i64>,
+    offset: Option<i64>,
+    detail: Option<String>,
+}
+
+/// Drains `stream` to its end, keeping the first `limit` bytes.
+fn drain(mut stream: impl Read, limit: usize) -> Captured {
+    let mut kept = Vec::new();
+    let mut total = 0u64;
+    let mut buf = vec![0u8; 64 * 1024];
+    loop {
+        match stream.read(&mut buf) {
+            Ok(0) => break,
+            Ok(n) => {
+                total += n as u64;
+                let room = limit.saturating_sub(kept.len());
+                kept.extend_from_slice(buf.get(..n.min(room)).unwrap_or_default());
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+            Err(_) => break,
+        }
+    }
+    Captured { kept, total }
+}
+
+/// Runs `program` under `interp` within `limits`.
+pub fn run(
+    interp: &Interpreter,
+    program: &Program,
+    limits: &Limits,
+) -> Result<RunOutcome, ProbeError> {
+    let dir = tempfile::tempdir().map_err(ProbeError::Channel)?;
+    let channel = dir.path().join("report.json");
+    let (kind, source, args): (&str, PathBuf, &[String]) = match program {
+        Program::Script { path, args } => ("script", path.clone(), args),
+        Program::Code(code) => {
+            let file = dir.path().join("code.py");
+            std::fs::write(&file, code).map_err(ProbeError::Channel)?;
+            ("code", file, &[])
+        }
+    };
+    let mut cmd = interp.command();
+    cmd.arg("-c")
+        .arg(include_str!("helper/run.py"))
+        .arg(&channel)
+        .arg(limits.memory.unwrap_or(0).to_string())
+        .arg(kind)
+        .arg(&source)
+        .args(args)
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        // Its own process group, so that the timeout stops whatever it started too.
+        .process_group(0);
+    let started = Instant::now();
+    let mut child = cmd.spawn().map_err(|source| ProbeError::Spawn {
+        path: interp.path.clone(),
+        source,
+    })?;
+    let limit = limits.output;
+    let out = child
+        .stdout
+        .take()
+        .map(|s| std::thread::spawn(move || drain(s, limit)));
+    let err = child
+        .stderr
+        .take()
+        .map(|s| std::thread::spawn(move || drain(s, limit)));
+    let pgid = child.id();
+    let pid = nix::unistd::Pid::from_raw(i32::try_from(pgid).unwrap_or(i32::MAX));
+    let timed_out = loop {
+        // WNOWAIT: an exited leader stays a zombie, so its group id cannot be reused by an
+        // unrelated process before the group is killed below.
+        let flags = WaitPidFlag::WEXITED | WaitPidFlag::WNOHANG | WaitPidFlag::WNOWAIT;
+        match waitid(Id::Pid(pid), flags) {
+            Ok(WaitStatus::StillAlive) if started.elapsed() >= limits.timeout => break true,
+            Ok(WaitStatus::StillAlive) => std::thread::sleep(Duration::from_millis(5)),
+            Ok(_) => break false,
+            Err(nix::errno::Errno::EINTR) => continue,
+            Err(e) => {
+                kill_group(pgid);
+                let _ = child.wait();
+                return Err(ProbeError::Spawn {
+                    path: interp.path.clone(),
+                    source: std::io::Error::from(e),
+                });
+            }
+        }
+    };
+    // Whatever the program left running in its group (a daemon it started) goes too, so the
+    // output pipes close and the drains end.
+    kill_group(pgid);
+    let status = child.wait().map_err(|source| ProbeError::Spawn {
+        path: interp.path.clone(),
+        source,
+    })?;
+    let wall = started.elapsed();
+    let join = |h: Option<std::thread::JoinHandle<Captured>>| {
+        h.and_then(|h| h.join().ok()).unwrap_or_default()
+    };
+    let (stdout, stderr) = (join(out), join(err));
+    let ending = if timed_out {
+        Ending::Timeout(limits.timeout)
+    } else {
+        classify(&channel, status, interp)?
+    };
+    Ok(RunOutcome {
+        ending,
+        stdout,
+        stderr,
+        wall,
+    })
+}
+
+fn kill_group(pgid: u32) {
+    if let Ok(id) = i32::try_from(pgid) {
+        let _ = nix::sys::signal::killpg(
+            nix::unistd::Pid::from_raw(id),
+            nix::sys::signal::Signal::SIGKILL,
+        );
+    }
+}
+
+fn classify(
+    channel: &Path,
+    status: std::process::ExitStatus,
+    interp: &Interpreter,
+) -> Result<Ending, ProbeError> {
+    if let Some(sig) = status.signal() {
+        return Ok(Ending::Signal(sig));
+    }
+    let text = std::fs::read_to_string(channel).unwrap_or_default();
+    if text.is_empty() {
+        return Ok(Ending::ProcessExit(status.code().unwrap_or(-1)));
+    }
+    let helper = |detail: String| ProbeError::Helper {
+        path: interp.path.clone(),
+        detail,
+    };
+    let r: Report = serde_json::from_str(&text).map_err(|e| helper(format!("bad report: {e}")))?;
+    Ok(match r.ending.as_str() {
+        "finished" => Ending::Finished,
+        "exit" => match r.status.unwrap_or(0) {
+            0 => Ending::Finished,
+            n => Ending::Exit(n),
+        },
+        "exception" => Ending::Exception {
+            type_name: r.type_name.unwrap_or_default(),
+            message: r.message.unwrap_or_default(),
+            traceback: r.traceback.unwrap_or_default(),
+        },
+        "syntax-error" => Ending::SyntaxError {
+            message: r.message.unwrap_or_default(),
+            line: r.line,
+            offset: r.offset,
+        },
+        "setup" => return Err(helper(r.detail.unwrap_or_default())),
+        other => return Err(helper(format!("unknown ending {other:?}"))),
+    })
+}
