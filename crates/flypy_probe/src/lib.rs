@@ -34,4 +34,10 @@ pub enum ProbeError {
     Helper { path: PathBuf, detail: String },
     #[error("temporary channel file: {0}")]
     Channel(std::io::Error),
+    #[error("CPython {version}: {method} cannot count executed instructions exactly: {reason}")]
+    CountingUnsupported {
+        version: flypy_marshal::PyVersion,
+        method: &'static str,
+        reason: &'static str,
+    },
 }

@@ -1,5 +1,8 @@
 # flypy: run the user's program in this process and report how it ended.
-#   argv: CHANNEL MEMORY_LIMIT_BYTES (0: none) KIND (script|code) SOURCE_FILE [ARGS...]
+#   argv: CHANNEL MEMORY_LIMIT_BYTES (0: none) KIND (script|code) COUNT SOURCE_FILE [ARGS...]
+# COUNT is "none", "settrace" (3.7+: opcode events) or "monitoring" (3.12+: INSTRUCTION
+# events): every executed instruction of the program's own code objects is counted by
+# (code object, byte offset), and the counts go into the report.
 # The report is one line of JSON written to CHANNEL, never to stdout, which belongs to the user's
 # program. The source is read from a file; nothing of it is spliced into this helper.
 # Runs under CPython 2.7 and 3.x, so it uses only what both have.
@@ -17,8 +20,9 @@ def report(channel, info):
 
 
 def main():
-    channel, limit, kind, path = sys.argv[1], int(sys.argv[2]), sys.argv[3], sys.argv[4]
-    args = sys.argv[5:]
+    channel, limit, kind, count, path = (sys.argv[1], int(sys.argv[2]), sys.argv[3],
+                                         sys.argv[4], sys.argv[5])
+    args = sys.argv[6:]
     if limit > 0:
         try:
             import resource
@@ -48,8 +52,13 @@ def main():
         report(channel, {"ending": "syntax-error", "type": type(e).__name__,
                          "message": str(e.msg), "line": e.lineno, "offset": e.offset})
         return 0
+    counts = {}
+    stop = start_counting(count, code, counts)
     try:
-        exec(code, main_module.__dict__)
+        try:
+            exec(code, main_module.__dict__)
+        finally:
+            stop()
     except SystemExit as e:
         status = e.code
         if status is None:
@@ -67,8 +76,85 @@ def main():
         sys.stderr.flush()
     except Exception:
         pass
+    if count != "none":
+        ending["counts"] = counts_report(counts)
     report(channel, ending)
     return 0
+
+
+def all_code(code):
+    """`code` and every code object nested in its constants."""
+    found, stack = [], [code]
+    while stack:
+        c = stack.pop()
+        found.append(c)
+        stack.extend(k for k in c.co_consts if isinstance(k, type(code)))
+    return found
+
+
+def start_counting(how, code, counts):
+    """Starts counting executed instructions of `code` and its nested code; returns the stop."""
+    if how == "none":
+        return lambda: None
+    if how == "settrace":
+        # The program's own code objects, not its file name: "-c" code and this helper are
+        # both "<string>".
+        own = set(all_code(code))
+
+        def local(frame, event, arg):
+            if event == "opcode":
+                key = (frame.f_code, frame.f_lasti)
+                counts[key] = counts.get(key, 0) + 1
+            return local
+
+        def calls(frame, event, arg):
+            if frame.f_code not in own:
+                return None
+            frame.f_trace_opcodes = True
+            if sys.version_info >= (3, 12):
+                # 3.12.1 only notices f_trace_opcodes set in a callback once settrace is
+                # called again (cpython#103615).
+                sys.settrace(calls)
+            return local
+
+        sys.settrace(calls)
+        return lambda: sys.settrace(None)
+    if how == "monitoring":
+        mon = sys.monitoring
+        tool = mon.PROFILER_ID
+        mon.use_tool_id(tool, "flypy")
+
+        def instruction(code, offset):
+            key = (code, offset)
+            counts[key] = counts.get(key, 0) + 1
+
+        mon.register_callback(tool, mon.events.INSTRUCTION, instruction)
+        for c in all_code(code):
+            mon.set_local_events(tool, c, mon.events.INSTRUCTION)
+
+        def stop():
+            for c in all_code(code):
+                mon.set_local_events(tool, c, 0)
+            mon.register_callback(tool, mon.events.INSTRUCTION, None)
+            mon.free_tool_id(tool)
+
+        return stop
+    raise ValueError("unknown counting method %r" % how)
+
+
+def counts_report(counts):
+    """The counts grouped by code object, with what identifies a code object."""
+    by_code = {}
+    for (code, offset), n in counts.items():
+        by_code.setdefault(code, []).append([offset, n])
+    out = []
+    for code, pairs in by_code.items():
+        pairs.sort()
+        out.append({"filename": code.co_filename, "name": code.co_name,
+                    "qualname": getattr(code, "co_qualname", None),
+                    "firstlineno": code.co_firstlineno, "counts": pairs})
+    out.sort(key=lambda c: (c["firstlineno"], c["name"]))
+    return out
 
 
 sys.exit(main())

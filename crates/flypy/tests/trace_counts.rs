@@ -1,0 +1,188 @@
+//! Executed-instruction counts from the runner (`flypy_probe::run::run_counted`) on code whose
+//! counts are known by construction, on every installed CPython 3.7+; on 3.12+ `sys.settrace`
+//! and `sys.monitoring` must agree exactly. Instructions are found with flypy's own
+//! disassembly of the same source.
+
+use std::collections::BTreeMap;
+use std::time::Duration;
+
+use flypy_bytecode::dis::instructions;
+use flypy_marshal::{Code, Object};
+use flypy_probe::run::{run_counted, CodeCounts, Counting, Ending, Limits, Program};
+use flypy_probe::Interpreter;
+
+const K: u64 = 7;
+const N: u64 = 13;
+
+fn source() -> String {
+    format!(
+        r#"
+def loop(n):
+    t = 0
+    for i in range(n):
+        t += i
+    return t
+
+def gen(n):
+    for i in range(n):
+        yield i
+
+def catch(n):
+    c = 0
+    for i in range(n):
+        try:
+            if i % 3 == 0:
+                raise ValueError
+        except ValueError:
+            c += 1
+    return c
+
+def rec(n):
+    if n == 0:
+        return 0
+    return 1 + rec(n - 1)
+
+def comp(n):
+    return [x for x in range(n)]
+
+for k in range({K}):
+    loop({N})
+    sum(gen({N}))
+    catch({N})
+    comp({N})
+rec({N})
+"#
+    )
+}
+
+/// The named function's code object in the compiled module.
+fn function<'a>(module: &'a Code, name: &str) -> &'a Code {
+    module
+        .consts
+        .iter()
+        .filter_map(Object::as_code)
+        .find(|c| c.name.as_text().as_deref() == Some(name))
+        .unwrap_or_else(|| panic!("no function {name}"))
+}
+
+/// Executions of the instructions of `code` named one of `opnames`, summed (`+=` for the
+/// in-place add: `INPLACE_ADD`, or 3.11+ `BINARY_OP` shown as `+=`).
+fn executed(
+    code: &Code,
+    runs: &[CodeCounts],
+    version: flypy_marshal::PyVersion,
+    opnames: &[&str],
+) -> u64 {
+    let name = code.name.as_text().unwrap_or_default().into_owned();
+    let Some(counted) = runs
+        .iter()
+        .find(|c| c.name == name && c.firstlineno == code.firstlineno)
+    else {
+        return 0;
+    };
+    let by_offset: BTreeMap<u32, u64> = counted.counts.iter().copied().collect();
+    instructions(code, version)
+        .expect("flypy disassembles it")
+        .iter()
+        .filter(|i| opnames.contains(&i.opname))
+        .filter(|i| i.opname != "BINARY_OP" || i.argrepr == "+=")
+        .map(|i| by_offset.get(&i.offset).copied().unwrap_or(0))
+        .sum()
+}
+
+fn check(interp: &Interpreter, counting: Counting, module: &Code) -> Vec<CodeCounts> {
+    let v = interp.version;
+    let limits = Limits {
+        timeout: Duration::from_secs(60),
+        ..Limits::default()
+    };
+    let out = run_counted(interp, &Program::Code(source()), &limits, counting).expect("runs");
+    assert_eq!(out.ending, Ending::Finished, "{v}: {:?}", out.stderr);
+    let c = &out.counts;
+    let ctx = format!("{v} {counting:?}");
+    let f = function(module, "loop");
+    assert_eq!(
+        executed(f, c, v, &["FOR_ITER"]),
+        K * (N + 1),
+        "{ctx}: FOR_ITER"
+    );
+    assert_eq!(
+        executed(f, c, v, &["INPLACE_ADD", "BINARY_OP"]),
+        K * N,
+        "{ctx}: +="
+    );
+    let returns = ["RETURN_VALUE"];
+    assert_eq!(executed(f, c, v, &returns), K, "{ctx}: return");
+    let g = function(module, "gen");
+    assert_eq!(executed(g, c, v, &["YIELD_VALUE"]), K * N, "{ctx}: yield");
+    let h = function(module, "catch");
+    assert_eq!(
+        executed(h, c, v, &["RAISE_VARARGS"]),
+        K * N.div_ceil(3),
+        "{ctx}: raise"
+    );
+    assert_eq!(
+        executed(h, c, v, &["INPLACE_ADD", "BINARY_OP"]),
+        K * N.div_ceil(3),
+        "{ctx}: c += 1"
+    );
+    let r = function(module, "rec");
+    assert_eq!(
+        executed(r, c, v, &["RETURN_VALUE", "RETURN_CONST"]),
+        N + 1,
+        "{ctx}: recursion returns"
+    );
+    // The comprehension's appends: in its own code object before 3.12, inlined from 3.12.
+    let comp = function(module, "comp");
+    let mut appends = executed(comp, c, v, &["LIST_APPEND"]);
+    for inner in comp.consts.iter().filter_map(Object::as_code) {
+        appends += executed(inner, c, v, &["LIST_APPEND"]);
+    }
+    assert_eq!(appends, K * N, "{ctx}: LIST_APPEND");
+    out.counts
+}
+
+#[test]
+fn counts_are_exact_and_both_methods_agree() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let file = dir.path().join("counted.py");
+    std::fs::write(&file, source()).expect("write");
+    let (mut checked, mut skipped) = (Vec::new(), Vec::new());
+    for interp in flypy_probe::discover() {
+        if !interp.version.at_least(3, 7) {
+            skipped.push(format!("{} (no opcode tracing before 3.7)", interp.version));
+            continue;
+        }
+        let compiled = flypy_probe::compile_files(&interp, std::slice::from_ref(&file))
+            .expect("the compile helper runs")
+            .remove(0)
+            .expect("it compiles");
+        let module = compiled.load(interp.version).expect("flypy reads it");
+        let module = module.as_code().expect("a code object");
+        let v = interp.version;
+        let settrace = (!v.at_least(3, 13)).then(|| check(&interp, Counting::Settrace, module));
+        if v.at_least(3, 12) {
+            let monitoring = check(&interp, Counting::Monitoring, module);
+            if let Some(settrace) = settrace {
+                assert_eq!(settrace, monitoring, "{v}: the two methods differ");
+            }
+        }
+        if v.at_least(3, 13) {
+            // Refused rather than inexact (see flypy_probe::run::check_counting).
+            let refused = run_counted(
+                &interp,
+                &Program::Code("x = 1".into()),
+                &Limits::default(),
+                Counting::Settrace,
+            );
+            assert!(refused.is_err(), "{v}: settrace counting should be refused");
+            skipped.push(format!("{v} settrace (refused: inexact from 3.13)"));
+        }
+        checked.push(v.to_string());
+    }
+    eprintln!(
+        "counts checked on: {}; skipped: {}",
+        checked.join(", "),
+        skipped.join(", ")
+    );
+}
