@@ -28,6 +28,9 @@ enum Command {
     /// Disassemble `.py` (compiled by the target interpreter) and `.pyc` files (any version,
     /// no interpreter needed) exactly as that CPython's own `dis` prints them.
     Dis(commands::dis::Args),
+    /// Run a program and count how many times each instruction of its own code executed,
+    /// joined with flypy's disassembly; totals per opcode and per source line.
+    Trace(commands::trace::Args),
 }
 
 /// Exit codes of the CLI contract (docs/decisions.md): 0 ok, 1 findings, 2 usage or input
@@ -39,6 +42,7 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Pythons(args) => commands::pythons::run(args),
         Command::Dis(args) => commands::dis::run(args),
+        Command::Trace(args) => commands::trace::run(args),
     };
     match result {
         Ok(code) => code,

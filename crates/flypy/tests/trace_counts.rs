@@ -115,6 +115,15 @@ fn check(interp: &Interpreter, counting: Counting, module: &Code) -> Vec<CodeCou
     assert_eq!(executed(f, c, v, &returns), K, "{ctx}: return");
     let g = function(module, "gen");
     assert_eq!(executed(g, c, v, &["YIELD_VALUE"]), K * N, "{ctx}: yield");
+    if v.at_least(3, 11) {
+        // Once per call, and in a generator also once after each yield.
+        assert_eq!(executed(f, c, v, &["RESUME"]), K, "{ctx}: RESUME");
+        assert_eq!(
+            executed(g, c, v, &["RESUME"]),
+            K + K * N,
+            "{ctx}: generator RESUME"
+        );
+    }
     let h = function(module, "catch");
     assert_eq!(
         executed(h, c, v, &["RAISE_VARARGS"]),

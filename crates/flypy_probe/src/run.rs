@@ -49,6 +49,9 @@ impl Counting {
 /// How many times each instruction of one code object of the program ran.
 #[derive(Clone, Debug, PartialEq, Eq, serde::Deserialize, serde::Serialize)]
 pub struct CodeCounts {
+    /// Position of the code object in a pre-order walk of the program's code tree (the
+    /// module first, then each code constant depth first in `co_consts` order).
+    pub index: Option<usize>,
     pub filename: String,
     pub name: String,
     /// 3.11+ `co_qualname`.

@@ -1,6 +1,7 @@
 pub mod dis;
 mod dis_json;
 pub mod pythons;
+pub mod trace;
 
 /// `--format` values shared by the commands.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, clap::ValueEnum)]

@@ -77,19 +77,9 @@ def main():
     except Exception:
         pass
     if count != "none":
-        ending["counts"] = counts_report(counts)
+        ending["counts"] = counts_report(counts, code)
     report(channel, ending)
     return 0
-
-
-def all_code(code):
-    """`code` and every code object nested in its constants."""
-    found, stack = [], [code]
-    while stack:
-        c = stack.pop()
-        found.append(c)
-        stack.extend(k for k in c.co_consts if isinstance(k, type(code)))
-    return found
 
 
 def start_counting(how, code, counts):
@@ -99,7 +89,7 @@ def start_counting(how, code, counts):
     if how == "settrace":
         # The program's own code objects, not its file name: "-c" code and this helper are
         # both "<string>".
-        own = set(all_code(code))
+        own = set(preorder(code))
 
         def local(frame, event, arg):
             if event == "opcode":
@@ -107,9 +97,16 @@ def start_counting(how, code, counts):
                 counts[key] = counts.get(key, 0) + 1
             return local
 
+        resume = resume_opcode()
+
         def calls(frame, event, arg):
             if frame.f_code not in own:
                 return None
+            # Every RESUME (a call starting, a generator resuming) raises this event with
+            # f_lasti on it and gets no opcode event of its own (3.11-3.15, measured).
+            if resume is not None and is_resume(frame.f_code, frame.f_lasti, resume):
+                key = (frame.f_code, frame.f_lasti)
+                counts[key] = counts.get(key, 0) + 1
             frame.f_trace_opcodes = True
             if sys.version_info >= (3, 12):
                 # 3.12.1 only notices f_trace_opcodes set in a callback once settrace is
@@ -129,31 +126,67 @@ def start_counting(how, code, counts):
             counts[key] = counts.get(key, 0) + 1
 
         mon.register_callback(tool, mon.events.INSTRUCTION, instruction)
-        for c in all_code(code):
-            mon.set_local_events(tool, c, mon.events.INSTRUCTION)
+        # RESUMEs get PY_START (a call starting) or PY_RESUME (a generator or coroutine
+        # resuming) at their offset, never an INSTRUCTION event.
+        starts = mon.events.PY_START | mon.events.PY_RESUME
+        mon.register_callback(tool, mon.events.PY_START, instruction)
+        mon.register_callback(tool, mon.events.PY_RESUME, instruction)
+        for c in preorder(code):
+            mon.set_local_events(tool, c, mon.events.INSTRUCTION | starts)
 
         def stop():
-            for c in all_code(code):
+            for c in preorder(code):
                 mon.set_local_events(tool, c, 0)
             mon.register_callback(tool, mon.events.INSTRUCTION, None)
+            mon.register_callback(tool, mon.events.PY_START, None)
+            mon.register_callback(tool, mon.events.PY_RESUME, None)
             mon.free_tool_id(tool)
 
         return stop
     raise ValueError("unknown counting method %r" % how)
 
 
-def counts_report(counts):
+def resume_opcode():
+    """RESUME's opcode (3.11+), else None."""
+    try:
+        import opcode
+        return opcode.opmap.get("RESUME")
+    except ImportError:
+        return None
+
+
+def is_resume(code, offset, resume):
+    """Whether the instruction at `offset` is a RESUME."""
+    raw = code.co_code
+    return 0 <= offset < len(raw) and raw[offset] == resume
+
+
+def preorder(code):
+    """`code` then, depth first in co_consts order, every code object nested in it: the
+    order flypy walks the same tree in, so a code object's index identifies it exactly."""
+    found, stack = [], [code]
+    while stack:
+        c = stack.pop()
+        found.append(c)
+        stack.extend(reversed([k for k in c.co_consts if isinstance(k, type(code))]))
+    return found
+
+
+def counts_report(counts, code):
     """The counts grouped by code object, with what identifies a code object."""
+    index = {}
+    for i, c in enumerate(preorder(code)):
+        index.setdefault(c, i)
     by_code = {}
-    for (code, offset), n in counts.items():
-        by_code.setdefault(code, []).append([offset, n])
+    for (c, offset), n in counts.items():
+        by_code.setdefault(c, []).append([offset, n])
     out = []
-    for code, pairs in by_code.items():
+    for c, pairs in by_code.items():
         pairs.sort()
-        out.append({"filename": code.co_filename, "name": code.co_name,
-                    "qualname": getattr(code, "co_qualname", None),
-                    "firstlineno": code.co_firstlineno, "counts": pairs})
-    out.sort(key=lambda c: (c["firstlineno"], c["name"]))
+        out.append({"index": index.get(c), "filename": c.co_filename, "name": c.co_name,
+                    "qualname": getattr(c, "co_qualname", None),
+                    "firstlineno": c.co_firstlineno, "counts": pairs})
+    out.sort(key=lambda e: (e["index"] is None, e["index"]))
     return out
 
 

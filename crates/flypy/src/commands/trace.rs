@@ -1,0 +1,412 @@
+//! `flypy trace (SCRIPT [ARGS] | -c CODE)`: how many times each instruction of the program's
+//! own code ran, joined with flypy's disassembly of the same source; totals per opcode and
+//! per source line.
+
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::time::Duration;
+
+use anyhow::{bail, Context};
+use flypy_bytecode::dis::instructions;
+use flypy_marshal::{Code, Object, PyVersion};
+use flypy_probe::run::{run_counted, CodeCounts, Counting, Ending, Limits, Program};
+use serde_json::json;
+
+use super::Format;
+use crate::output;
+
+/// Exit code when the user's program failed (the CLI contract).
+const EXIT_USER_CODE: u8 = 3;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum Method {
+    /// `sys.settrace` opcode events (3.7-3.12).
+    Settrace,
+    /// `sys.monitoring` INSTRUCTION events (3.12+).
+    Monitoring,
+}
+
+#[derive(clap::Args)]
+pub struct Args {
+    /// Interpreter to run under: a path, a command, or a version such as 3.12.
+    #[arg(long)]
+    python: Option<String>,
+    /// How to count (default: sys.monitoring on 3.12+, sys.settrace before).
+    #[arg(long, value_enum)]
+    method: Option<Method>,
+    /// Stop the program after this many seconds.
+    #[arg(long, default_value_t = 60.0)]
+    timeout: f64,
+    /// Address-space limit of the program, in MiB.
+    #[arg(long)]
+    memory_mib: Option<u64>,
+    #[arg(long, value_enum, default_value_t)]
+    format: Format,
+    /// Program text to run instead of a script.
+    #[arg(short = 'c', conflicts_with = "script")]
+    code: Option<String>,
+    /// The script and its arguments.
+    #[arg(required_unless_present = "code", trailing_var_arg = true)]
+    script: Vec<String>,
+}
+
+/// One instruction of the listing with its count.
+struct Row {
+    line: Option<u32>,
+    offset: u32,
+    opname: &'static str,
+    arg: Option<u32>,
+    argrepr: String,
+    /// `None` for an instruction the hooks cannot observe (see [`prologue`]).
+    count: Option<u64>,
+}
+
+/// One code object of the program with its counted instructions.
+struct Listing {
+    qualname: String,
+    firstlineno: u32,
+    rows: Vec<Row>,
+}
+
+impl Listing {
+    fn total(&self) -> u64 {
+        self.rows.iter().filter_map(|r| r.count).sum()
+    }
+}
+
+pub fn run(args: Args) -> anyhow::Result<ExitCode> {
+    let interp = flypy_probe::resolve(args.python.as_deref())?;
+    let version = interp.version;
+    let counting = match args.method {
+        Some(Method::Settrace) => Counting::Settrace,
+        Some(Method::Monitoring) => Counting::Monitoring,
+        None if version.at_least(3, 12) => Counting::Monitoring,
+        None => Counting::Settrace,
+    };
+    // The program's source, compiled by the interpreter for flypy's own disassembly.
+    let dir = tempfile::tempdir().context("temporary folder")?;
+    let (program, source_path) = match &args.code {
+        Some(code) => {
+            let path = dir.path().join("code.py");
+            std::fs::write(&path, code).context("writing the code to a temporary file")?;
+            (Program::Code(code.clone()), path)
+        }
+        None => {
+            let (script, rest) = args
+                .script
+                .split_first()
+                .context("a script or -c CODE is needed")?;
+            let path = PathBuf::from(script);
+            if !path.is_file() {
+                bail!("{script}: no such file");
+            }
+            let program = Program::Script {
+                path: path.clone(),
+                args: rest.to_vec(),
+            };
+            (program, path)
+        }
+    };
+    let compiled = flypy_probe::compile_files(&interp, std::slice::from_ref(&source_path))?
+        .into_iter()
+        .next()
+        .context("the compile helper gave no answer")?;
+    let module = match compiled {
+        Ok(c) => c.load(version)?,
+        Err(failure) => bail!(
+            "{}: python {version} cannot compile it: {failure}",
+            source_path.display()
+        ),
+    };
+    let module = module
+        .as_code()
+        .context("the compiled module is not a code object")?;
+    let timeout = Duration::try_from_secs_f64(args.timeout).context("--timeout")?;
+    let limits = Limits {
+        timeout,
+        memory: args.memory_mib.map(|m| m.saturating_mul(1 << 20)),
+        ..Limits::default()
+    };
+    let outcome = run_counted(&interp, &program, &limits, counting)?;
+    let listings = join(module, &outcome.counts, version)?;
+    let method = match counting {
+        Counting::Monitoring => "sys.monitoring",
+        _ => "sys.settrace",
+    };
+    let text = match args.format {
+        Format::Text => text(&listings, &interp.full_version, method, &outcome.ending),
+        Format::Json => {
+            let doc = json_doc(&listings, &interp, method, &outcome);
+            format!("{}\n", serde_json::to_string(&doc)?)
+        }
+    };
+    if args.format == Format::Text {
+        // The program's own output first, as it would have appeared.
+        pass_through(&mut std::io::stderr().lock(), &outcome.stderr, "stderr")?;
+        pass_through(&mut std::io::stdout().lock(), &outcome.stdout, "stdout")?;
+    }
+    output::print(&text)?;
+    if outcome.ending.is_success() {
+        Ok(ExitCode::SUCCESS)
+    } else {
+        eprintln!("flypy: the program {}", outcome.ending.describe());
+        if let Ending::Exception { traceback, .. } = &outcome.ending {
+            eprint!("{traceback}");
+        }
+        Ok(ExitCode::from(EXIT_USER_CODE))
+    }
+}
+
+/// Writes what was kept of one of the program's streams, and how much more there was.
+fn pass_through(
+    w: &mut impl std::io::Write,
+    c: &flypy_probe::run::Captured,
+    name: &str,
+) -> std::io::Result<()> {
+    w.write_all(&c.kept)?;
+    if c.truncated() {
+        let more = c.total - c.kept.len() as u64;
+        writeln!(w, "[flypy: {name}: {more} more bytes not shown]")?;
+    }
+    w.flush()
+}
+
+/// The module's code objects in pre-order (the order the helper numbers them in).
+fn preorder(module: &Code) -> Vec<&Code> {
+    let mut found = Vec::new();
+    let mut stack = vec![module];
+    while let Some(c) = stack.pop() {
+        found.push(c);
+        let nested: Vec<&Code> = c
+            .consts
+            .iter()
+            .filter_map(Object::as_code)
+            .map(|a| &**a)
+            .collect();
+        stack.extend(nested.into_iter().rev());
+    }
+    found
+}
+
+fn text_of(o: &Object) -> String {
+    o.as_text().map(|t| t.into_owned()).unwrap_or_default()
+}
+
+/// Every code object of the program with each instruction's count (0 for those that never
+/// ran); the counts name their code object by its pre-order index, checked by name and line.
+fn join(module: &Code, counts: &[CodeCounts], version: PyVersion) -> anyhow::Result<Vec<Listing>> {
+    let codes = preorder(module);
+    let mut by_index: BTreeMap<usize, &CodeCounts> = BTreeMap::new();
+    for c in counts {
+        let Some(i) = c.index else { continue };
+        let code = codes.get(i).with_context(|| {
+            format!("counts for code object {i}, which the source does not have")
+        })?;
+        if text_of(&code.name) != c.name || code.firstlineno != c.firstlineno {
+            bail!(
+                "the counted code object {} (line {}) is not flypy's {} (line {}): the source changed while it ran?",
+                c.name,
+                c.firstlineno,
+                text_of(&code.name),
+                code.firstlineno
+            );
+        }
+        by_index.insert(i, c);
+    }
+    let mut listings = Vec::new();
+    for (i, code) in codes.iter().enumerate() {
+        let counted: BTreeMap<u32, u64> = by_index
+            .get(&i)
+            .map(|c| c.counts.iter().copied().collect())
+            .unwrap_or_default();
+        let mut rows: Vec<Row> = instructions(code, version)?
+            .into_iter()
+            .map(|ins| Row {
+                line: ins.line,
+                offset: ins.offset,
+                opname: ins.opname,
+                arg: ins.arg,
+                count: Some(counted.get(&ins.offset).copied().unwrap_or(0)),
+                argrepr: ins.argrepr,
+            })
+            .collect();
+        prologue(&mut rows, code.flags);
+        let qualname = code
+            .qualname
+            .as_ref()
+            .map(text_of)
+            .unwrap_or_else(|| text_of(&code.name));
+        listings.push(Listing {
+            qualname,
+            firstlineno: code.firstlineno,
+            rows,
+        });
+    }
+    Ok(listings)
+}
+
+/// CO_GENERATOR, CO_COROUTINE, CO_ASYNC_GENERATOR.
+const GENERATOR_FLAGS: u32 = 0x20 | 0x80 | 0x200;
+
+/// 3.11+: the instructions before the RESUME that starts a call (MAKE_CELL, COPY_FREE_VARS,
+/// RETURN_GENERATOR, POP_TOP) run before tracing can see the frame. In a plain function they
+/// run straight through once per call, as often as that RESUME; in a generator or coroutine
+/// some run when it is created and some when it first starts, which no hook reports: those
+/// are shown as not observed rather than as a guess.
+fn prologue(rows: &mut [Row], flags: u32) {
+    let Some(start) = rows
+        .iter()
+        .position(|r| r.opname == "RESUME" && r.arg.is_some_and(|a| a & 3 == 0))
+    else {
+        return;
+    };
+    let calls = rows.get(start).and_then(|r| r.count);
+    for r in rows.iter_mut().take(start).filter(|r| r.count == Some(0)) {
+        r.count = if flags & GENERATOR_FLAGS != 0 {
+            None
+        } else {
+            calls
+        };
+    }
+}
+
+/// A heat marker: eighths of a block by the count's share of the hottest instruction's.
+fn heat(count: u64, max: u64) -> &'static str {
+    const BARS: [&str; 9] = [" ", "▁", "▂", "▃", "▄", "▅", "▆", "▇", "█"];
+    if count == 0 || max == 0 {
+        return BARS[0];
+    }
+    let eighths = (count.saturating_mul(8)).div_ceil(max).clamp(1, 8);
+    BARS[eighths as usize]
+}
+
+fn text(listings: &[Listing], full_version: &str, method: &str, ending: &Ending) -> String {
+    let mut t = String::new();
+    let total: u64 = listings.iter().map(Listing::total).sum();
+    let max = listings
+        .iter()
+        .flat_map(|l| l.rows.iter().filter_map(|r| r.count))
+        .max()
+        .unwrap_or(0);
+    let _ = writeln!(
+        t,
+        "Executed instructions: {total} (CPython {full_version}, counted with {method}; the program {})",
+        ending.describe()
+    );
+    let mut order: Vec<&Listing> = listings.iter().collect();
+    order.sort_by(|a, b| {
+        b.total()
+            .cmp(&a.total())
+            .then(a.firstlineno.cmp(&b.firstlineno))
+    });
+    for l in order {
+        let _ = writeln!(
+            t,
+            "\n{} (line {}): {} executed",
+            l.qualname,
+            l.firstlineno,
+            l.total()
+        );
+        let _ = writeln!(
+            t,
+            "{:>12}   {:>5} {:>6}  instruction",
+            "count", "line", "offset"
+        );
+        for r in &l.rows {
+            let line = r.line.map(|n| n.to_string()).unwrap_or_default();
+            let arg = r.arg.map(|a| a.to_string()).unwrap_or_default();
+            let repr = if r.argrepr.is_empty() {
+                String::new()
+            } else {
+                format!(" ({})", r.argrepr)
+            };
+            let count = r
+                .count
+                .map_or_else(|| "not seen".to_owned(), |c| c.to_string());
+            let _ = writeln!(
+                t,
+                "{:>12} {} {:>5} {:>6}  {:<24}{:>5}{}",
+                count,
+                heat(r.count.unwrap_or(0), max),
+                line,
+                r.offset,
+                r.opname,
+                arg,
+                repr
+            );
+        }
+    }
+    let (ops, lines) = totals(listings);
+    let _ = writeln!(t, "\nBy opcode:");
+    for (name, n) in ops {
+        let _ = writeln!(t, "{n:>12}  {name}");
+    }
+    let _ = writeln!(t, "\nBy source line:");
+    for (line, n) in lines {
+        let _ = writeln!(t, "{n:>12}  line {line}");
+    }
+    t
+}
+
+/// Executions per opcode, most first.
+type ByOpcode = Vec<(&'static str, u64)>;
+/// Executions per source line, in line order.
+type ByLine = Vec<(u32, u64)>;
+
+/// Executions per opcode and per source line, zeros left out.
+fn totals(listings: &[Listing]) -> (ByOpcode, ByLine) {
+    let mut ops: BTreeMap<&'static str, u64> = BTreeMap::new();
+    let mut lines: BTreeMap<u32, u64> = BTreeMap::new();
+    for r in listings.iter().flat_map(|l| &l.rows) {
+        let Some(n) = r.count.filter(|&n| n > 0) else {
+            continue;
+        };
+        *ops.entry(r.opname).or_default() += n;
+        if let Some(line) = r.line {
+            *lines.entry(line).or_default() += n;
+        }
+    }
+    let mut ops: Vec<_> = ops.into_iter().collect();
+    ops.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
+    (ops, lines.into_iter().collect())
+}
+
+fn json_doc(
+    listings: &[Listing],
+    interp: &flypy_probe::Interpreter,
+    method: &str,
+    outcome: &flypy_probe::run::RunOutcome,
+) -> serde_json::Value {
+    let (ops, lines) = totals(listings);
+    let code: Vec<_> = listings
+        .iter()
+        .map(|l| {
+            json!({
+                "qualname": l.qualname,
+                "firstlineno": l.firstlineno,
+                "executed": l.total(),
+                "instructions": l.rows.iter().map(|r| json!({
+                    "offset": r.offset, "opname": r.opname, "arg": r.arg,
+                    "argrepr": r.argrepr, "line": r.line, "count": r.count,
+                })).collect::<Vec<_>>(),
+            })
+        })
+        .collect();
+    json!({
+        "schema": "flypy.trace/1",
+        "python": interp.full_version,
+        "method": method,
+        "ending": outcome.ending.describe(),
+        "succeeded": outcome.ending.is_success(),
+        "stdout": String::from_utf8_lossy(&outcome.stdout.kept),
+        "stdout_bytes": outcome.stdout.total,
+        "stderr": String::from_utf8_lossy(&outcome.stderr.kept),
+        "stderr_bytes": outcome.stderr.total,
+        "executed": listings.iter().map(Listing::total).sum::<u64>(),
+        "code": code,
+        "by_opcode": ops.iter().map(|(n, c)| json!({"opname": n, "count": c})).collect::<Vec<_>>(),
+        "by_line": lines.iter().map(|(l, c)| json!({"line": l, "count": c})).collect::<Vec<_>>(),
+    })
+}

@@ -1,0 +1,87 @@
+//! `flypy trace` end to end: counts joined with the disassembly, the program's output kept,
+//! and the exit codes of the CLI contract.
+
+use assert_cmd::Command;
+use serde_json::Value;
+
+fn flypy() -> Command {
+    Command::cargo_bin("flypy").expect("the flypy binary")
+}
+
+#[test]
+fn json_counts_match_the_loop() {
+    let out = flypy()
+        .args(["trace", "--format", "json", "-c"])
+        .arg("t = 0\nfor i in range(25):\n    t += i\nprint(t)\n")
+        .output()
+        .expect("runs");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let doc: Value = serde_json::from_slice(&out.stdout).expect("json");
+    assert_eq!(doc["schema"], "flypy.trace/1");
+    assert_eq!(doc["stdout"], "300\n");
+    let module = &doc["code"][0];
+    assert_eq!(module["qualname"], "<module>");
+    let count_of = |name: &str| -> Vec<u64> {
+        module["instructions"]
+            .as_array()
+            .expect("instructions")
+            .iter()
+            .filter(|i| i["opname"] == name)
+            .map(|i| i["count"].as_u64().expect("count"))
+            .collect()
+    };
+    assert_eq!(count_of("FOR_ITER"), vec![26]);
+    let by_opcode = doc["by_opcode"].as_array().expect("by_opcode");
+    let for_iter = by_opcode
+        .iter()
+        .find(|o| o["opname"] == "FOR_ITER")
+        .expect("FOR_ITER total");
+    assert_eq!(for_iter["count"], 26);
+}
+
+#[test]
+fn text_view_keeps_the_programs_output_and_lists_hottest_code_first() {
+    let out = flypy()
+        .args(["trace", "-c"])
+        .arg("def hot():\n    for i in range(100): pass\ndef cold(): pass\nhot()\ncold()\nprint('out')\n")
+        .output()
+        .expect("runs");
+    assert!(out.status.success());
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.starts_with("out\n"), "{text}");
+    let hot = text.find("\nhot (line 1)").expect("hot listed");
+    let cold = text.find("\ncold (line 3)").expect("cold listed");
+    assert!(hot < cold, "{text}");
+    assert!(text.contains("By opcode:") && text.contains("By source line:"));
+}
+
+#[test]
+fn a_failing_program_exits_3_and_says_how_it_ended() {
+    let out = flypy()
+        .args(["trace", "-c", "print('partial')\nraise KeyError('k')\n"])
+        .output()
+        .expect("runs");
+    assert_eq!(out.status.code(), Some(3));
+    assert!(String::from_utf8_lossy(&out.stdout).starts_with("partial\n"));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("the program raised KeyError: 'k'"), "{err}");
+}
+
+#[test]
+fn a_missing_script_or_a_syntax_error_is_an_input_error() {
+    let out = flypy()
+        .args(["trace", "/no/such/script.py"])
+        .output()
+        .expect("runs");
+    assert_eq!(out.status.code(), Some(2));
+    let out = flypy()
+        .args(["trace", "-c", "x = ("])
+        .output()
+        .expect("runs");
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("cannot compile it"));
+}
