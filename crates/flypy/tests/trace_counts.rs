@@ -169,23 +169,18 @@ fn counts_are_exact_and_both_methods_agree() {
         let module = compiled.load(interp.version).expect("flypy reads it");
         let module = module.as_code().expect("a code object");
         let v = interp.version;
-        let settrace = (!v.at_least(3, 13)).then(|| check(&interp, Counting::Settrace, module));
+        let settrace = check(&interp, Counting::Settrace, module);
         if v.at_least(3, 12) {
             let monitoring = check(&interp, Counting::Monitoring, module);
-            if let Some(settrace) = settrace {
-                assert_eq!(settrace, monitoring, "{v}: the two methods differ");
-            }
-        }
-        if v.at_least(3, 13) {
-            // Refused rather than inexact (see flypy_probe::run::check_counting).
+            assert_eq!(settrace, monitoring, "{v}: the two methods differ");
+        } else {
             let refused = run_counted(
                 &interp,
                 &Program::Code("x = 1".into()),
                 &Limits::default(),
-                Counting::Settrace,
+                Counting::Monitoring,
             );
-            assert!(refused.is_err(), "{v}: settrace counting should be refused");
-            skipped.push(format!("{v} settrace (refused: inexact from 3.13)"));
+            assert!(refused.is_err(), "{v}: sys.monitoring is new in 3.12");
         }
         checked.push(v.to_string());
     }

@@ -22,7 +22,7 @@ const EXIT_USER_CODE: u8 = 3;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
 pub enum Method {
-    /// `sys.settrace` opcode events (3.7-3.12).
+    /// `sys.settrace` opcode events (3.7+).
     Settrace,
     /// `sys.monitoring` INSTRUCTION events (3.12+).
     Monitoring,

@@ -107,6 +107,9 @@ def start_counting(how, code, counts):
             if resume is not None and is_resume(frame.f_code, frame.f_lasti, resume):
                 key = (frame.f_code, frame.f_lasti)
                 counts[key] = counts.get(key, 0) + 1
+            # From 3.13, f_trace_opcodes only takes effect on a frame that already has its
+            # local trace function (measured: otherwise no or too few opcode events).
+            frame.f_trace = local
             frame.f_trace_opcodes = True
             if sys.version_info >= (3, 12):
                 # 3.12.1 only notices f_trace_opcodes set in a callback once settrace is
