@@ -85,3 +85,51 @@ fn a_missing_script_or_a_syntax_error_is_an_input_error() {
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("cannot compile it"));
 }
+
+#[test]
+fn adaptive_view_names_what_specialized() {
+    let program = "out = []\nfor i in range(2000):\n    out.append(i)\n";
+    let run = |python: Option<&str>| -> Value {
+        let mut cmd = flypy();
+        cmd.args(["trace", "--adaptive", "--format", "json"]);
+        if let Some(p) = python {
+            cmd.args(["--python", p]);
+        }
+        let out = cmd.args(["-c", program]).output().expect("runs");
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        serde_json::from_slice(&out.stdout).expect("json")
+    };
+    let specialized = |doc: &Value| -> Vec<(String, String)> {
+        doc["code"][0]["instructions"]
+            .as_array()
+            .expect("instructions")
+            .iter()
+            .filter_map(|i| {
+                let s = i["specialized"].as_str()?;
+                Some((i["opname"].as_str()?.to_owned(), s.to_owned()))
+            })
+            .collect()
+    };
+    // The default interpreter (3.11+ on every machine flypy supports for this).
+    assert!(!specialized(&run(None)).is_empty(), "nothing specialized");
+    let has_312 = flypy_probe::discover()
+        .iter()
+        .any(|i| i.version.to_string() == "3.12");
+    if has_312 {
+        let pairs = specialized(&run(Some("3.12")));
+        assert!(
+            pairs.contains(&("FOR_ITER".into(), "FOR_ITER_RANGE".into())),
+            "{pairs:?}"
+        );
+        assert!(
+            pairs.contains(&("CALL".into(), "CALL_NO_KW_LIST_APPEND".into())),
+            "{pairs:?}"
+        );
+    } else {
+        eprintln!("3.12 not present: its specialization names not checked");
+    }
+}

@@ -55,16 +55,6 @@ rec({N})
     )
 }
 
-/// The named function's code object in the compiled module.
-fn function<'a>(module: &'a Code, name: &str) -> &'a Code {
-    module
-        .consts
-        .iter()
-        .filter_map(Object::as_code)
-        .find(|c| c.name.as_text().as_deref() == Some(name))
-        .unwrap_or_else(|| panic!("no function {name}"))
-}
-
 /// Executions of the instructions of `code` named one of `opnames`, summed (`+=` for the
 /// in-place add: `INPLACE_ADD`, or 3.11+ `BINARY_OP` shown as `+=`).
 fn executed(
@@ -100,7 +90,7 @@ fn check(interp: &Interpreter, counting: Counting, module: &Code) -> Vec<CodeCou
     assert_eq!(out.ending, Ending::Finished, "{v}: {:?}", out.stderr);
     let c = &out.counts;
     let ctx = format!("{v} {counting:?}");
-    let f = function(module, "loop");
+    let f = flypy_testkit::function(module, "loop");
     assert_eq!(
         executed(f, c, v, &["FOR_ITER"]),
         K * (N + 1),
@@ -113,7 +103,7 @@ fn check(interp: &Interpreter, counting: Counting, module: &Code) -> Vec<CodeCou
     );
     let returns = ["RETURN_VALUE"];
     assert_eq!(executed(f, c, v, &returns), K, "{ctx}: return");
-    let g = function(module, "gen");
+    let g = flypy_testkit::function(module, "gen");
     assert_eq!(executed(g, c, v, &["YIELD_VALUE"]), K * N, "{ctx}: yield");
     if v.at_least(3, 11) {
         // Once per call, and in a generator also once after each yield.
@@ -124,7 +114,7 @@ fn check(interp: &Interpreter, counting: Counting, module: &Code) -> Vec<CodeCou
             "{ctx}: generator RESUME"
         );
     }
-    let h = function(module, "catch");
+    let h = flypy_testkit::function(module, "catch");
     assert_eq!(
         executed(h, c, v, &["RAISE_VARARGS"]),
         K * N.div_ceil(3),
@@ -135,14 +125,14 @@ fn check(interp: &Interpreter, counting: Counting, module: &Code) -> Vec<CodeCou
         K * N.div_ceil(3),
         "{ctx}: c += 1"
     );
-    let r = function(module, "rec");
+    let r = flypy_testkit::function(module, "rec");
     assert_eq!(
         executed(r, c, v, &["RETURN_VALUE", "RETURN_CONST"]),
         N + 1,
         "{ctx}: recursion returns"
     );
     // The comprehension's appends: in its own code object before 3.12, inlined from 3.12.
-    let comp = function(module, "comp");
+    let comp = flypy_testkit::function(module, "comp");
     let mut appends = executed(comp, c, v, &["LIST_APPEND"]);
     for inner in comp.consts.iter().filter_map(Object::as_code) {
         appends += executed(inner, c, v, &["LIST_APPEND"]);

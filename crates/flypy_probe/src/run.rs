@@ -34,6 +34,8 @@ pub enum Counting {
     Settrace,
     /// `sys.monitoring` INSTRUCTION events (3.12+).
     Monitoring,
+    /// No counting; the quickened bytecode of each code object as the run left it (3.11+).
+    Adaptive,
 }
 
 impl Counting {
@@ -42,6 +44,7 @@ impl Counting {
             Counting::None => "none",
             Counting::Settrace => "settrace",
             Counting::Monitoring => "monitoring",
+            Counting::Adaptive => "adaptive",
         }
     }
 }
@@ -187,6 +190,33 @@ pub struct RunOutcome {
     /// With [`Counting`], the executed-instruction counts of every code object of the
     /// program that ran (empty when the run did not get to report).
     pub counts: Vec<CodeCounts>,
+    /// With [`Counting::Adaptive`], each code object's quickened bytecode after the run, by
+    /// pre-order index (see [`CodeCounts::index`]).
+    pub adaptive: Vec<AdaptiveCode>,
+}
+
+/// One code object's `_co_code_adaptive` after the run.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct AdaptiveCode {
+    pub index: usize,
+    pub code: Vec<u8>,
+}
+
+#[derive(serde::Deserialize)]
+struct AdaptiveHex {
+    index: usize,
+    code: String,
+}
+
+fn unhex(s: &str) -> Option<Vec<u8>> {
+    let digits = s.as_bytes();
+    if !digits.len().is_multiple_of(2) {
+        return None;
+    }
+    digits
+        .chunks(2)
+        .map(|pair| u8::from_str_radix(std::str::from_utf8(pair).ok()?, 16).ok())
+        .collect()
 }
 
 #[derive(serde::Deserialize)]
@@ -202,6 +232,8 @@ struct Report {
     detail: Option<String>,
     #[serde(default)]
     counts: Vec<CodeCounts>,
+    #[serde(default)]
+    adaptive: Vec<AdaptiveHex>,
 }
 
 /// Drains `stream` to its end, keeping the first `limit` bytes.
@@ -312,8 +344,8 @@ pub fn run_counted(
         h.and_then(|h| h.join().ok()).unwrap_or_default()
     };
     let (stdout, stderr) = (join(out), join(err));
-    let (ending, counts) = if timed_out {
-        (Ending::Timeout(limits.timeout), Vec::new())
+    let (ending, counts, adaptive) = if timed_out {
+        (Ending::Timeout(limits.timeout), Vec::new(), Vec::new())
     } else {
         classify(&channel, status, interp)?
     };
@@ -323,6 +355,7 @@ pub fn run_counted(
         stderr,
         wall,
         counts,
+        adaptive,
     })
 }
 
@@ -345,6 +378,10 @@ fn check_counting(interp: &Interpreter, counting: Counting) -> Result<(), ProbeE
         Counting::Monitoring if !v.at_least(3, 12) => {
             refuse("sys.monitoring", "sys.monitoring is new in 3.12")
         }
+        Counting::Adaptive if !v.at_least(3, 11) => refuse(
+            "the specialized view",
+            "the specializing interpreter is new in 3.11",
+        ),
         _ => Ok(()),
     }
 }
@@ -362,13 +399,14 @@ fn classify(
     channel: &Path,
     status: std::process::ExitStatus,
     interp: &Interpreter,
-) -> Result<(Ending, Vec<CodeCounts>), ProbeError> {
+) -> Result<(Ending, Vec<CodeCounts>, Vec<AdaptiveCode>), ProbeError> {
     if let Some(sig) = status.signal() {
-        return Ok((Ending::Signal(sig), Vec::new()));
+        return Ok((Ending::Signal(sig), Vec::new(), Vec::new()));
     }
     let text = std::fs::read_to_string(channel).unwrap_or_default();
     if text.is_empty() {
-        return Ok((Ending::ProcessExit(status.code().unwrap_or(-1)), Vec::new()));
+        let status = status.code().unwrap_or(-1);
+        return Ok((Ending::ProcessExit(status), Vec::new(), Vec::new()));
     }
     let helper = |detail: String| ProbeError::Helper {
         path: interp.path.clone(),
@@ -394,5 +432,16 @@ fn classify(
         "setup" => return Err(helper(r.detail.unwrap_or_default())),
         other => return Err(helper(format!("unknown ending {other:?}"))),
     };
-    Ok((ending, r.counts))
+    let adaptive = r
+        .adaptive
+        .into_iter()
+        .map(|a| {
+            let code = unhex(&a.code).ok_or_else(|| helper("bad adaptive code".to_owned()))?;
+            Ok(AdaptiveCode {
+                index: a.index,
+                code,
+            })
+        })
+        .collect::<Result<Vec<_>, ProbeError>>()?;
+    Ok((ending, r.counts, adaptive))
 }

@@ -14,6 +14,17 @@ pub fn mask_addresses(text: &str) -> String {
     out
 }
 
+/// The function named `name` among the code constants of `module` (a test's own source, so a
+/// missing one is the test's mistake).
+pub fn function<'a>(module: &'a flypy_marshal::Code, name: &str) -> &'a flypy_marshal::Code {
+    module
+        .consts
+        .iter()
+        .filter_map(flypy_marshal::Object::as_code)
+        .find(|c| c.name.as_text().as_deref() == Some(name))
+        .unwrap_or_else(|| panic!("no function {name} in the test's source"))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

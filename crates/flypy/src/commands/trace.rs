@@ -42,6 +42,10 @@ pub struct Args {
     /// Address-space limit of the program, in MiB.
     #[arg(long)]
     memory_mib: Option<u64>,
+    /// Also show what the 3.11+ specializing interpreter turned each instruction into, from a
+    /// second run without counting (instrumentation would change what specializes).
+    #[arg(long)]
+    adaptive: bool,
     #[arg(long, value_enum, default_value_t)]
     format: Format,
     /// Program text to run instead of a script.
@@ -61,6 +65,9 @@ struct Row {
     argrepr: String,
     /// `None` for an instruction the hooks cannot observe (see [`prologue`]).
     count: Option<u64>,
+    /// With `--adaptive`: the specialized instruction the run left here, when it is not the
+    /// instruction as compiled.
+    specialized: Option<&'static str>,
 }
 
 /// One code object of the program with its counted instructions.
@@ -130,7 +137,18 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         ..Limits::default()
     };
     let outcome = run_counted(&interp, &program, &limits, counting)?;
-    let listings = join(module, &outcome.counts, version)?;
+    let mut listings = join(module, &outcome.counts, version)?;
+    if args.adaptive {
+        let warm = run_counted(&interp, &program, &limits, Counting::Adaptive)?;
+        if warm.ending != outcome.ending {
+            eprintln!(
+                "flypy: note: the run for the specialized view {} (the counted run {})",
+                warm.ending.describe(),
+                outcome.ending.describe()
+            );
+        }
+        specialize(&mut listings, module, &warm.adaptive, version)?;
+    }
     let method = match counting {
         Counting::Monitoring => "sys.monitoring",
         _ => "sys.settrace",
@@ -230,6 +248,7 @@ fn join(module: &Code, counts: &[CodeCounts], version: PyVersion) -> anyhow::Res
                 arg: ins.arg,
                 count: Some(counted.get(&ins.offset).copied().unwrap_or(0)),
                 argrepr: ins.argrepr,
+                specialized: None,
             })
             .collect();
         prologue(&mut rows, code.flags);
@@ -245,6 +264,41 @@ fn join(module: &Code, counts: &[CodeCounts], version: PyVersion) -> anyhow::Res
         });
     }
     Ok(listings)
+}
+
+/// Marks each row with the specialized instruction the run left at its offset (the quickened
+/// bytecode keeps every instruction's offset and size).
+fn specialize(
+    listings: &mut [Listing],
+    module: &Code,
+    adaptive: &[flypy_probe::run::AdaptiveCode],
+    version: PyVersion,
+) -> anyhow::Result<()> {
+    let codes = preorder(module);
+    for a in adaptive {
+        let (Some(code), Some(listing)) = (codes.get(a.index), listings.get_mut(a.index)) else {
+            bail!(
+                "quickened code for code object {}, which the source does not have",
+                a.index
+            );
+        };
+        if a.code.len() != code.code.len() {
+            bail!(
+                "the quickened code of {} is not as long as its bytecode",
+                listing.qualname
+            );
+        }
+        let mut quick = Code::clone(code);
+        quick.code = a.code.clone().into();
+        let names: BTreeMap<u32, &'static str> = instructions(&quick, version)?
+            .into_iter()
+            .map(|i| (i.offset, i.opname))
+            .collect();
+        for r in &mut listing.rows {
+            r.specialized = names.get(&r.offset).copied().filter(|n| *n != r.opname);
+        }
+    }
+    Ok(())
 }
 
 /// CO_GENERATOR, CO_COROUTINE, CO_ASYNC_GENERATOR.
@@ -325,16 +379,21 @@ fn text(listings: &[Listing], full_version: &str, method: &str, ending: &Ending)
             let count = r
                 .count
                 .map_or_else(|| "not seen".to_owned(), |c| c.to_string());
+            let special = r
+                .specialized
+                .map(|s| format!("  -> {s}"))
+                .unwrap_or_default();
             let _ = writeln!(
                 t,
-                "{:>12} {} {:>5} {:>6}  {:<24}{:>5}{}",
+                "{:>12} {} {:>5} {:>6}  {:<24}{:>5}{}{}",
                 count,
                 heat(r.count.unwrap_or(0), max),
                 line,
                 r.offset,
                 r.opname,
                 arg,
-                repr
+                repr,
+                special
             );
         }
     }
@@ -390,6 +449,7 @@ fn json_doc(
                 "instructions": l.rows.iter().map(|r| json!({
                     "offset": r.offset, "opname": r.opname, "arg": r.arg,
                     "argrepr": r.argrepr, "line": r.line, "count": r.count,
+                    "specialized": r.specialized,
                 })).collect::<Vec<_>>(),
             })
         })

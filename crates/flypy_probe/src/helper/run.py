@@ -2,7 +2,9 @@
 #   argv: CHANNEL MEMORY_LIMIT_BYTES (0: none) KIND (script|code) COUNT SOURCE_FILE [ARGS...]
 # COUNT is "none", "settrace" (3.7+: opcode events) or "monitoring" (3.12+: INSTRUCTION
 # events): every executed instruction of the program's own code objects is counted by
-# (code object, byte offset), and the counts go into the report.
+# (code object, byte offset), and the counts go into the report. "adaptive" (3.11+) counts
+# nothing (instrumentation would change what specializes) and reports each code object's
+# quickened bytecode as the run left it.
 # The report is one line of JSON written to CHANNEL, never to stdout, which belongs to the user's
 # program. The source is read from a file; nothing of it is spliced into this helper.
 # Runs under CPython 2.7 and 3.x, so it uses only what both have.
@@ -76,15 +78,19 @@ def main():
         sys.stderr.flush()
     except Exception:
         pass
-    if count != "none":
+    if count in ("settrace", "monitoring"):
         ending["counts"] = counts_report(counts, code)
+    elif count == "adaptive":
+        ending["adaptive"] = [
+            {"index": i, "code": bytearray(getattr(c, "_co_code_adaptive", b"")).hex()}
+            for i, c in enumerate(preorder(code))]
     report(channel, ending)
     return 0
 
 
 def start_counting(how, code, counts):
     """Starts counting executed instructions of `code` and its nested code; returns the stop."""
-    if how == "none":
+    if how in ("none", "adaptive"):
         return lambda: None
     if how == "settrace":
         # The program's own code objects, not its file name: "-c" code and this helper are
