@@ -29,6 +29,14 @@ pub struct Args {
     /// Show source positions (3.13+ `-P`).
     #[arg(long, short = 'P')]
     show_positions: bool,
+    /// Run the one `.py` file given (3.11+), then show the bytecode as the specializing
+    /// interpreter left it, as `dis.dis(code, adaptive=True)` does. The program's own output
+    /// goes to stderr.
+    #[arg(long)]
+    adaptive: bool,
+    /// Stop the program run by `--adaptive` after this many seconds.
+    #[arg(long, default_value_t = 60.0, requires = "adaptive")]
+    timeout: f64,
     #[arg(long, value_enum, default_value_t)]
     format: Format,
     /// `.py` or `.pyc` files, or directories to walk for them.
@@ -57,6 +65,9 @@ pub struct Loaded {
 const CHUNK: usize = 256;
 
 pub fn run(args: Args) -> anyhow::Result<std::process::ExitCode> {
+    if args.adaptive {
+        return run_adaptive(&args);
+    }
     let files = collect(&args.paths)?;
     let opts = DisOptions {
         show_caches: args.show_caches,
@@ -113,6 +124,73 @@ pub fn run(args: Args) -> anyhow::Result<std::process::ExitCode> {
         std::process::ExitCode::from(crate::EXIT_INPUT)
     } else {
         std::process::ExitCode::SUCCESS
+    })
+}
+
+/// `--adaptive`: runs the script, then prints its code tree with each code object's quickened
+/// bytecode in place of the compiled one.
+fn run_adaptive(args: &Args) -> anyhow::Result<std::process::ExitCode> {
+    use flypy_probe::run::{run_counted, Counting, Limits, Program};
+    use std::io::Write as _;
+    let [path] = args.paths.as_slice() else {
+        bail!("--adaptive runs one .py file (it shows the bytecode as that run left it)");
+    };
+    if !matches!(source_kind(path), Some(Source::Py)) {
+        bail!("{}: --adaptive needs a .py file to run", path.display());
+    }
+    if args.format == Format::Json {
+        bail!("--adaptive has a text form only, for now");
+    }
+    let interp = flypy_probe::resolve(args.python.as_deref())?;
+    let version = interp.version;
+    let outcome = compile_sources(&[(path.clone(), Source::Py)], args.python.as_deref())?
+        .into_iter()
+        .next()
+        .flatten()
+        .context("the compile helper gave no answer")?;
+    let loaded = load_compiled(path, outcome.0, outcome.1)
+        .map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
+    let module = loaded
+        .code
+        .as_code()
+        .context("the compiled module is not a code object")?;
+    let limits = Limits {
+        timeout: std::time::Duration::try_from_secs_f64(args.timeout).context("--timeout")?,
+        ..Limits::default()
+    };
+    let program = Program::Script {
+        path: path.clone(),
+        args: Vec::new(),
+    };
+    let run = run_counted(&interp, &program, &limits, Counting::Adaptive)?;
+    let mut err = std::io::stderr().lock();
+    err.write_all(&run.stdout.kept)?;
+    err.write_all(&run.stderr.kept)?;
+    if !run.ending.is_success() {
+        writeln!(err, "flypy: the program {}", run.ending.describe())?;
+    }
+    if run.adaptive.is_empty() {
+        writeln!(
+            err,
+            "flypy: the run ended before its bytecode could be read"
+        )?;
+        return Ok(std::process::ExitCode::from(3));
+    }
+    let quick = super::quickened::quickened_tree(module, &run.adaptive)?;
+    let opts = DisOptions {
+        show_caches: args.show_caches,
+        show_offsets: args.show_offsets,
+        show_positions: args.show_positions,
+    };
+    let mut text = Vec::new();
+    write_dis_bytes(&mut text, &quick, version, &opts)?;
+    let mut out = std::io::stdout().lock();
+    out.write_all(&text)?;
+    out.flush()?;
+    Ok(if run.ending.is_success() {
+        std::process::ExitCode::SUCCESS
+    } else {
+        std::process::ExitCode::from(3)
     })
 }
 

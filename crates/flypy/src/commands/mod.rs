@@ -1,6 +1,7 @@
 pub mod dis;
 mod dis_json;
 pub mod pythons;
+mod quickened;
 pub mod trace;
 
 /// `--format` values shared by the commands.

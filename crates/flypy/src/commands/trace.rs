@@ -14,6 +14,7 @@ use flypy_marshal::{Code, Object, PyVersion};
 use flypy_probe::run::{run_counted, CodeCounts, Counting, Ending, Limits, Program};
 use serde_json::json;
 
+use super::quickened::{preorder, quickened_tree};
 use super::Format;
 use crate::output;
 
@@ -191,23 +192,6 @@ fn pass_through(
     w.flush()
 }
 
-/// The module's code objects in pre-order (the order the helper numbers them in).
-fn preorder(module: &Code) -> Vec<&Code> {
-    let mut found = Vec::new();
-    let mut stack = vec![module];
-    while let Some(c) = stack.pop() {
-        found.push(c);
-        let nested: Vec<&Code> = c
-            .consts
-            .iter()
-            .filter_map(Object::as_code)
-            .map(|a| &**a)
-            .collect();
-        stack.extend(nested.into_iter().rev());
-    }
-    found
-}
-
 fn text_of(o: &Object) -> String {
     o.as_text().map(|t| t.into_owned()).unwrap_or_default()
 }
@@ -274,23 +258,9 @@ fn specialize(
     adaptive: &[flypy_probe::run::AdaptiveCode],
     version: PyVersion,
 ) -> anyhow::Result<()> {
-    let codes = preorder(module);
-    for a in adaptive {
-        let (Some(code), Some(listing)) = (codes.get(a.index), listings.get_mut(a.index)) else {
-            bail!(
-                "quickened code for code object {}, which the source does not have",
-                a.index
-            );
-        };
-        if a.code.len() != code.code.len() {
-            bail!(
-                "the quickened code of {} is not as long as its bytecode",
-                listing.qualname
-            );
-        }
-        let mut quick = Code::clone(code);
-        quick.code = a.code.clone().into();
-        let names: BTreeMap<u32, &'static str> = instructions(&quick, version)?
+    let quick = quickened_tree(module, adaptive)?;
+    for (code, listing) in preorder(&quick).into_iter().zip(listings.iter_mut()) {
+        let names: BTreeMap<u32, &'static str> = instructions(code, version)?
             .into_iter()
             .map(|i| (i.offset, i.opname))
             .collect();

@@ -1,0 +1,62 @@
+//! The program's code tree as the run left it: code objects numbered in pre-order (the module,
+//! then each code constant depth first in `co_consts` order, as the run helper numbers them),
+//! and the tree with each code object's bytecode replaced by its quickened form.
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use flypy_marshal::{Code, Object};
+use flypy_probe::run::AdaptiveCode;
+
+/// The module's code objects in pre-order.
+pub fn preorder(module: &Code) -> Vec<&Code> {
+    let mut found = Vec::new();
+    let mut stack = vec![module];
+    while let Some(c) = stack.pop() {
+        found.push(c);
+        let nested: Vec<&Code> = c
+            .consts
+            .iter()
+            .filter_map(Object::as_code)
+            .map(|a| &**a)
+            .collect();
+        stack.extend(nested.into_iter().rev());
+    }
+    found
+}
+
+/// `module` with every code object's `co_code` replaced by its quickened bytecode from
+/// `adaptive` (matched by pre-order index; each must be as long as the code it replaces).
+pub fn quickened_tree(module: &Code, adaptive: &[AdaptiveCode]) -> anyhow::Result<Code> {
+    let by_index: BTreeMap<usize, &[u8]> = adaptive
+        .iter()
+        .map(|a| (a.index, a.code.as_slice()))
+        .collect();
+    let mut next = 0usize;
+    replace(module, &mut next, &by_index)
+}
+
+fn replace(code: &Code, next: &mut usize, quick: &BTreeMap<usize, &[u8]>) -> anyhow::Result<Code> {
+    let mine = *next;
+    *next += 1;
+    let mut out = code.clone();
+    if let Some(bytes) = quick.get(&mine) {
+        if bytes.len() != code.code.len() {
+            anyhow::bail!(
+                "the quickened code of code object {mine} is {} bytes, its bytecode {}",
+                bytes.len(),
+                code.code.len()
+            );
+        }
+        out.code = bytes.to_vec().into();
+    }
+    out.consts = code
+        .consts
+        .iter()
+        .map(|k| match k {
+            Object::Code(inner) => Ok(Object::Code(Arc::new(replace(inner, next, quick)?))),
+            other => Ok(other.clone()),
+        })
+        .collect::<anyhow::Result<_>>()?;
+    Ok(out)
+}
