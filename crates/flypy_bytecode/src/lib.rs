@@ -1,6 +1,7 @@
 //! CPython bytecode for 2.7 and 3.6–3.15: opcode tables (generated data), decoding,
 //! line/location and exception tables, and text identical to each version's own `dis`.
 
+pub mod cfg;
 pub mod decode;
 pub mod dis;
 pub mod exception_table;
