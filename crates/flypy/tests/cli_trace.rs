@@ -133,3 +133,63 @@ fn adaptive_view_names_what_specialized() {
         eprintln!("3.12 not present: its specialization names not checked");
     }
 }
+
+/// Every way the traced program can end gives exit code 3 and says how, in bounded time.
+#[test]
+fn every_bad_ending_exits_3_with_its_account() {
+    let cases: [(&str, &[&str], &str); 5] = [
+        ("import sys; sys.exit(5)", &[], "exited with sys.exit(5)"),
+        ("import os; os._exit(9)", &[], "exit status 9"),
+        (
+            "import ctypes; ctypes.string_at(0)",
+            &[],
+            "segmentation fault",
+        ),
+        (
+            "while True: pass",
+            &["--timeout", "2"],
+            "was still running after 2.0 s",
+        ),
+        (
+            "x = bytearray(4 << 30)",
+            &["--memory-mib", "512"],
+            "raised MemoryError",
+        ),
+    ];
+    for (code, extra, says) in cases {
+        let t = std::time::Instant::now();
+        let out = flypy()
+            .arg("trace")
+            .args(extra)
+            .args(["-c", code])
+            .output()
+            .expect("runs");
+        assert_eq!(out.status.code(), Some(3), "{code}");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(err.contains(says), "{code}: {err}");
+        assert!(
+            t.elapsed() < std::time::Duration::from_secs(30),
+            "{code}: {:?}",
+            t.elapsed()
+        );
+    }
+}
+
+#[test]
+fn a_flood_of_output_is_cut_and_counted() {
+    let out = flypy()
+        .args([
+            "trace",
+            "-c",
+            "import sys\nfor _ in range(100): sys.stdout.write('x' * (1 << 20))\n",
+        ])
+        .output()
+        .expect("runs");
+    assert!(out.status.success());
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains("[flypy: stdout: 103809024 more bytes not shown]"),
+        "{}",
+        &text[text.len().saturating_sub(300)..]
+    );
+}
