@@ -9,21 +9,7 @@ use flypy_probe::Interpreter;
 
 use crate::facts::{facts_path, Facts};
 use crate::output::shown;
-
-/// The versions flypy supports, so a missing interpreter is reported as skipped.
-const SUPPORTED: &[(u8, u8)] = &[
-    (2, 7),
-    (3, 6),
-    (3, 7),
-    (3, 8),
-    (3, 9),
-    (3, 10),
-    (3, 11),
-    (3, 12),
-    (3, 13),
-    (3, 14),
-    (3, 15),
-];
+use flypy_marshal::SUPPORTED;
 
 /// `3.11.7` → `[3, 11, 7]`, for picking the newest patch release of a version.
 fn release(full_version: &str) -> Vec<u32> {

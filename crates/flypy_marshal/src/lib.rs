@@ -16,4 +16,4 @@ pub use object::{BigInt, Code, Object, PyStr};
 pub use pyc::{read_pyc, version_for_magic, Pyc, Validation};
 pub use reader::{loads, MAX_DEPTH};
 pub use set_order::{map_frozensets, restore_frozensets, SetOrderError};
-pub use version::PyVersion;
+pub use version::{PyVersion, SUPPORTED};

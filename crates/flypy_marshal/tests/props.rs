@@ -1,22 +1,8 @@
 //! Property tests: the reader never panics on any bytes, errors point inside the input, and
 //! values written in marshal's format read back as written.
 
-use flypy_marshal::{loads, read_pyc, Object, PyVersion};
+use flypy_marshal::{loads, read_pyc, Object, PyVersion, SUPPORTED as VERSIONS};
 use proptest::prelude::*;
-
-const VERSIONS: [(u8, u8); 11] = [
-    (2, 7),
-    (3, 6),
-    (3, 7),
-    (3, 8),
-    (3, 9),
-    (3, 10),
-    (3, 11),
-    (3, 12),
-    (3, 13),
-    (3, 14),
-    (3, 15),
-];
 
 /// A small value tree and its marshal bytes (version 4 format: 3.4+).
 #[derive(Clone, Debug)]

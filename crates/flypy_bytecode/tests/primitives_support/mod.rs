@@ -1,23 +1,10 @@
 //! Shared helpers for the primitives oracle tests: finding the real interpreters.
 #![allow(dead_code)]
 
+/// Every version the project targets, oldest first.
+pub use flypy_marshal::SUPPORTED as VERSIONS;
 use std::path::PathBuf;
 use std::process::Command;
-
-/// Every version the project targets, oldest first.
-pub const VERSIONS: &[(u8, u8)] = &[
-    (2, 7),
-    (3, 6),
-    (3, 7),
-    (3, 8),
-    (3, 9),
-    (3, 10),
-    (3, 11),
-    (3, 12),
-    (3, 13),
-    (3, 14),
-    (3, 15),
-];
 
 /// The interpreter for `major.minor`: pyenv's, then the provisioned 3.14/3.15, then PATH.
 pub fn find_python(major: u8, minor: u8) -> Option<PathBuf> {
