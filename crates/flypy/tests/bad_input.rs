@@ -3,27 +3,12 @@
 //! end quickly with exit code 0 (the mutation left a valid file) or 2 with exactly one error
 //! line naming the file; never a panic, a signal or a hang.
 
+use flypy_testkit::Rng;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::Duration;
 
 use assert_cmd::cargo::CommandCargoExt;
-
-/// A small deterministic generator (xorshift64*), so every run mutates the same way.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
-    }
-
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n.max(1) as u64) as usize
-    }
-}
 
 /// `.pyc` files of the repository's own examples, compiled by the python3 every machine has.
 fn seed_pycs(dir: &Path) -> Vec<Vec<u8>> {
@@ -50,38 +35,38 @@ fn seed_pycs(dir: &Path) -> Vec<Vec<u8>> {
 
 fn mutate(rng: &mut Rng, seed: &[u8]) -> Vec<u8> {
     let mut data = seed.to_vec();
-    match rng.below(6) {
+    match rng.index(6) {
         // Truncated anywhere, header included.
-        0 => data.truncate(rng.below(data.len())),
+        0 => data.truncate(rng.index(data.len())),
         // A few bytes flipped in the marshal data.
         1 => {
-            for _ in 0..=rng.below(4) {
-                let i = 16 + rng.below(data.len() - 16);
-                data[i] ^= 1 << rng.below(8);
+            for _ in 0..=rng.index(4) {
+                let i = 16 + rng.index(data.len() - 16);
+                data[i] ^= 1 << rng.index(8);
             }
         }
         // A random byte anywhere replaced.
         2 => {
-            let i = rng.below(data.len());
-            data[i] = rng.next() as u8;
+            let i = rng.index(data.len());
+            data[i] = rng.next_u64() as u8;
         }
         // An absurd 32-bit length or count after a type code.
         3 => {
-            let i = 16 + rng.below(data.len() - 20);
+            let i = 16 + rng.index(data.len() - 20);
             let huge = [0xFFu8, 0xFF, 0xFF, 0x7F];
             let neg = [0x00u8, 0x00, 0x00, 0x80];
-            data[i + 1..i + 5].copy_from_slice(if rng.below(2) == 0 { &huge } else { &neg });
+            data[i + 1..i + 5].copy_from_slice(if rng.index(2) == 0 { &huge } else { &neg });
         }
         // An unknown or foreign magic number.
         4 => {
-            let magic = (rng.next() % 65536) as u16;
+            let magic = (rng.next_u64() % 65536) as u16;
             data[..2].copy_from_slice(&magic.to_le_bytes());
         }
         // A back-reference index pointing anywhere.
         _ => {
-            let i = 16 + rng.below(data.len() - 20);
+            let i = 16 + rng.index(data.len() - 20);
             data[i] = b'r';
-            let idx = (rng.next() % 5000) as u32;
+            let idx = (rng.next_u64() % 5000) as u32;
             data[i + 1..i + 5].copy_from_slice(&idx.to_le_bytes());
         }
     }

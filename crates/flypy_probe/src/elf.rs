@@ -239,15 +239,12 @@ mod tests {
         let mut huge = good.clone();
         huge[0x28..0x30].copy_from_slice(&u64::MAX.to_le_bytes());
         assert_eq!(symbols_in(&huge), Err(ElfError::BadSections));
-        // A pseudo-random walk over single-byte corruptions of a valid file.
-        let mut x = 0x2545_f491_4f6c_dd1du64;
+        // Single-byte corruptions of a valid file, pseudo-randomly.
+        let mut rng = flypy_testkit::Rng(0x2545_f491_4f6c_dd1d);
         for _ in 0..5000 {
-            x ^= x << 13;
-            x ^= x >> 7;
-            x ^= x << 17;
             let mut bad = good.clone();
-            let at = (x as usize) % bad.len();
-            bad[at] = (x >> 32) as u8;
+            let at = rng.index(bad.len());
+            bad[at] = rng.next_u64() as u8;
             let _ = symbols_in(&bad);
         }
     }

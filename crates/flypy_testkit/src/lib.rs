@@ -14,6 +14,39 @@ pub fn mask_addresses(text: &str) -> String {
     out
 }
 
+/// xorshift64*: deterministic pseudo-random numbers without a dependency, so a test that
+/// mutates or invents input reproduces its failures.
+pub struct Rng(pub u64);
+
+impl Rng {
+    pub fn next_u64(&mut self) -> u64 {
+        self.0 ^= self.0 >> 12;
+        self.0 ^= self.0 << 25;
+        self.0 ^= self.0 >> 27;
+        self.0.wrapping_mul(0x2545_f491_4f6c_dd1d)
+    }
+
+    /// Uniform in `0..n` (0 when `n` is 0).
+    pub fn below(&mut self, n: u64) -> u64 {
+        self.next_u64() % n.max(1)
+    }
+
+    /// An index into something `len` long (0 when it is empty).
+    pub fn index(&mut self, len: usize) -> usize {
+        self.below(len as u64) as usize
+    }
+
+    /// True `percent` times in 100.
+    pub fn chance(&mut self, percent: u64) -> bool {
+        self.below(100) < percent
+    }
+
+    /// `n` random bytes.
+    pub fn bytes(&mut self, n: usize) -> Vec<u8> {
+        (0..n).map(|_| self.next_u64() as u8).collect()
+    }
+}
+
 /// The function named `name` among the code constants of `module` (a test's own source, so a
 /// missing one is the test's mistake).
 pub fn function<'a>(module: &'a flypy_marshal::Code, name: &str) -> &'a flypy_marshal::Code {

@@ -9,6 +9,7 @@ use crate::dis::DisError;
 use crate::table::{OpFlags, OpcodeTable};
 use crate::tables;
 use flypy_marshal::{Code, Object, PyStr, PyVersion};
+use flypy_testkit::Rng;
 use serde_json::{json, Value};
 use std::io::Write;
 use std::path::PathBuf;
@@ -53,27 +54,6 @@ fn run(python: &PathBuf, script: &str, stdin: &[u8]) -> Vec<u8> {
         String::from_utf8_lossy(&out.stderr)
     );
     out.stdout
-}
-
-/// xorshift64*: deterministic, so a failure reproduces.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545_f491_4f6c_dd1d)
-    }
-
-    /// Uniform in `0..n` (n > 0).
-    fn below(&mut self, n: u64) -> u64 {
-        self.next() % n
-    }
-
-    fn chance(&mut self, percent: u64) -> bool {
-        self.below(100) < percent
-    }
 }
 
 struct Program {

@@ -8,6 +8,7 @@ use crate::dis::DisOptions;
 use crate::instruction::ArgVal;
 use crate::table::OpcodeTable;
 use flypy_marshal::{Code, Object, PyStr, PyVersion};
+use flypy_testkit::Rng;
 use serde_json::Value;
 use std::path::PathBuf;
 use std::process::Command;
@@ -600,22 +601,6 @@ fn bench_formatter() {
     );
 }
 
-/// xorshift64*: deterministic, so a failure reproduces.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545_f491_4f6c_dd1d)
-    }
-
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % (n.max(1) as u64)) as usize
-    }
-}
-
 /// Hostile variants of real code objects (bytes flipped in the code, line and exception
 /// tables; names, constants and locals cut short; EXTENDED_ARG chains) give text or an
 /// error, never a panic.
@@ -633,40 +618,40 @@ fn mutated_code_never_panics() {
         for round in 0..1500 {
             let mut code = original.clone();
             let mut bytes = code.code.to_vec();
-            for _ in 0..=rng.below(6) {
-                let i = rng.below(bytes.len());
+            for _ in 0..=rng.index(6) {
+                let i = rng.index(bytes.len());
                 if let Some(b) = bytes.get_mut(i) {
-                    *b = match rng.below(4) {
+                    *b = match rng.index(4) {
                         0 => table.extended_arg,
-                        _ => rng.next() as u8,
+                        _ => rng.next_u64() as u8,
                     };
                 }
             }
             if round % 7 == 0 {
-                bytes.truncate(rng.below(bytes.len() + 1));
+                bytes.truncate(rng.index(bytes.len() + 1));
             }
             code.code = bytes.into();
             let mut lt = code.linetable.to_vec();
             if round % 3 == 0 && !lt.is_empty() {
-                let i = rng.below(lt.len());
-                lt[i] = rng.next() as u8;
+                let i = rng.index(lt.len());
+                lt[i] = rng.next_u64() as u8;
             }
             code.linetable = lt.into();
             let mut et = code.exceptiontable.to_vec();
             if round % 2 == 0 {
-                et.push(rng.next() as u8);
+                et.push(rng.next_u64() as u8);
                 if !et.is_empty() {
-                    let i = rng.below(et.len());
-                    et[i] = rng.next() as u8;
+                    let i = rng.index(et.len());
+                    et[i] = rng.next_u64() as u8;
                 }
             }
             code.exceptiontable = et.into();
             match round % 5 {
-                0 => code.names.truncate(rng.below(code.names.len() + 1)),
-                1 => code.consts.truncate(rng.below(code.consts.len() + 1)),
+                0 => code.names.truncate(rng.index(code.names.len() + 1)),
+                1 => code.consts.truncate(rng.index(code.consts.len() + 1)),
                 2 => code
                     .localsplusnames
-                    .truncate(rng.below(code.localsplusnames.len() + 1)),
+                    .truncate(rng.index(code.localsplusnames.len() + 1)),
                 3 => code.names.push(Object::Int(7)),
                 _ => {}
             }

@@ -5,6 +5,7 @@
 
 use super::*;
 use crate::dis::text_with;
+use flypy_testkit::Rng;
 use serde_json::Value;
 use std::path::PathBuf;
 use std::process::Command;
@@ -244,37 +245,21 @@ fn check_instructions(
     failures
 }
 
-/// A small xorshift generator: deterministic noise without a dependency.
-struct Noise(u64);
-
-impl Noise {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 << 13;
-        self.0 ^= self.0 >> 7;
-        self.0 ^= self.0 << 17;
-        self.0
-    }
-
-    fn bytes(&mut self, n: usize) -> Vec<u8> {
-        (0..n).map(|_| self.next() as u8).collect()
-    }
-}
-
-fn noise_code(n: &mut Noise, depth: u32) -> Code {
-    let len = (n.next() % 120) as usize;
+fn noise_code(n: &mut Rng, depth: u32) -> Code {
+    let len = (n.next_u64() % 120) as usize;
     // Mostly small arguments and prefixes, so lookups land both in and out of range.
     let mut code = n.bytes(len);
     for (i, b) in code.iter_mut().enumerate() {
-        if i % 2 == 1 && !n.next().is_multiple_of(4) {
+        if i % 2 == 1 && !n.next_u64().is_multiple_of(4) {
             *b %= 8;
         }
     }
     let mut consts = vec![Object::None, Object::True];
-    if depth < 3 && n.next().is_multiple_of(2) {
+    if depth < 3 && n.next_u64().is_multiple_of(2) {
         consts.push(Object::Code(Arc::new(noise_code(n, depth + 1))));
     }
-    let lt_len = (n.next() % 40) as usize;
-    let et_len = (n.next() % 24) as usize;
+    let lt_len = (n.next_u64() % 40) as usize;
+    let et_len = (n.next_u64() % 24) as usize;
     Code {
         argcount: 0,
         posonlyargcount: 0,
@@ -293,7 +278,7 @@ fn noise_code(n: &mut Noise, depth: u32) -> Code {
         filename: pystr("f.py"),
         name: pystr("noise"),
         qualname: None,
-        firstlineno: (n.next() % 5) as u32,
+        firstlineno: (n.next_u64() % 5) as u32,
         linetable: n.bytes(lt_len).into(),
         exceptiontable: n.bytes(et_len).into(),
     }
@@ -309,15 +294,15 @@ fn noise_never_panics() {
             (v, build_table(v))
         })
         .collect();
-    let mut n = Noise(0x9E37_79B9_7F4A_7C15);
+    let mut n = Rng(0x9E37_79B9_7F4A_7C15);
     let (mut ok, mut err) = (0, 0);
     for (version, table) in tables {
         for _ in 0..3000 {
             let code = noise_code(&mut n, 0);
             let o = DisOptions {
-                show_caches: n.next().is_multiple_of(2),
-                show_offsets: n.next().is_multiple_of(2),
-                show_positions: n.next().is_multiple_of(2),
+                show_caches: n.next_u64().is_multiple_of(2),
+                show_offsets: n.next_u64().is_multiple_of(2),
+                show_positions: n.next_u64().is_multiple_of(2),
             };
             let mut out = String::new();
             match text_with(super::write_dis_with, &mut out, &code, version, table, &o) {
@@ -341,7 +326,7 @@ fn int_past_the_digit_limit_is_an_error() {
         negative: false,
         digits: vec![0x7fff; 1200],
     }));
-    let mut code = noise_code(&mut Noise(1), 3);
+    let mut code = noise_code(&mut Rng(1), 3);
     code.code = vec![op("LOAD_CONST"), 0, op("RETURN_VALUE"), 0].into();
     code.consts = vec![big];
     code.exceptiontable = Vec::new().into();
