@@ -15,12 +15,7 @@ fn json_counts_match_the_loop() {
         .arg("t = 0\nfor i in range(25):\n    t += i\nprint(t)\n")
         .output()
         .expect("runs");
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let doc: Value = serde_json::from_slice(&out.stdout).expect("json");
+    let doc: Value = flypy_testkit::json_of(&out, "flypy");
     assert_eq!(doc["schema"], "flypy.trace/1");
     assert_eq!(doc["stdout"], "300\n");
     let module = &doc["code"][0];
@@ -96,12 +91,7 @@ fn adaptive_view_names_what_specialized() {
             cmd.args(["--python", p]);
         }
         let out = cmd.args(["-c", program]).output().expect("runs");
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        serde_json::from_slice(&out.stdout).expect("json")
+        flypy_testkit::json_of(&out, "flypy")
     };
     let specialized = |doc: &Value| -> Vec<(String, String)> {
         doc["code"][0]["instructions"]

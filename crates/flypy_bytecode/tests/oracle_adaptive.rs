@@ -80,12 +80,7 @@ fn quickened_code_prints_as_dis_adaptive() {
             .arg(&file)
             .output()
             .expect("runs");
-        assert!(
-            out.status.success(),
-            "{v}: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        let doc: Value = serde_json::from_slice(&out.stdout).expect("json");
+        let doc: Value = flypy_testkit::json_of(&out, &v.to_string());
         for name in ["work", "calls"] {
             let plain = dis_text(
                 flypy_testkit::function(module, name),

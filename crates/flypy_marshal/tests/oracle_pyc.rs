@@ -121,12 +121,7 @@ fn pyc_files_of_every_installed_version_read_as_cpython_reads_them() {
             .args(&files)
             .output()
             .expect("run summary");
-        assert!(
-            out.status.success(),
-            "{version}: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        let want: Vec<Value> = serde_json::from_slice(&out.stdout).expect("summary json");
+        let want: Vec<Value> = flypy_testkit::json_of(&out, &version.to_string());
         for entry in &want {
             let pyc = entry["pyc"].as_str().expect("pyc path");
             let data = std::fs::read(pyc).expect("read pyc");

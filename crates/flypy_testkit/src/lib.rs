@@ -14,6 +14,17 @@ pub fn mask_addresses(text: &str) -> String {
     out
 }
 
+/// The JSON a helper process printed, which must have succeeded (its stderr is shown, after
+/// `context`, when it did not).
+pub fn json_of<T: serde::de::DeserializeOwned>(out: &std::process::Output, context: &str) -> T {
+    assert!(
+        out.status.success(),
+        "{context}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).expect("the helper prints JSON")
+}
+
 /// xorshift64*: deterministic pseudo-random numbers without a dependency, so a test that
 /// mutates or invents input reproduces its failures.
 pub struct Rng(pub u64);

@@ -46,12 +46,7 @@ fn dump(minor: u8, source: &str) -> Option<Value> {
         .arg(source)
         .output()
         .expect("runs the interpreter");
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    Some(serde_json::from_slice(&out.stdout).expect("json"))
+    Some(flypy_testkit::json_of(&out, &format!("3.{minor}")))
 }
 
 fn bytes_of(v: &Value) -> Vec<u8> {

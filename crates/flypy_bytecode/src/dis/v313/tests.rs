@@ -135,12 +135,7 @@ fn check_version(py: &PathBuf, minor: u8) -> Vec<String> {
         .args(&files)
         .output()
         .expect("runs python");
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let doc: Value = serde_json::from_slice(&out.stdout).expect("json");
+    let doc: Value = flypy_testkit::json_of(&out, "the helper");
     let version = PyVersion::new(3, minor);
     let table = build_table(version);
     let mut failures = Vec::new();
@@ -371,12 +366,7 @@ fn crafted_code_matches_the_interpreters() {
             .arg(dir)
             .output()
             .expect("runs python");
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        let cases: Value = serde_json::from_slice(&out.stdout).expect("json");
+        let cases: Value = flypy_testkit::json_of(&out, "the helper");
         let version = PyVersion::new(3, minor);
         let table = build_table(version);
         for c in cases.as_array().expect("cases") {
