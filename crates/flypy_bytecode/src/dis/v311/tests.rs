@@ -132,26 +132,29 @@ fn code_of(c: &Value) -> Code {
 
 use flypy_testkit::mask_addresses as normalise;
 
+/// `write_dis_with`'s listing of `code`, with or without CACHE lines.
+fn listing(
+    code: &Code,
+    version: PyVersion,
+    table: &'static OpcodeTable,
+    show_caches: bool,
+) -> Result<String, crate::dis::DisError> {
+    let mut out = String::new();
+    let opts = DisOptions {
+        show_caches,
+        ..DisOptions::default()
+    };
+    text_with(super::write_dis_with, &mut out, code, version, table, &opts)?;
+    Ok(out)
+}
+
 fn check(minor: u8, source: &str) {
     let Some(d) = dump(minor, source) else { return };
     let version = PyVersion::new(3, minor);
     let table = table(minor);
     let code = code_of(&d["code"]);
     for (key, show_caches) in [("dis", false), ("dis_caches", true)] {
-        let mut out = String::new();
-        let opts = DisOptions {
-            show_caches,
-            ..DisOptions::default()
-        };
-        text_with(
-            super::write_dis_with,
-            &mut out,
-            &code,
-            version,
-            table,
-            &opts,
-        )
-        .expect("disassembles");
+        let out = listing(&code, version, table, show_caches).expect("disassembles");
         if std::env::var_os("V311_SHOW").is_some() {
             eprintln!("{out}");
         }
@@ -651,20 +654,8 @@ fn mutated_code_never_panics() {
                 _ => {}
             }
             for show_caches in [false, true] {
-                let mut out = String::new();
-                let opts = DisOptions {
-                    show_caches,
-                    ..DisOptions::default()
-                };
-                match text_with(
-                    super::write_dis_with,
-                    &mut out,
-                    &code,
-                    version,
-                    table,
-                    &opts,
-                ) {
-                    Ok(()) => ok += 1,
+                match listing(&code, version, table, show_caches) {
+                    Ok(_) => ok += 1,
                     Err(_) => err += 1,
                 }
             }
