@@ -143,15 +143,8 @@ fn run_adaptive(args: &Args) -> anyhow::Result<std::process::ExitCode> {
     }
     let interp = flypy_probe::resolve(args.python.as_deref())?;
     let version = interp.version;
-    let outcome = compile_sources(&[(path.clone(), Source::Py)], args.python.as_deref())?
-        .into_iter()
-        .next()
-        .flatten()
-        .context("the compile helper gave no answer")?;
-    let loaded = load_compiled(path, outcome.0, outcome.1)
-        .map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
-    let module = loaded
-        .code
+    let module = compile_module(&interp, path)?;
+    let module = module
         .as_code()
         .context("the compiled module is not a code object")?;
     let limits = Limits {
@@ -305,6 +298,21 @@ fn compile_sources(
         }
     }
     Ok(out)
+}
+
+/// One `.py` file compiled by `interp` and read back: its module code object (for the
+/// commands that also run it).
+pub(super) fn compile_module(
+    interp: &flypy_probe::Interpreter,
+    path: &Path,
+) -> anyhow::Result<Object> {
+    let outcome = flypy_probe::compile_files(interp, &[path.to_owned()])?
+        .into_iter()
+        .next()
+        .context("the compile helper gave no answer")?;
+    load_compiled(path, interp.version, outcome)
+        .map(|loaded| loaded.code)
+        .map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))
 }
 
 fn load_compiled(

@@ -117,17 +117,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
             (program, path)
         }
     };
-    let compiled = flypy_probe::compile_files(&interp, std::slice::from_ref(&source_path))?
-        .into_iter()
-        .next()
-        .context("the compile helper gave no answer")?;
-    let module = match compiled {
-        Ok(c) => c.load(version)?,
-        Err(failure) => bail!(
-            "{}: python {version} cannot compile it: {failure}",
-            source_path.display()
-        ),
-    };
+    let module = super::dis::compile_module(&interp, &source_path)?;
     let module = module
         .as_code()
         .context("the compiled module is not a code object")?;

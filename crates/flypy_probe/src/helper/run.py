@@ -55,7 +55,8 @@ def main():
                          "message": str(e.msg), "line": e.lineno, "offset": e.offset})
         return 0
     counts = {}
-    stop = start_counting(count, code, counts)
+    codes = preorder(code)
+    stop = start_counting(count, codes, counts)
     try:
         try:
             exec(code, main_module.__dict__)
@@ -79,23 +80,24 @@ def main():
     except Exception:
         pass
     if count in ("settrace", "monitoring"):
-        ending["counts"] = counts_report(counts, code)
+        ending["counts"] = counts_report(counts, codes)
     elif count == "adaptive":
         ending["adaptive"] = [
             {"index": i, "code": bytearray(getattr(c, "_co_code_adaptive", b"")).hex()}
-            for i, c in enumerate(preorder(code))]
+            for i, c in enumerate(codes)]
     report(channel, ending)
     return 0
 
 
-def start_counting(how, code, counts):
-    """Starts counting executed instructions of `code` and its nested code; returns the stop."""
+def start_counting(how, codes, counts):
+    """Starts counting executed instructions of `codes` (the program's code objects, see
+    preorder); returns the stop."""
     if how in ("none", "adaptive"):
         return lambda: None
     if how == "settrace":
         # The program's own code objects, not its file name: "-c" code and this helper are
         # both "<string>".
-        own = set(preorder(code))
+        own = set(codes)
 
         def local(frame, event, arg):
             if event == "opcode":
@@ -140,11 +142,11 @@ def start_counting(how, code, counts):
         starts = mon.events.PY_START | mon.events.PY_RESUME
         mon.register_callback(tool, mon.events.PY_START, instruction)
         mon.register_callback(tool, mon.events.PY_RESUME, instruction)
-        for c in preorder(code):
+        for c in codes:
             mon.set_local_events(tool, c, mon.events.INSTRUCTION | starts)
 
         def stop():
-            for c in preorder(code):
+            for c in codes:
                 mon.set_local_events(tool, c, 0)
             mon.register_callback(tool, mon.events.INSTRUCTION, None)
             mon.register_callback(tool, mon.events.PY_START, None)
@@ -181,10 +183,10 @@ def preorder(code):
     return found
 
 
-def counts_report(counts, code):
+def counts_report(counts, codes):
     """The counts grouped by code object, with what identifies a code object."""
     index = {}
-    for i, c in enumerate(preorder(code)):
+    for i, c in enumerate(codes):
         index.setdefault(c, i)
     by_code = {}
     for (c, offset), n in counts.items():
