@@ -1,14 +1,15 @@
 //! Executed-instruction counts from the runner (`flypy_probe::run::run_counted`) on code whose
-//! counts are known by construction, on every installed CPython 3.7+; on 3.12+ `sys.settrace`
-//! and `sys.monitoring` must agree exactly. Instructions are found with flypy's own
+//! counts are known by construction, on every installed CPython 3.7+; on 3.12+ `sys.settrace`,
+//! `sys.monitoring` and the counts derived from control-flow events must agree exactly. Instructions are found with flypy's own
 //! disassembly of the same source.
 
 use std::collections::BTreeMap;
 use std::time::Duration;
 
 use flypy_bytecode::dis::instructions;
+use flypy_bytecode::flow;
 use flypy_marshal::{Code, Object};
-use flypy_probe::run::{run_counted, CodeCounts, Counting, Ending, Limits, Program};
+use flypy_probe::run::{run_counted, CodeCounts, CodeEdges, Counting, Ending, Limits, Program};
 use flypy_probe::Interpreter;
 
 const K: u64 = 7;
@@ -86,8 +87,11 @@ fn check(interp: &Interpreter, counting: Counting, module: &Code) -> Vec<CodeCou
         timeout: Duration::from_secs(60),
         ..Limits::default()
     };
-    let out = run_counted(interp, &Program::Code(source()), &limits, counting).expect("runs");
+    let mut out = run_counted(interp, &Program::Code(source()), &limits, counting).expect("runs");
     assert_eq!(out.ending, Ending::Finished, "{v}: {:?}", out.stderr);
+    if counting == Counting::Edges {
+        out.counts = derived(module, &out.edges, v);
+    }
     let c = &out.counts;
     let ctx = format!("{v} {counting:?}");
     let f = flypy_testkit::function(module, "loop");
@@ -140,6 +144,32 @@ fn check(interp: &Interpreter, counting: Counting, module: &Code) -> Vec<CodeCou
     assert_eq!(appends, K * N, "{ctx}: LIST_APPEND");
     blocks_count_evenly(module, &out.counts, v, &ctx);
     out.counts
+}
+
+/// The counts flypy derives from the control-flow events of each code object.
+fn derived(module: &Code, edges: &[CodeEdges], v: flypy_marshal::PyVersion) -> Vec<CodeCounts> {
+    let codes = module.preorder();
+    edges
+        .iter()
+        .map(|e| {
+            let code = e
+                .index
+                .and_then(|i| codes.get(i))
+                .expect("a code object of the program");
+            let events =
+                flow::events_by_name(e.events.iter().map(|(k, o, n)| (k.as_str(), *o, *n)))
+                    .expect("known events");
+            CodeCounts {
+                index: e.index,
+                filename: e.filename.clone(),
+                name: e.name.clone(),
+                qualname: e.qualname.clone(),
+                firstlineno: e.firstlineno,
+                counts: flow::derive_code_counts(code, v, &events)
+                    .unwrap_or_else(|err| panic!("{v} {}: {err}", e.name)),
+            }
+        })
+        .collect()
 }
 
 /// Every instruction of a basic block ran as often as the others (no instruction of this
@@ -211,6 +241,8 @@ fn counts_are_exact_and_both_methods_agree() {
         if v.at_least(3, 12) {
             let monitoring = check(&interp, Counting::Monitoring, module);
             assert_eq!(settrace, monitoring, "{v}: the two methods differ");
+            let edges = check(&interp, Counting::Edges, module);
+            assert_eq!(edges, monitoring, "{v}: derived counts differ");
         } else {
             let refused = run_counted(
                 &interp,

@@ -67,25 +67,7 @@ pub fn basic_blocks(instrs: &[Instruction], handlers: &[u32]) -> Vec<Range<usize
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::instruction::{ArgVal, Positions};
-
-    fn ins(offset: u32, opname: &'static str, jump_target: Option<u32>) -> Instruction {
-        Instruction {
-            offset,
-            opcode: 0,
-            opname,
-            arg: None,
-            argval: ArgVal::None,
-            argrepr: String::new(),
-            starts_line: None,
-            line: None,
-            positions: Positions::default(),
-            is_jump_target: false,
-            jump_target,
-            label: None,
-            cache_info: Vec::new(),
-        }
-    }
+    use crate::instruction::bare as ins;
 
     #[test]
     fn a_loop_splits_at_its_header_exit_and_back_edge() {

@@ -53,3 +53,23 @@ pub struct Instruction {
     /// 3.11+ inline cache entries after this instruction: (name, size in code units, raw bytes).
     pub cache_info: Vec<(&'static str, u16, Vec<u8>)>,
 }
+
+/// An instruction with only what control flow needs (tests of the CFG and of flow).
+#[cfg(test)]
+pub(crate) fn bare(offset: u32, opname: &'static str, jump_target: Option<u32>) -> Instruction {
+    Instruction {
+        offset,
+        opcode: 0,
+        opname,
+        arg: None,
+        argval: ArgVal::None,
+        argrepr: String::new(),
+        starts_line: None,
+        line: None,
+        positions: Positions::default(),
+        is_jump_target: false,
+        jump_target,
+        label: None,
+        cache_info: Vec::new(),
+    }
+}

@@ -5,6 +5,7 @@ pub mod cfg;
 pub mod decode;
 pub mod dis;
 pub mod exception_table;
+pub mod flow;
 pub mod instruction;
 pub mod lines;
 pub mod pyrepr;

@@ -212,3 +212,23 @@ pub struct Code {
     /// 3.11+ `co_exceptiontable`; empty before.
     pub exceptiontable: Arc<[u8]>,
 }
+
+impl Code {
+    /// This code object, then every code object nested in its constants, depth first in
+    /// `co_consts` order: the order flypy's run helper numbers a program's code objects in.
+    pub fn preorder(&self) -> Vec<&Code> {
+        let mut found = Vec::new();
+        let mut stack = vec![self];
+        while let Some(c) = stack.pop() {
+            found.push(c);
+            let nested: Vec<&Code> = c
+                .consts
+                .iter()
+                .filter_map(Object::as_code)
+                .map(|a| &**a)
+                .collect();
+            stack.extend(nested.into_iter().rev());
+        }
+        found
+    }
+}

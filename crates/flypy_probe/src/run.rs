@@ -34,6 +34,9 @@ pub enum Counting {
     Settrace,
     /// `sys.monitoring` INSTRUCTION events (3.12+).
     Monitoring,
+    /// `sys.monitoring` control-flow events only (3.12+): entries, jumps, branches, exits,
+    /// raises (see [`CodeEdges`]); instructions' counts are derived from them.
+    Edges,
     /// No counting; the quickened bytecode of each code object as the run left it (3.11+).
     Adaptive,
 }
@@ -44,6 +47,7 @@ impl Counting {
             Counting::None => "none",
             Counting::Settrace => "settrace",
             Counting::Monitoring => "monitoring",
+            Counting::Edges => "edges",
             Counting::Adaptive => "adaptive",
         }
     }
@@ -62,6 +66,21 @@ pub struct CodeCounts {
     pub firstlineno: u32,
     /// (byte offset, times executed), by offset; instructions never executed are absent.
     pub counts: Vec<(u32, u64)>,
+}
+
+/// The control-flow events of one code object of the program, counted by
+/// [`Counting::Edges`].
+#[derive(Clone, Debug, PartialEq, Eq, serde::Deserialize, serde::Serialize)]
+pub struct CodeEdges {
+    /// As [`CodeCounts::index`].
+    pub index: Option<usize>,
+    pub filename: String,
+    pub name: String,
+    pub qualname: Option<String>,
+    pub firstlineno: u32,
+    /// (kind, byte offset, times): the kinds are those of `flypy_bytecode::flow::EventKind`
+    /// by the helper's names ("start", "jump", "branch", "arrive", ...).
+    pub events: Vec<(String, u32, u64)>,
 }
 
 /// Limits on one run.
@@ -190,6 +209,8 @@ pub struct RunOutcome {
     /// With [`Counting`], the executed-instruction counts of every code object of the
     /// program that ran (empty when the run did not get to report).
     pub counts: Vec<CodeCounts>,
+    /// With [`Counting::Edges`], the control-flow events of every code object that ran.
+    pub edges: Vec<CodeEdges>,
     /// With [`Counting::Adaptive`], each code object's quickened bytecode after the run, by
     /// pre-order index (see [`CodeCounts::index`]).
     pub adaptive: Vec<AdaptiveCode>,
@@ -232,6 +253,8 @@ struct Report {
     detail: Option<String>,
     #[serde(default)]
     counts: Vec<CodeCounts>,
+    #[serde(default)]
+    edges: Vec<CodeEdges>,
     #[serde(default)]
     adaptive: Vec<AdaptiveHex>,
 }
@@ -344,19 +367,19 @@ pub fn run_counted(
         h.and_then(|h| h.join().ok()).unwrap_or_default()
     };
     let (stdout, stderr) = (join(out), join(err));
-    let (ending, counts, adaptive) = if timed_out {
-        (Ending::Timeout(limits.timeout), Vec::new(), Vec::new())
-    } else {
-        classify(&channel, status, interp)?
-    };
-    Ok(RunOutcome {
-        ending,
+    let mut outcome = RunOutcome {
+        ending: Ending::Timeout(limits.timeout),
         stdout,
         stderr,
         wall,
-        counts,
-        adaptive,
-    })
+        counts: Vec::new(),
+        edges: Vec::new(),
+        adaptive: Vec::new(),
+    };
+    if !timed_out {
+        classify(&channel, status, interp, &mut outcome)?;
+    }
+    Ok(outcome)
 }
 
 /// Refuses a counting method that would not give exact counts on this version.
@@ -375,7 +398,7 @@ fn check_counting(interp: &Interpreter, counting: Counting) -> Result<(), ProbeE
             "sys.settrace",
             "opcode events (f_trace_opcodes) are new in 3.7",
         ),
-        Counting::Monitoring if !v.at_least(3, 12) => {
+        Counting::Monitoring | Counting::Edges if !v.at_least(3, 12) => {
             refuse("sys.monitoring", "sys.monitoring is new in 3.12")
         }
         Counting::Adaptive if !v.at_least(3, 11) => refuse(
@@ -395,18 +418,22 @@ fn kill_group(pgid: u32) {
     }
 }
 
+/// Fills `outcome` (its ending and what was counted) from the process's status and the
+/// helper's report.
 fn classify(
     channel: &Path,
     status: std::process::ExitStatus,
     interp: &Interpreter,
-) -> Result<(Ending, Vec<CodeCounts>, Vec<AdaptiveCode>), ProbeError> {
+    outcome: &mut RunOutcome,
+) -> Result<(), ProbeError> {
     if let Some(sig) = status.signal() {
-        return Ok((Ending::Signal(sig), Vec::new(), Vec::new()));
+        outcome.ending = Ending::Signal(sig);
+        return Ok(());
     }
     let text = std::fs::read_to_string(channel).unwrap_or_default();
     if text.is_empty() {
-        let status = status.code().unwrap_or(-1);
-        return Ok((Ending::ProcessExit(status), Vec::new(), Vec::new()));
+        outcome.ending = Ending::ProcessExit(status.code().unwrap_or(-1));
+        return Ok(());
     }
     let helper = |detail: String| ProbeError::Helper {
         path: interp.path.clone(),
@@ -432,7 +459,7 @@ fn classify(
         "setup" => return Err(helper(r.detail.unwrap_or_default())),
         other => return Err(helper(format!("unknown ending {other:?}"))),
     };
-    let adaptive = r
+    outcome.adaptive = r
         .adaptive
         .into_iter()
         .map(|a| {
@@ -443,5 +470,8 @@ fn classify(
             })
         })
         .collect::<Result<Vec<_>, ProbeError>>()?;
-    Ok((ending, r.counts, adaptive))
+    outcome.ending = ending;
+    outcome.counts = r.counts;
+    outcome.edges = r.edges;
+    Ok(())
 }

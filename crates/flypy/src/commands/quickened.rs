@@ -8,23 +8,6 @@ use std::sync::Arc;
 use flypy_marshal::{Code, Object};
 use flypy_probe::run::AdaptiveCode;
 
-/// The module's code objects in pre-order.
-pub fn preorder(module: &Code) -> Vec<&Code> {
-    let mut found = Vec::new();
-    let mut stack = vec![module];
-    while let Some(c) = stack.pop() {
-        found.push(c);
-        let nested: Vec<&Code> = c
-            .consts
-            .iter()
-            .filter_map(Object::as_code)
-            .map(|a| &**a)
-            .collect();
-        stack.extend(nested.into_iter().rev());
-    }
-    found
-}
-
 /// `module` with every code object's `co_code` replaced by its quickened bytecode from
 /// `adaptive` (matched by pre-order index; each must be as long as the code it replaces).
 pub fn quickened_tree(module: &Code, adaptive: &[AdaptiveCode]) -> anyhow::Result<Code> {

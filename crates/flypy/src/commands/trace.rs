@@ -10,11 +10,12 @@ use std::time::Duration;
 
 use anyhow::{bail, Context};
 use flypy_bytecode::dis::instructions;
+use flypy_bytecode::flow;
 use flypy_marshal::{Code, Object, PyVersion};
-use flypy_probe::run::{run_counted, CodeCounts, Counting, Ending, Limits, Program};
+use flypy_probe::run::{run_counted, CodeCounts, CodeEdges, Counting, Ending, Limits, Program};
 use serde_json::json;
 
-use super::quickened::{preorder, quickened_tree};
+use super::quickened::quickened_tree;
 use super::Format;
 use crate::output;
 
@@ -27,6 +28,9 @@ pub enum Method {
     Settrace,
     /// `sys.monitoring` INSTRUCTION events (3.12+).
     Monitoring,
+    /// `sys.monitoring` control-flow events only, every instruction's count derived from
+    /// them on flypy's control-flow graph (3.12+; the fastest).
+    Edges,
 }
 
 #[derive(clap::Args)]
@@ -34,7 +38,7 @@ pub struct Args {
     /// Interpreter to run under: a path, a command, or a version such as 3.12.
     #[arg(long)]
     python: Option<String>,
-    /// How to count (default: sys.monitoring on 3.12+, sys.settrace before).
+    /// How to count (default: edges on 3.12+, settrace before).
     #[arg(long, value_enum)]
     method: Option<Method>,
     /// Stop the program after this many seconds.
@@ -90,7 +94,8 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let counting = match args.method {
         Some(Method::Settrace) => Counting::Settrace,
         Some(Method::Monitoring) => Counting::Monitoring,
-        None if version.at_least(3, 12) => Counting::Monitoring,
+        Some(Method::Edges) => Counting::Edges,
+        None if version.at_least(3, 12) => Counting::Edges,
         None => Counting::Settrace,
     };
     // The program's source, compiled by the interpreter for flypy's own disassembly.
@@ -127,8 +132,25 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         memory: args.memory_mib.map(|m| m.saturating_mul(1 << 20)),
         ..Limits::default()
     };
-    let outcome = run_counted(&interp, &program, &limits, counting)?;
-    let mut listings = join(module, &outcome.counts, version)?;
+    let mut counting = counting;
+    let mut outcome = run_counted(&interp, &program, &limits, counting)?;
+    let counts = match counting {
+        Counting::Edges => match derived_counts(module, &outcome.edges, version) {
+            Ok(counts) => counts,
+            // Asked for edges: say why they failed. By default: count every instruction.
+            Err(e) if args.method == Some(Method::Edges) => return Err(e),
+            Err(e) => {
+                eprintln!(
+                    "flypy: note: {e:#}\nflypy: note: counting every instruction instead, in a second run"
+                );
+                counting = Counting::Monitoring;
+                outcome = run_counted(&interp, &program, &limits, counting)?;
+                outcome.counts.clone()
+            }
+        },
+        _ => outcome.counts.clone(),
+    };
+    let mut listings = join(module, &counts, version)?;
     if args.adaptive {
         let warm = run_counted(&interp, &program, &limits, Counting::Adaptive)?;
         if warm.ending != outcome.ending {
@@ -141,8 +163,9 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         specialize(&mut listings, module, &warm.adaptive, version)?;
     }
     let method = match counting {
-        Counting::Monitoring => "sys.monitoring",
-        _ => "sys.settrace",
+        Counting::Monitoring => "sys.monitoring INSTRUCTION events",
+        Counting::Edges => "sys.monitoring control-flow events, derived on flypy's CFG",
+        _ => "sys.settrace opcode events",
     };
     let text = match args.format {
         Format::Text => text(&listings, &interp.full_version, method, &outcome.ending),
@@ -168,6 +191,39 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     }
 }
 
+/// Every instruction's count, derived from the control-flow events counted in each code
+/// object of the program (`flypy_bytecode::flow`).
+pub fn derived_counts(
+    module: &Code,
+    edges: &[CodeEdges],
+    version: PyVersion,
+) -> anyhow::Result<Vec<CodeCounts>> {
+    let codes = module.preorder();
+    let mut out = Vec::new();
+    for e in edges {
+        let Some(code) = e.index.and_then(|i| codes.get(i)) else {
+            continue;
+        };
+        let events = flow::events_by_name(e.events.iter().map(|(k, o, n)| (k.as_str(), *o, *n)))?;
+        let counts = flow::derive_code_counts(code, version, &events).with_context(|| {
+            format!(
+                "deriving the counts of {} (line {}) from its control-flow events",
+                e.qualname.as_deref().unwrap_or(&e.name),
+                e.firstlineno
+            )
+        })?;
+        out.push(CodeCounts {
+            index: e.index,
+            filename: e.filename.clone(),
+            name: e.name.clone(),
+            qualname: e.qualname.clone(),
+            firstlineno: e.firstlineno,
+            counts,
+        });
+    }
+    Ok(out)
+}
+
 /// Writes what was kept of one of the program's streams, and how much more there was.
 fn pass_through(
     w: &mut impl std::io::Write,
@@ -189,7 +245,7 @@ fn text_of(o: &Object) -> String {
 /// Every code object of the program with each instruction's count (0 for those that never
 /// ran); the counts name their code object by its pre-order index, checked by name and line.
 fn join(module: &Code, counts: &[CodeCounts], version: PyVersion) -> anyhow::Result<Vec<Listing>> {
-    let codes = preorder(module);
+    let codes = module.preorder();
     let mut by_index: BTreeMap<usize, &CodeCounts> = BTreeMap::new();
     for c in counts {
         let Some(i) = c.index else { continue };
@@ -249,7 +305,7 @@ fn specialize(
     version: PyVersion,
 ) -> anyhow::Result<()> {
     let quick = quickened_tree(module, adaptive)?;
-    for (code, listing) in preorder(&quick).into_iter().zip(listings.iter_mut()) {
+    for (code, listing) in quick.preorder().into_iter().zip(listings.iter_mut()) {
         let names: BTreeMap<u32, &'static str> = instructions(code, version)?
             .into_iter()
             .map(|i| (i.offset, i.opname))

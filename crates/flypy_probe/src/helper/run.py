@@ -2,7 +2,9 @@
 #   argv: CHANNEL MEMORY_LIMIT_BYTES (0: none) KIND (script|code) COUNT SOURCE_FILE [ARGS...]
 # COUNT is "none", "settrace" (3.7+: opcode events) or "monitoring" (3.12+: INSTRUCTION
 # events): every executed instruction of the program's own code objects is counted by
-# (code object, byte offset), and the counts go into the report. "adaptive" (3.11+) counts
+# (code object, byte offset), and the counts go into the report. "edges" (3.12+) counts only
+# what moves control (sys.monitoring entries, jumps, branches, returns, yields, raises and
+# handled exceptions); flypy derives every instruction's count from them on its own CFG. "adaptive" (3.11+) counts
 # nothing (instrumentation would change what specializes) and reports each code object's
 # quickened bytecode as the run left it.
 # The report is one line of JSON written to CHANNEL, never to stdout, which belongs to the user's
@@ -81,6 +83,8 @@ def main():
         pass
     if count in ("settrace", "monitoring"):
         ending["counts"] = counts_report(counts, codes)
+    elif count == "edges":
+        ending["edges"] = edges_report(counts, codes)
     elif count == "adaptive":
         ending["adaptive"] = [
             {"index": i, "code": bytearray(getattr(c, "_co_code_adaptive", b"")).hex()}
@@ -154,7 +158,153 @@ def start_counting(how, codes, counts):
             mon.free_tool_id(tool)
 
         return stop
+    if how == "edges":
+        return start_edges(codes, counts)
     raise ValueError("unknown counting method %r" % how)
+
+
+def start_edges(codes, counts):
+    """Counts control-flow events of `codes` into `counts`: for each kind of event, a list of
+    counters per code object, one slot per byte offset (see edges_report). A callback does one
+    list increment; the counters of the code object it saw last are kept at hand, so a loop's
+    jump back costs no lookup. The branch of each FOR_ITER going on into the body is switched
+    off where it fires (sys.monitoring.DISABLE): flypy derives a loop's iterations from its
+    jump back, its entries and its exits."""
+    mon = sys.monitoring
+    ev = mon.events
+    tool = mon.PROFILER_ID
+    mon.use_tool_id(tool, "flypy")
+    disable = mon.DISABLE
+    import opcode
+    for_iter = opcode.opmap["FOR_ITER"]
+    tables = {}
+
+    def counter(kind, arity=3):
+        """A callback counting events of `kind` at their offset (the second argument); the
+        events' callbacks take `arity` arguments (a fixed arity: *args would cost a tuple)."""
+        table = tables[kind] = dict((id(c), [0] * len(c.co_code)) for c in codes)
+        last = [None, None]
+
+        def count(code, offset, _id=id, _last=last, _table=table):
+            if code is _last[0]:
+                slots = _last[1]
+            else:
+                slots = _table.get(_id(code))
+                if slots is None:
+                    return  # a global event of another code object
+                _last[0], _last[1] = code, slots
+            slots[offset] += 1
+
+        def count3(code, offset, _, _id=id, _last=last, _table=table):
+            if code is _last[0]:
+                slots = _last[1]
+            else:
+                slots = _table.get(_id(code))
+                if slots is None:
+                    return
+                _last[0], _last[1] = code, slots
+            slots[offset] += 1
+        return count if arity == 2 else count3
+
+    conditional = set(opcode.opmap[name] for name in (
+        "POP_JUMP_IF_FALSE", "POP_JUMP_IF_TRUE", "POP_JUMP_IF_NONE", "POP_JUMP_IF_NOT_NONE"))
+
+    def branches_of(c):
+        """Per byte offset of `c`: 1 at a conditional jump, 2 at a FOR_ITER, else 0. Other
+        instructions' branch events (3.14's END_ASYNC_FOR reports one from its END_SEND) are
+        switched off: flypy's flow derives them."""
+        raw = bytearray(c.co_code)
+        return [0 if k % 2 else 1 if raw[k] in conditional else 2 if raw[k] == for_iter else 0
+                for k in range(len(raw))]
+
+    def branch(departures, arrivals, skip_for_iter):
+        """A callback counting a branch where it left (`departures`) and where it went
+        (`arrivals`): flypy's flow needs only how much leaves each branch and how much arrives
+        where. With `skip_for_iter`, a FOR_ITER's branch is switched off instead."""
+        leave = tables[departures] = dict((id(c), [0] * len(c.co_code)) for c in codes)
+        arrive = tables[arrivals] = dict((id(c), [0] * (len(c.co_code) + 2)) for c in codes)
+        kinds = dict((id(c), branches_of(c)) for c in codes)
+        last = [None, None, None, None]
+
+        def count(code, src, dst, _id=id, _last=last, _leave=leave, _arrive=arrive,
+                  _kinds=kinds):
+            if code is _last[0]:
+                out, into, kind = _last[1], _last[2], _last[3]
+            else:
+                k = _id(code)
+                out, into, kind = _leave[k], _arrive[k], _kinds[k]
+                _last[0], _last[1], _last[2], _last[3] = code, out, into, kind
+            if kind[src] == 1:
+                out[src] += 1
+                into[dst] += 1
+                return None
+            if kind[src] == 2 and not skip_for_iter:
+                # A FOR_ITER's way out (3.14+): its event names where the way ends (past
+                # END_FOR and POP_ITER), not where it lands (POP_ITER); flypy knows where.
+                out[src] += 1
+                return None
+            return disable
+        return count
+
+    kinds = dict((id(c), branches_of(c)) for c in codes)
+    count_left = counter("left", 2)
+
+    def left(code, src, dst, _count=count_left, _kinds=kinds, _id=id):
+        # 3.14+: the way on into a loop's body is switched off, the rest counted.
+        if _kinds[_id(code)][src] != 1:
+            return disable
+        _count(code, src)
+
+    raised, stopped = counter("raise", 2), counter("stop", 2)
+
+    def on_raise(code, offset, exc, _frame=sys._getframe):
+        # The event's offset is a code unit off on some versions (3.13: the unit before a CALL
+        # whose callee raised, the cache after a BINARY_OP); the frame's f_lasti is the
+        # instruction that raised (or one of its caches).
+        frame = _frame(1)
+        if frame.f_code is code:
+            offset = frame.f_lasti
+        if isinstance(exc, StopIteration):
+            stopped(code, offset)
+        else:
+            raised(code, offset)
+
+    start = counter("start", 2)
+    callbacks = [(ev.PY_START, start), (ev.PY_RESUME, start), (ev.PY_RETURN, counter("exit")),
+                 (ev.JUMP, counter("jump"))]
+    callbacks.append((ev.PY_YIELD, callbacks[2][1]))
+    if hasattr(ev, "BRANCH_LEFT"):
+        # 3.14+: the way on into the body ("left") is switched off at a FOR_ITER, the way out
+        # ("right", once per loop) is counted.
+        callbacks += [(ev.BRANCH_LEFT, left), (ev.BRANCH_RIGHT, branch("right", "arrive", False))]
+    else:
+        callbacks.append((ev.BRANCH, branch("branch", "arrive", True)))
+    local = 0
+    for e, f in callbacks:
+        mon.register_callback(tool, e, f)
+        local |= e
+    # Exception events can only be watched globally; they are rare, and those of other code
+    # objects are dropped by the callbacks.
+    rare = [(ev.RAISE, on_raise), (ev.RERAISE, counter("reraise")),
+            (ev.PY_THROW, counter("throw")), (ev.EXCEPTION_HANDLED, counter("handled"))]
+    watched = 0
+    for e, f in rare:
+        mon.register_callback(tool, e, f)
+        watched |= e
+    for c in codes:
+        mon.set_local_events(tool, c, local)
+    mon.set_events(tool, watched)
+    counts["tables"] = tables
+
+    def stop():
+        mon.set_events(tool, 0)
+        for c in codes:
+            mon.set_local_events(tool, c, 0)
+        for e, _ in callbacks + rare:
+            mon.register_callback(tool, e, None)
+        mon.free_tool_id(tool)
+
+    return stop
 
 
 def resume_opcode():
@@ -198,6 +348,23 @@ def counts_report(counts, codes):
                     "qualname": getattr(c, "co_qualname", None),
                     "firstlineno": c.co_firstlineno, "counts": pairs})
     out.sort(key=lambda e: (e["index"] is None, e["index"]))
+    return out
+
+
+def edges_report(counts, codes):
+    """The events counted by start_edges, by code object: [kind, offset, times] for every
+    offset with a count. (For "arrive", the offset is where a branch went.)"""
+    out = []
+    for i, c in enumerate(codes):
+        events = []
+        for kind, table in sorted(counts.get("tables", {}).items()):
+            for offset, n in enumerate(table[id(c)]):
+                if n:
+                    events.append([kind, offset, n])
+        if events:
+            out.append({"index": i, "filename": c.co_filename, "name": c.co_name,
+                        "qualname": getattr(c, "co_qualname", None),
+                        "firstlineno": c.co_firstlineno, "events": events})
     return out
 
 
