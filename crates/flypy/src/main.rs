@@ -31,6 +31,12 @@ enum Command {
     /// Run a program and count how many times each instruction of its own code executed,
     /// joined with flypy's disassembly; totals per opcode and per source line.
     Trace(commands::trace::Args),
+    /// Machine instructions per call of statements (valgrind callgrind, differential), the
+    /// interpreter's C functions they go to, and their difference between statements.
+    Cost(commands::cost::Args),
+    /// Time statements (compiled as timeit does) in several worker processes: mean, median,
+    /// confidence intervals, ratios with their significance, energy per call; pyperf's JSON.
+    Time(commands::time::Args),
 }
 
 /// Exit codes of the CLI contract (docs/decisions.md): 0 ok, 1 findings, 2 usage or input
@@ -43,6 +49,8 @@ fn main() -> ExitCode {
         Command::Pythons(args) => commands::pythons::run(args),
         Command::Dis(args) => commands::dis::run(args),
         Command::Trace(args) => commands::trace::run(args),
+        Command::Cost(args) => commands::cost::run(args),
+        Command::Time(args) => commands::time::run(args),
     };
     match result {
         Ok(code) => code,

@@ -8,8 +8,8 @@
 
 use std::io::Read;
 use std::os::unix::process::{CommandExt, ExitStatusExt};
-use std::path::{Path, PathBuf};
-use std::process::Stdio;
+use std::path::PathBuf;
+use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use nix::sys::wait::{waitid, Id, WaitPidFlag, WaitStatus};
@@ -297,7 +297,6 @@ pub fn run_counted(
 ) -> Result<RunOutcome, ProbeError> {
     check_counting(interp, counting)?;
     let dir = tempfile::tempdir().map_err(ProbeError::Channel)?;
-    let channel = dir.path().join("report.json");
     let (kind, source, args): (&str, PathBuf, &[String]) = match program {
         Program::Script { path, args } => ("script", path.clone(), args),
         Program::Code(code) => {
@@ -306,14 +305,101 @@ pub fn run_counted(
             ("code", file, &[])
         }
     };
-    let mut cmd = interp.command();
+    let mut helper_args: Vec<std::ffi::OsString> = vec![
+        limits.memory.unwrap_or(0).to_string().into(),
+        kind.into(),
+        counting.arg().into(),
+        source.into_os_string(),
+    ];
+    helper_args.extend(args.iter().map(Into::into));
+    let done = run_helper(interp, include_str!("helper/run.py"), &helper_args, limits)?;
+    let mut outcome = RunOutcome {
+        ending: Ending::Timeout(limits.timeout),
+        stdout: done.stdout,
+        stderr: done.stderr,
+        wall: done.wall,
+        counts: Vec::new(),
+        edges: Vec::new(),
+        adaptive: Vec::new(),
+    };
+    if !done.timed_out {
+        classify(&done.report, done.status, interp, &mut outcome)?;
+    }
+    Ok(outcome)
+}
+
+/// How a helper process ended: its status, its streams, and its report (empty when it wrote
+/// none).
+pub struct HelperRun {
+    /// The process id of what was started (the interpreter, or the tool running it).
+    pub pid: u32,
+    pub status: std::process::ExitStatus,
+    pub timed_out: bool,
+    pub stdout: Captured,
+    pub stderr: Captured,
+    pub wall: Duration,
+    pub report: String,
+}
+
+/// Runs `helper` (Python source, passed with `-c`) under `interp` with the channel file's path
+/// as its first argument and then `args`, within `limits`: no stdin, its own process group
+/// (killed whole at the timeout and after it ends), its stdout and stderr drained and kept up
+/// to the output limit each.
+pub fn run_helper(
+    interp: &Interpreter,
+    helper: &str,
+    args: &[std::ffi::OsString],
+    limits: &Limits,
+) -> Result<HelperRun, ProbeError> {
+    run_helper_under(interp, None, None, helper, args, limits)
+}
+
+/// [`run_helper`] under a tool that runs the interpreter (`wrapper` is the tool's command
+/// line, e.g. valgrind and its options), with the same environment flypy always sets; the
+/// channel file goes into `work` when given (so that runs meant to cost the same see the same
+/// paths: a path's characters change what the interpreter executes), else into a new
+/// temporary folder.
+pub fn run_helper_under(
+    interp: &Interpreter,
+    wrapper: Option<&Command>,
+    work: Option<&std::path::Path>,
+    helper: &str,
+    args: &[std::ffi::OsString],
+    limits: &Limits,
+) -> Result<HelperRun, ProbeError> {
+    let own = tempfile::tempdir().map_err(ProbeError::Channel)?;
+    let channel = work.unwrap_or(own.path()).join("report.json");
+    match std::fs::remove_file(&channel) {
+        Err(e) if e.kind() != std::io::ErrorKind::NotFound => return Err(ProbeError::Channel(e)),
+        _ => {}
+    }
+    let mut cmd = match wrapper {
+        None => interp.command(),
+        Some(w) => {
+            let mut cmd = Command::new(w.get_program());
+            cmd.args(w.get_args());
+            for (key, value) in w.get_envs() {
+                match value {
+                    Some(v) => cmd.env(key, v),
+                    None => cmd.env_remove(key),
+                };
+            }
+            if let Some(dir) = w.get_current_dir() {
+                cmd.current_dir(dir);
+            }
+            let plain = interp.command();
+            for (key, value) in plain.get_envs() {
+                if let Some(v) = value {
+                    cmd.env(key, v);
+                }
+            }
+            cmd.arg(&interp.path);
+            cmd
+        }
+    };
     cmd.arg("-c")
-        .arg(include_str!("helper/run.py"))
+        .arg(helper)
         .arg(&channel)
-        .arg(limits.memory.unwrap_or(0).to_string())
-        .arg(kind)
-        .arg(counting.arg())
-        .arg(&source)
         .args(args)
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
@@ -367,19 +453,20 @@ pub fn run_counted(
         h.and_then(|h| h.join().ok()).unwrap_or_default()
     };
     let (stdout, stderr) = (join(out), join(err));
-    let mut outcome = RunOutcome {
-        ending: Ending::Timeout(limits.timeout),
+    let report = if timed_out {
+        String::new()
+    } else {
+        std::fs::read_to_string(&channel).unwrap_or_default()
+    };
+    Ok(HelperRun {
+        pid: pgid,
+        status,
+        timed_out,
         stdout,
         stderr,
         wall,
-        counts: Vec::new(),
-        edges: Vec::new(),
-        adaptive: Vec::new(),
-    };
-    if !timed_out {
-        classify(&channel, status, interp, &mut outcome)?;
-    }
-    Ok(outcome)
+        report,
+    })
 }
 
 /// Refuses a counting method that would not give exact counts on this version.
@@ -421,7 +508,7 @@ fn kill_group(pgid: u32) {
 /// Fills `outcome` (its ending and what was counted) from the process's status and the
 /// helper's report.
 fn classify(
-    channel: &Path,
+    text: &str,
     status: std::process::ExitStatus,
     interp: &Interpreter,
     outcome: &mut RunOutcome,
@@ -430,7 +517,6 @@ fn classify(
         outcome.ending = Ending::Signal(sig);
         return Ok(());
     }
-    let text = std::fs::read_to_string(channel).unwrap_or_default();
     if text.is_empty() {
         outcome.ending = Ending::ProcessExit(status.code().unwrap_or(-1));
         return Ok(());
@@ -439,7 +525,7 @@ fn classify(
         path: interp.path.clone(),
         detail,
     };
-    let r: Report = serde_json::from_str(&text).map_err(|e| helper(format!("bad report: {e}")))?;
+    let r: Report = serde_json::from_str(text).map_err(|e| helper(format!("bad report: {e}")))?;
     let ending = match r.ending.as_str() {
         "finished" => Ending::Finished,
         "exit" => match r.status.unwrap_or(0) {

@@ -17,10 +17,8 @@ use serde_json::json;
 
 use super::quickened::quickened_tree;
 use super::Format;
+use super::EXIT_USER_CODE;
 use crate::output;
-
-/// Exit code when the user's program failed (the CLI contract).
-const EXIT_USER_CODE: u8 = 3;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
 pub enum Method {

@@ -1,0 +1,744 @@
+//! `flypy time STMT... [--setup CODE]`: how long each statement takes per call, with
+//! confidence intervals, and how the statements compare, measured in several worker processes
+//! of the target interpreter (helper/timeit.py compiles each statement inside a function as
+//! `timeit` does). `--format pyperf` writes pyperf's JSON; `--load FILE` reads pyperf files.
+
+use std::fmt::Write as _;
+use std::process::ExitCode;
+use std::time::{Duration, Instant};
+
+use anyhow::{bail, Context};
+use flypy_probe::run::Limits;
+use flypy_probe::timing::{time_worker, TimingError, WorkerSpec};
+use serde_json::json;
+
+use super::{one_line, StatementOptions, EXIT_USER_CODE};
+use crate::output;
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, clap::ValueEnum)]
+pub enum TimeFormat {
+    #[default]
+    Text,
+    Json,
+    /// pyperf's JSON (a benchmark suite), for `python -m pyperf stats|compare_to`.
+    Pyperf,
+}
+
+#[derive(clap::Args)]
+pub struct Args {
+    /// Statements to time (each one a variant; two or more are compared).
+    #[arg(required_unless_present = "load")]
+    statements: Vec<String>,
+    #[command(flatten)]
+    opts: StatementOptions,
+    /// Worker processes (more when --until asks for them).
+    #[arg(long, default_value_t = 12)]
+    processes: u32,
+    /// Timed values per statement in each process.
+    #[arg(long, default_value_t = 5)]
+    values: u32,
+    /// Warm-up values per statement in each process (not used in the statistics).
+    #[arg(long, default_value_t = 1)]
+    warmups: u32,
+    /// Seconds one value should take (the loop count is calibrated to it).
+    #[arg(long, default_value_t = 0.05)]
+    min_time: f64,
+    /// Keep adding processes until every ratio's 95% CI is within this many percent of the
+    /// ratio (e.g. 1), or --max-time passes.
+    #[arg(long)]
+    until: Option<f64>,
+    /// Wall-time budget in seconds for --until.
+    #[arg(long, default_value_t = 120.0)]
+    max_time: f64,
+    /// Seconds one worker process may take.
+    #[arg(long, default_value_t = 120.0)]
+    timeout: f64,
+    /// Read pyperf JSON files instead of running statements (one benchmark or a suite each).
+    #[arg(long, conflicts_with = "statements")]
+    load: Vec<std::path::PathBuf>,
+    /// Per-core active power in watts for the energy estimate, instead of flypy's CPU table.
+    #[arg(long)]
+    cpu_watts: Option<f64>,
+    /// Grid region for CO2e (ISO country code, e.g. DE, US, FR; default: world average).
+    #[arg(long)]
+    region: Option<String>,
+    /// Calls per day: energy and CO2e per year of each statement, and what the faster saves.
+    #[arg(long)]
+    calls_per_day: Option<f64>,
+    #[arg(long, value_enum, default_value_t)]
+    format: TimeFormat,
+}
+
+/// One statement's timings across all workers.
+struct Variant {
+    name: String,
+    loops: u64,
+    /// Joules per call, with how they were obtained (not for pyperf files).
+    energy: Option<flypy_energy::EnergyEstimate>,
+    /// Per worker: seconds per loop of each value.
+    runs: Vec<Run>,
+}
+
+struct Run {
+    warmups: Vec<f64>,
+    values: Vec<f64>,
+    /// When the worker started, for pyperf's run metadata.
+    date: String,
+    duration: f64,
+}
+
+impl Variant {
+    fn values(&self) -> Vec<f64> {
+        self.runs
+            .iter()
+            .flat_map(|r| r.values.iter().copied())
+            .collect()
+    }
+}
+
+pub fn run(args: Args) -> anyhow::Result<ExitCode> {
+    let region = match &args.region {
+        Some(code) => flypy_energy::region(code)?,
+        None => flypy_energy::world(),
+    };
+    if let Some(c) = args.calls_per_day {
+        if !(c.is_finite() && c > 0.0) {
+            bail!("--calls-per-day must be a positive number");
+        }
+    }
+    let (variants, mut about) = if args.load.is_empty() {
+        match measure(&args)? {
+            Ok(measured) => measured,
+            Err(failed) => {
+                eprintln!("flypy: {failed}");
+                return Ok(ExitCode::from(EXIT_USER_CODE));
+            }
+        }
+    } else {
+        load_pyperf(&args.load)?
+    };
+    about.region = region;
+    about.calls_per_day = args.calls_per_day;
+    let text = match args.format {
+        TimeFormat::Text => text(&variants, &about),
+        TimeFormat::Json => format!(
+            "{}\n",
+            serde_json::to_string(&json_doc(&variants, &about)?)?
+        ),
+        TimeFormat::Pyperf => format!(
+            "{}\n",
+            serde_json::to_string(&pyperf_doc(&variants, &about))?
+        ),
+    };
+    output::print(&text)?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// What the measurement was, said with the numbers.
+struct About {
+    python: String,
+    how: String,
+    timer: String,
+    setup: String,
+    region: &'static flypy_energy::Region,
+    calls_per_day: Option<f64>,
+}
+
+/// Calibrates, then runs worker processes (each timing every statement, in a rotated order so
+/// no statement always goes first) until the planned number is done, or, with --until, until
+/// the ratios are as precise as asked or the budget is spent.
+fn measure(args: &Args) -> anyhow::Result<Result<(Vec<Variant>, About), TimingError>> {
+    let interp = flypy_probe::resolve(args.opts.python.as_deref())?;
+    if !interp.version.at_least(3, 6) {
+        bail!(
+            "flypy time needs CPython 3.6 or later (time.perf_counter), not {}",
+            interp.version
+        );
+    }
+    if args.min_time <= 0.0 || !args.min_time.is_finite() {
+        bail!("--min-time must be a positive number of seconds");
+    }
+    let n = args.statements.len();
+    let limits = Limits {
+        timeout: Duration::try_from_secs_f64(args.timeout).context("--timeout")?,
+        ..Limits::default()
+    };
+    let mut spec = WorkerSpec {
+        statements: args.statements.clone(),
+        setup: args.opts.setup.clone(),
+        module_level: args.opts.module_level,
+        loops: vec![0; n],
+        values: 0,
+        warmups: 1,
+        min_time: args.min_time,
+        order: (0..n).collect(),
+        report_times: true,
+    };
+    let started = Instant::now();
+    let calibration = match time_worker(&interp, &spec, &limits) {
+        Ok(w) => w,
+        Err(e @ TimingError::Probe(_)) => return Err(e.into()),
+        Err(e) => return Ok(Err(e)),
+    };
+    spec.loops = calibration.statements.iter().map(|s| s.loops).collect();
+    spec.values = args.values;
+    spec.warmups = args.warmups;
+    let mut variants: Vec<Variant> = args
+        .statements
+        .iter()
+        .zip(&spec.loops)
+        .map(|(s, &loops)| Variant {
+            name: s.clone(),
+            loops,
+            energy: None,
+            runs: Vec::new(),
+        })
+        .collect();
+    let budget = Duration::try_from_secs_f64(args.max_time).context("--max-time")?;
+    // RAPL where this machine lets flypy read it; else the energy is modelled from time.
+    let rapl = flypy_energy::Rapl::open_default().ok();
+    let (mut rapl_joules, mut rapl_calls, mut rapl_zones) =
+        (vec![0.0; n], vec![0u64; n], Vec::new());
+    let mut k = 0usize;
+    loop {
+        let planned = k < args.processes as usize;
+        let wanted = match args.until {
+            Some(pct) => !precise_enough(&variants, pct) && started.elapsed() < budget,
+            None => false,
+        };
+        if !planned && !wanted {
+            break;
+        }
+        spec.order = (0..n).map(|i| (i + k) % n).collect();
+        let date = now_text();
+        let before = rapl.as_ref().and_then(|r| r.snapshot().ok());
+        let worker = match time_worker(&interp, &spec, &limits) {
+            Ok(w) => w,
+            Err(e @ TimingError::Probe(_)) => return Err(e.into()),
+            Err(e) => return Ok(Err(e)),
+        };
+        if let (Some(r), Some(before)) = (rapl.as_ref(), before) {
+            // The package's energy over the worker, shared among the statements by the time
+            // their values took (start-up and the rest of the worker are not theirs).
+            if let Some(e) = r
+                .snapshot()
+                .ok()
+                .and_then(|after| flypy_energy::rapl::energy_between(&before, &after).ok())
+            {
+                let wall = worker.wall.as_secs_f64();
+                for (i, times) in worker.statements.iter().enumerate() {
+                    let spent: f64 = times.values.iter().sum();
+                    if wall > 0.0 {
+                        rapl_joules[i] += e.joules() * spent / wall;
+                        rapl_calls[i] += times.values.len() as u64 * times.loops;
+                    }
+                }
+                rapl_zones = e.zone_names();
+            }
+        }
+        for (v, times) in variants.iter_mut().zip(&worker.statements) {
+            let per_loop = |s: &f64| s / v.loops as f64;
+            v.runs.push(Run {
+                warmups: times.warmups.iter().map(per_loop).collect(),
+                values: times.values.iter().map(per_loop).collect(),
+                date: date.clone(),
+                duration: worker.wall.as_secs_f64(),
+            });
+        }
+        k += 1;
+        if args.format == TimeFormat::Text && std::io::IsTerminal::is_terminal(&std::io::stderr()) {
+            eprint!("\rflypy: {k} worker processes done");
+        }
+    }
+    if args.format == TimeFormat::Text && std::io::IsTerminal::is_terminal(&std::io::stderr()) {
+        eprintln!();
+    }
+    let model = flypy_energy::PowerModel::choose(
+        args.cpu_watts,
+        flypy_energy::CpuInfo::read().ok().as_ref(),
+    )
+    .context("--cpu-watts")?;
+    for (i, v) in variants.iter_mut().enumerate() {
+        v.energy = if rapl.is_some() && rapl_calls[i] > 0 && rapl_joules[i] > 0.0 {
+            Some(flypy_energy::EnergyEstimate {
+                joules_per_call: rapl_joules[i] / rapl_calls[i] as f64,
+                method: flypy_energy::Method::Rapl {
+                    zones: rapl_zones.clone(),
+                },
+                assumptions: vec![
+                    "RAPL package energy over each worker process, shared among the statements \
+                     by the time their timed values took"
+                        .to_owned(),
+                    "includes idle power and every other process on the package meanwhile; \
+                     memory (DRAM) and the rest of the machine are not included"
+                        .to_owned(),
+                ],
+            })
+        } else {
+            // Time per call as CPU time: the statement runs on one core, busy throughout.
+            flypy_stats::Summary::of(&v.values())
+                .ok()
+                .and_then(|s| flypy_energy::EnergyEstimate::modelled(s.mean(), &model).ok())
+                .map(|mut e| {
+                    e.assumptions.push(
+                        "the time per call is taken as CPU time on one core (a CPU-bound \
+                         statement in one thread)"
+                            .to_owned(),
+                    );
+                    e
+                })
+        };
+    }
+    let scope = if args.opts.module_level {
+        "each statement run at module level (its names global)"
+    } else {
+        "each statement compiled inside a function, as timeit does (--module-level for global scope)"
+    };
+    let about = About {
+        python: format!("CPython {}", interp.full_version),
+        how: format!(
+            "{scope}; {k} worker processes, each {} warm-up and {} timed values per statement, \
+             statements in rotated order; the garbage collector off while timing, as timeit does",
+            args.warmups, args.values
+        ),
+        timer: calibration.timer,
+        setup: args.opts.setup.clone(),
+        region: flypy_energy::world(),
+        calls_per_day: None,
+    };
+    Ok(Ok((variants, about)))
+}
+
+/// Whether every statement's ratio to the first has a 95% CI within `pct` percent.
+fn precise_enough(variants: &[Variant], pct: f64) -> bool {
+    let Some(base) = variants.first() else {
+        return true;
+    };
+    variants.iter().skip(1).all(|v| {
+        paired_ratio(v, base).is_some_and(|r| {
+            (r.high / r.ratio - 1.0) * 100.0 <= pct && (1.0 - r.low / r.ratio) * 100.0 <= pct
+        })
+    })
+}
+
+/// The ratio of two statements' times from the workers that timed both: per worker, the
+/// ratio of the mean values; across workers, the geometric mean with a 95% Student-t interval
+/// on the logarithms, and a paired t-test of "no difference" (processes are the independent
+/// units; values within one process are not independent).
+struct PairedRatio {
+    ratio: f64,
+    low: f64,
+    high: f64,
+    p_value: f64,
+    processes: usize,
+}
+
+fn paired_ratio(a: &Variant, b: &Variant) -> Option<PairedRatio> {
+    let logs: Vec<f64> = a
+        .runs
+        .iter()
+        .zip(&b.runs)
+        .filter(|(x, y)| !x.values.is_empty() && !y.values.is_empty())
+        .map(|(x, y)| (mean(&x.values) / mean(&y.values)).ln())
+        .filter(|l| l.is_finite())
+        .collect();
+    let test = flypy_stats::PairedRatio::of_logs(&logs, 0.95).ok()?;
+    Some(PairedRatio {
+        ratio: test.ratio,
+        low: test.lower,
+        high: test.upper,
+        p_value: test.p_value,
+        processes: test.pairs,
+    })
+}
+
+fn mean(xs: &[f64]) -> f64 {
+    xs.iter().sum::<f64>() / xs.len() as f64
+}
+
+fn now_text() -> String {
+    let secs = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs_f64())
+        .unwrap_or(0.0);
+    // pyperf writes local ISO dates; flypy writes UTC ones in the same layout.
+    let days = (secs / 86400.0).floor() as i64;
+    let rem = secs - days as f64 * 86400.0;
+    let (y, m, d) = civil_from_days(days);
+    let (h, mi, s) = (
+        (rem / 3600.0) as u32,
+        ((rem % 3600.0) / 60.0) as u32,
+        rem % 60.0,
+    );
+    format!("{y:04}-{m:02}-{d:02} {h:02}:{mi:02}:{s:09.6}")
+}
+
+/// The proleptic Gregorian date of a day count from 1970-01-01 (Howard Hinnant's algorithm).
+fn civil_from_days(z: i64) -> (i64, u32, u32) {
+    let z = z + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
+    let y = yoe + era * 400 + i64::from(m <= 2);
+    (y, m, d)
+}
+
+/// A duration in seconds with a unit that keeps three or four significant digits.
+fn seconds(s: f64) -> String {
+    let (scale, unit) = match s.abs() {
+        x if x >= 1.0 => (1.0, "s"),
+        x if x >= 1e-3 => (1e3, "ms"),
+        x if x >= 1e-6 => (1e6, "µs"),
+        _ => (1e9, "ns"),
+    };
+    let v = s * scale;
+    let digits = if v >= 100.0 {
+        1
+    } else if v >= 10.0 {
+        2
+    } else {
+        3
+    };
+    format!("{v:.digits$} {unit}")
+}
+
+fn text(variants: &[Variant], about: &About) -> String {
+    let mut t = String::new();
+    let _ = writeln!(t, "{} — {}", about.python, about.how);
+    let _ = writeln!(
+        t,
+        "timer: {}; setup: {}",
+        about.timer,
+        one_line(&about.setup)
+    );
+    for (i, v) in variants.iter().enumerate() {
+        let _ = writeln!(t, "\n#{} {}", i + 1, one_line(&v.name));
+        match flypy_stats::Summary::of(&v.values()) {
+            Ok(s) => {
+                let ci = s
+                    .ci95()
+                    .map(|c| format!(" (95% CI {} – {})", seconds(c.lower), seconds(c.upper)))
+                    .unwrap_or_default();
+                let stdev = s.stdev().map(seconds).unwrap_or_else(|| "-".to_owned());
+                let _ = writeln!(
+                    t,
+                    "   mean {}{ci}, median {}, stdev {stdev}, min {}, max {}",
+                    seconds(s.mean()),
+                    seconds(s.median()),
+                    seconds(s.min()),
+                    seconds(s.max())
+                );
+                let _ = writeln!(
+                    t,
+                    "   {} values ({} loops each) from {} processes",
+                    s.n(),
+                    v.loops,
+                    v.runs.len()
+                );
+            }
+            Err(e) => {
+                let _ = writeln!(t, "   no statistics: {e}");
+            }
+        }
+    }
+    if variants.len() >= 2 {
+        let fastest = fastest(variants);
+        let _ = writeln!(
+            t,
+            "\nCompared with the fastest (#{}), per process, 95% CI across processes:",
+            fastest + 1
+        );
+        for (i, v) in variants.iter().enumerate().filter(|(i, _)| *i != fastest) {
+            match paired_ratio(v, &variants[fastest]) {
+                Some(r) => {
+                    let verdict = if r.p_value >= 0.05 || (r.low <= 1.0 && r.high >= 1.0) {
+                        "no significant difference".to_owned()
+                    } else {
+                        format!("#{} is slower", i + 1)
+                    };
+                    let _ = writeln!(
+                        t,
+                        "   #{} / #{} = {:.3}× (95% CI {:.3}–{:.3}), p {}: {verdict}",
+                        i + 1,
+                        fastest + 1,
+                        r.ratio,
+                        r.low,
+                        r.high,
+                        p_text(r.p_value)
+                    );
+                }
+                None => {
+                    let _ = writeln!(
+                        t,
+                        "   #{} / #{}: no interval (needs two or more processes)",
+                        i + 1,
+                        fastest + 1
+                    );
+                }
+            }
+        }
+    }
+    energy_text(&mut t, variants, about);
+    t
+}
+
+/// Energy per call of each statement and, with a call rate, per year and what the fastest
+/// saves; every figure with its method and source.
+fn energy_text(t: &mut String, variants: &[Variant], about: &About) {
+    let estimates: Vec<&flypy_energy::EnergyEstimate> =
+        variants.iter().filter_map(|v| v.energy.as_ref()).collect();
+    let Some(first) = estimates.first() else {
+        return;
+    };
+    let _ = writeln!(t, "\nEnergy per call ({})", first.method.summary());
+    for (i, v) in variants.iter().enumerate() {
+        if let Some(e) = &v.energy {
+            let _ = writeln!(
+                t,
+                "   #{} {} per call, {} per million calls",
+                i + 1,
+                flypy_energy::format_joules(e.joules_per_call),
+                flypy_energy::format_joules(e.joules_per_call * 1e6)
+            );
+        }
+    }
+    for a in &first.assumptions {
+        let _ = writeln!(t, "   assumes: {a}");
+    }
+    let Some(calls) = about.calls_per_day else {
+        return;
+    };
+    let _ = writeln!(
+        t,
+        "\nAt {calls} calls a day, a year, in {}:",
+        about.region.describe()
+    );
+    for (i, v) in variants.iter().enumerate() {
+        if let Some(p) = v
+            .energy
+            .as_ref()
+            .and_then(|e| flypy_energy::project(e, calls, about.region).ok())
+        {
+            let _ = writeln!(
+                t,
+                "   #{} {:.4} kWh, {:.4} kg CO2e",
+                i + 1,
+                p.kwh_per_year,
+                p.kg_co2e_per_year
+            );
+        }
+    }
+    let fastest = fastest(variants);
+    if let Some(best) = variants[fastest].energy.as_ref() {
+        for (i, v) in variants.iter().enumerate().filter(|(i, _)| *i != fastest) {
+            if let Some(s) = v
+                .energy
+                .as_ref()
+                .and_then(|e| flypy_energy::savings(best, e, calls, about.region).ok())
+            {
+                let _ = writeln!(
+                    t,
+                    "   #{} instead of #{} saves {:.4} kWh and {:.4} kg CO2e a year",
+                    fastest + 1,
+                    i + 1,
+                    s.kwh_per_year,
+                    s.kg_co2e_per_year
+                );
+            }
+        }
+    }
+}
+
+fn p_text(p: f64) -> String {
+    if p < 0.001 {
+        "< 0.001".to_owned()
+    } else {
+        format!("= {p:.3}")
+    }
+}
+
+/// The statement with the smallest mean.
+fn fastest(variants: &[Variant]) -> usize {
+    let means: Vec<f64> = variants.iter().map(|v| mean(&v.values())).collect();
+    (0..variants.len())
+        .min_by(|&a, &b| means[a].total_cmp(&means[b]))
+        .unwrap_or(0)
+}
+
+fn json_doc(variants: &[Variant], about: &About) -> anyhow::Result<serde_json::Value> {
+    let fastest = fastest(variants);
+    let mut out = Vec::new();
+    for (i, v) in variants.iter().enumerate() {
+        let summary = flypy_stats::Summary::of(&v.values()).ok();
+        let ratio = (i != fastest)
+            .then(|| paired_ratio(v, &variants[fastest]))
+            .flatten()
+            .map(|r| {
+                json!({"to": fastest + 1, "ratio": r.ratio, "ci95": [r.low, r.high],
+                       "p_value": r.p_value, "processes": r.processes,
+                       "method": "per-process ratio of means; geometric mean, Student t on logs; paired t-test"})
+            });
+        let projection = about.calls_per_day.and_then(|c| {
+            v.energy
+                .as_ref()
+                .and_then(|e| flypy_energy::project(e, c, about.region).ok())
+        });
+        out.push(json!({
+            "energy": v.energy,
+            "projection": projection,
+            "statement": v.name,
+            "loops": v.loops,
+            "unit": "seconds per call",
+            "summary": summary,
+            "values": v.values(),
+            "ratio_to_fastest": ratio,
+        }));
+    }
+    Ok(json!({
+        "schema": "flypy.time/1",
+        "python": about.python,
+        "how": about.how,
+        "timer": about.timer,
+        "setup": about.setup,
+        "statements": out,
+    }))
+}
+
+/// pyperf's JSON: a suite with one benchmark per statement, one run per worker process
+/// (values and warm-ups in seconds per loop, warm-ups as [loops, value] pairs).
+fn pyperf_doc(variants: &[Variant], about: &About) -> serde_json::Value {
+    let benchmarks: Vec<_> = variants
+        .iter()
+        .map(|v| {
+            let runs: Vec<_> = v
+                .runs
+                .iter()
+                .map(|r| {
+                    json!({
+                        "metadata": {"date": r.date, "duration": r.duration},
+                        "warmups": r.warmups.iter().map(|w| json!([v.loops, w])).collect::<Vec<_>>(),
+                        "values": r.values,
+                    })
+                })
+                .collect();
+            json!({
+                "metadata": {"name": v.name, "loops": v.loops, "timeit_stmt": v.name,
+                             "timeit_setup": about.setup},
+                "runs": runs,
+            })
+        })
+        .collect();
+    json!({
+        "version": "1.0",
+        "metadata": {"python_version": about.python, "timer": about.timer, "unit": "second",
+                     "description": about.how},
+        "benchmarks": benchmarks,
+    })
+}
+
+/// Statements' timings from pyperf JSON files (each a benchmark or a suite).
+fn load_pyperf(paths: &[std::path::PathBuf]) -> anyhow::Result<(Vec<Variant>, About)> {
+    let mut variants = Vec::new();
+    let mut pythons = Vec::new();
+    for path in paths {
+        let text = std::fs::read_to_string(path)
+            .with_context(|| format!("{}: cannot read it", path.display()))?;
+        let doc: serde_json::Value =
+            serde_json::from_str(&text).with_context(|| format!("{}: not JSON", path.display()))?;
+        if doc["version"].as_str() != Some("1.0") {
+            bail!("{}: not a pyperf file (version 1.0)", path.display());
+        }
+        let common = &doc["metadata"];
+        if let Some(p) = common["python_version"].as_str() {
+            pythons.push(p.to_owned());
+        }
+        let benchmarks = doc["benchmarks"]
+            .as_array()
+            .with_context(|| format!("{}: no benchmarks", path.display()))?;
+        for (k, b) in benchmarks.iter().enumerate() {
+            let meta = |key: &str| b["metadata"].get(key).or_else(|| common.get(key));
+            if let Some(unit) = meta("unit").and_then(|u| u.as_str()) {
+                if unit != "second" {
+                    bail!(
+                        "{}: benchmark {} is in {unit}, not seconds",
+                        path.display(),
+                        k + 1
+                    );
+                }
+            }
+            let name = meta("name")
+                .and_then(|n| n.as_str())
+                .map_or_else(|| format!("{} #{}", path.display(), k + 1), str::to_owned);
+            let mut runs = Vec::new();
+            let mut loops = meta("loops").and_then(|l| l.as_u64()).unwrap_or(1);
+            for r in b["runs"].as_array().into_iter().flatten() {
+                let numbers = |key: &str| -> Vec<f64> {
+                    r[key]
+                        .as_array()
+                        .into_iter()
+                        .flatten()
+                        .filter_map(|x| x.as_f64())
+                        .collect()
+                };
+                let warmups: Vec<f64> = r["warmups"]
+                    .as_array()
+                    .into_iter()
+                    .flatten()
+                    .filter_map(|w| {
+                        if let Some(l) = w.get(0).and_then(|l| l.as_u64()) {
+                            loops = l;
+                        }
+                        w.get(1).and_then(|v| v.as_f64())
+                    })
+                    .collect();
+                let values = numbers("values");
+                if values.iter().any(|v| !v.is_finite() || *v < 0.0) {
+                    bail!("{}: {name}: a value that is not a time", path.display());
+                }
+                runs.push(Run {
+                    warmups,
+                    values,
+                    date: r["metadata"]["date"]
+                        .as_str()
+                        .unwrap_or_default()
+                        .to_owned(),
+                    duration: r["metadata"]["duration"].as_f64().unwrap_or(0.0),
+                });
+            }
+            variants.push(Variant {
+                name,
+                loops,
+                energy: None,
+                runs,
+            });
+        }
+    }
+    if variants.is_empty() {
+        bail!("no benchmarks in the files given");
+    }
+    pythons.dedup();
+    let about = About {
+        python: if pythons.is_empty() {
+            "(python not recorded)".to_owned()
+        } else {
+            pythons.join(", ")
+        },
+        how: format!(
+            "read from pyperf files: {}",
+            paths
+                .iter()
+                .map(|p| p.display().to_string())
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+        timer: "as recorded by pyperf".to_owned(),
+        setup: String::new(),
+        region: flypy_energy::world(),
+        calls_per_day: None,
+    };
+    Ok((variants, about))
+}
