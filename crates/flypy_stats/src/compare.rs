@@ -37,6 +37,11 @@ pub enum Verdict {
 /// enter the verdict.
 ///
 /// Means are of times, so "faster" means a smaller mean; both means should be positive.
+///
+/// Welch's test and Fieller's interval treat each sample's values as independent draws.
+/// Timings taken in one worker process are not independent of each other (they share its
+/// memory layout, hash seeds, CPU state), so pass one value per process, e.g. each process's
+/// mean: `n` is then the number of processes, and the interval is honest about them.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Comparison {
     a: Summary,

@@ -128,7 +128,8 @@ impl StudentT {
 /// `(P(T < -s), P(-s < T < 0))` for `s >= 0`.
 ///
 /// With `x = ν/(ν+s²)`, `P(T < -s) = I_x(ν/2, 1/2) / 2`, the classical relation of Student's
-/// t to the incomplete beta function (Abramowitz & Stegun §26.7). Both `x` and `1 - x = s²/(ν+s²)` are computed from `r = s²/ν` directly, so
+/// t to the incomplete beta function (Abramowitz & Stegun §26.7). Both `x` and
+/// `1 - x = s²/(ν+s²)` are computed from `r = s²/ν` directly, so
 /// neither is the rounded difference of the other.
 fn t_parts(s: f64, nu: f64) -> (f64, f64) {
     if s.is_nan() || nu.is_nan() {

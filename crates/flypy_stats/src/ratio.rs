@@ -211,9 +211,9 @@ mod tests {
         let r =
             RatioEstimate::of(&summary(&[3.0; 4]), &summary(&[2.0; 6]), 0.95).expect("valid input");
         assert_eq!(r.df, 8.0);
-        let ci = r.fieller.bounded().expect("valid input");
+        let ci = r.fieller.bounded().expect("a bounded interval");
         assert_eq!((ci.lower, ci.upper), (1.5, 1.5));
-        let ci = r.log_delta.expect("valid input");
+        let ci = r.log_delta.expect("a positive ratio");
         assert_eq!((ci.lower, ci.upper), (1.5, 1.5));
     }
 
@@ -226,6 +226,10 @@ mod tests {
         )
         .expect("valid input");
         assert!(r.log_delta.is_none());
-        assert!(r.fieller.bounded().expect("valid input").contains(r.ratio));
+        assert!(r
+            .fieller
+            .bounded()
+            .expect("a bounded interval")
+            .contains(r.ratio));
     }
 }

@@ -7,10 +7,10 @@ use serde_json::json;
 #[test]
 fn summary_json() {
     let s = Summary::of(&[1.0, 2.0, 3.0, 4.0]).expect("valid input");
-    let v = serde_json::to_value(&s).expect("valid input");
+    let v = serde_json::to_value(&s).expect("serializes");
     let mut keys: Vec<&str> = v
         .as_object()
-        .expect("valid input")
+        .expect("an object")
         .keys()
         .map(String::as_str)
         .collect();
@@ -31,11 +31,10 @@ fn summary_json() {
     assert_eq!(v["n"], 4);
     assert_eq!(v["mean"], 2.5);
     assert_eq!(v["ci95"]["level"], 0.95);
-    assert!(v["ci95"]["lower"].as_f64().expect("valid input") < 2.5);
+    assert!(v["ci95"]["lower"].as_f64().expect("a number") < 2.5);
 
     // A single sample: the spread and interval are absent (null), not made up.
-    let one =
-        serde_json::to_value(Summary::of(&[7e-6]).expect("valid input")).expect("valid input");
+    let one = serde_json::to_value(Summary::of(&[7e-6]).expect("valid input")).expect("serializes");
     assert_eq!(one["stdev"], json!(null));
     assert_eq!(one["std_error"], json!(null));
     assert_eq!(one["ci95"], json!(null));
@@ -46,17 +45,14 @@ fn summary_json() {
 fn comparison_json() {
     let a = [1.0e-5, 1.1e-5, 0.9e-5, 1.05e-5];
     let b = [2.0e-5, 2.1e-5, 1.9e-5, 2.05e-5];
-    let v =
-        serde_json::to_value(Comparison::of(&a, &b).expect("valid input")).expect("valid input");
+    let v = serde_json::to_value(Comparison::of(&a, &b).expect("valid input")).expect("serializes");
     assert_eq!(v["verdict"], "faster");
     assert_eq!(v["alpha"], 0.05);
     assert_eq!(v["ratio"]["level"], 0.95);
     assert_eq!(v["ratio"]["fieller"]["kind"], "bounded");
     assert!(
-        v["ratio"]["fieller"]["lower"]
-            .as_f64()
-            .expect("valid input")
-            < v["ratio"]["ratio"].as_f64().expect("valid input")
+        v["ratio"]["fieller"]["lower"].as_f64().expect("a number")
+            < v["ratio"]["ratio"].as_f64().expect("a number")
     );
     assert!(v["ratio"]["log_delta"]["upper"].is_f64());
     for key in ["statistic", "df", "p_value"] {
@@ -65,10 +61,10 @@ fn comparison_json() {
     assert_eq!(v["a"]["n"], 4);
 
     let same =
-        serde_json::to_value(Comparison::of(&a, &a).expect("valid input")).expect("valid input");
+        serde_json::to_value(Comparison::of(&a, &a).expect("valid input")).expect("serializes");
     assert_eq!(same["verdict"], "no_significant_difference");
     assert_eq!(
-        serde_json::to_value(Verdict::Slower).expect("valid input"),
+        serde_json::to_value(Verdict::Slower).expect("serializes"),
         "slower"
     );
 }
@@ -79,16 +75,16 @@ fn unbounded_fieller_json() {
     let a = Summary::of(&[1.0, 1.1, 0.9]).expect("valid input");
     let b = Summary::of(&[-0.4, 0.9, 0.1]).expect("valid input");
     let r = RatioEstimate::of(&a, &b, 0.95).expect("valid input");
-    let v = serde_json::to_value(r).expect("valid input");
+    let v = serde_json::to_value(r).expect("serializes");
     assert_eq!(v["fieller"]["kind"], "unbounded");
     // The numerator is clearly positive: every ratio except a range around 0 remains.
     let excluded = &v["fieller"]["excluded"];
-    assert!(excluded["lower"].as_f64().expect("valid input") < 0.0);
-    assert!(excluded["upper"].as_f64().expect("valid input") > 0.0);
+    assert!(excluded["lower"].as_f64().expect("a number") < 0.0);
+    assert!(excluded["upper"].as_f64().expect("a number") > 0.0);
     // Both means indistinguishable from zero: the whole line, `excluded` null.
     let a = Summary::of(&[-1.0, 1.1, 0.2]).expect("valid input");
     let v = serde_json::to_value(RatioEstimate::of(&a, &b, 0.95).expect("valid input"))
-        .expect("valid input");
+        .expect("serializes");
     assert_eq!(v["fieller"], json!({"kind": "unbounded", "excluded": null}));
 }
 
@@ -131,10 +127,10 @@ fn zero_variance() {
     let apart = Comparison::of(&[3e-6; 5], &[4e-6; 9]).expect("valid input");
     assert_eq!(apart.welch().p_value, 0.0);
     assert_eq!(apart.verdict(), Verdict::Faster);
-    let ci = apart.ratio().fieller.bounded().expect("valid input");
+    let ci = apart.ratio().fieller.bounded().expect("a bounded interval");
     assert_eq!((ci.lower, ci.upper), (0.75, 0.75));
     // The infinite statistic appears as null in JSON (JSON has no infinity).
-    let v = serde_json::to_value(apart).expect("valid input");
+    let v = serde_json::to_value(apart).expect("serializes");
     assert_eq!(v["welch"]["statistic"], json!(null));
 
     // One constant sample: all the variance, and the df, come from the other.

@@ -309,7 +309,8 @@ impl Check {
         let error = if excess == 0.0 { 0.0 } else { excess / scale };
         if error.is_nan() || error > tolerance {
             self.failures.push(format!(
-                "{}: got {got:e}, want {want:e} (difference {difference:.2e}, {error:.2e} of the scale beyond rounding)",
+                "{}: got {got:e}, want {want:e} (difference {difference:.2e}; \
+                 {error:.2e} of the scale beyond rounding)",
                 what()
             ));
         }
@@ -547,7 +548,7 @@ fn comparisons() {
     for r in &reference().comparisons {
         let c = Comparison::with_alpha(sample(&r.a), sample(&r.b), r.alpha).expect("valid input");
         seen.push(c.verdict());
-        let got = serde_json::to_value(c.verdict()).expect("valid input");
+        let got = serde_json::to_value(c.verdict()).expect("serializes");
         check.that(got == r.verdict.as_str(), || {
             format!(
                 "{} vs {} at alpha {}: got {:?}, want {:?}",

@@ -352,6 +352,15 @@ fn paired_ratio(a: &Variant, b: &Variant) -> Option<PairedRatio> {
     })
 }
 
+/// Each process's mean value of a statement (processes are the independent units).
+fn process_means(v: &Variant) -> Vec<f64> {
+    v.runs
+        .iter()
+        .filter(|r| !r.values.is_empty())
+        .map(|r| mean(&r.values))
+        .collect()
+}
+
 fn mean(xs: &[f64]) -> f64 {
     xs.iter().sum::<f64>() / xs.len() as f64
 }
@@ -578,9 +587,18 @@ fn json_doc(variants: &[Variant], about: &About) -> anyhow::Result<serde_json::V
             .then(|| paired_ratio(v, &variants[fastest]))
             .flatten()
             .map(|r| {
+                // The same question with the processes taken as independent samples of each
+                // statement (their means): Welch's test and Fieller's interval.
+                let independent = flypy_stats::Comparison::of(
+                    &process_means(v),
+                    &process_means(&variants[fastest]),
+                )
+                .ok();
                 json!({"to": fastest + 1, "ratio": r.ratio, "ci95": [r.low, r.high],
                        "p_value": r.p_value, "processes": r.processes,
-                       "method": "per-process ratio of means; geometric mean, Student t on logs; paired t-test"})
+                       "method": "per-process ratio of means; geometric mean, Student t on logs; paired t-test",
+                       "independent": independent,
+                       "independent_method": "per-process means as independent samples; ratio of means with Fieller's interval; Welch's t-test"})
             });
         let projection = about.calls_per_day.and_then(|c| {
             v.energy
