@@ -298,7 +298,8 @@ fn measure(args: &Args) -> anyhow::Result<Result<(Vec<Variant>, About), TimingEr
         python: format!("CPython {}", interp.full_version),
         how: format!(
             "{scope}; {k} worker processes, each {} warm-up and {} timed values per statement, \
-             statements in rotated order; the garbage collector off while timing, as timeit does",
+             values interleaved, statements in rotated order; the garbage collector off while \
+             timing, as timeit does",
             args.warmups, args.values
         ),
         timer: calibration.timer,

@@ -85,7 +85,11 @@ def main():
             results[i]["loops"] = loops[i]
             for _ in range(spec["warmups"]):
                 results[i]["warmups"].append(runners[i](loops[i]))
-            for _ in range(spec["values"]):
+        # Values interleaved (ABAB..., not AA...BB...): what disturbs the machine for a
+        # while disturbs every statement alike, and their ratio less.
+        for _ in range(spec["values"]):
+            for i in spec["order"]:
+                current = i
                 results[i]["values"].append(runners[i](loops[i]))
     except SystemExit as e:
         report(channel, {"ending": "exit", "statement": current,
