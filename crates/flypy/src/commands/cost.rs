@@ -208,15 +208,15 @@ fn bytecode_per_call(
         return Ok(None);
     };
     let dir = tempfile::tempdir().context("temporary folder")?;
+    let program = timeit_program(
+        interp,
+        &args.statements[i],
+        &args.opts.setup,
+        args.opts.module_level,
+    )?;
     let mut totals = Vec::new();
     for calls in [args.calls, 2 * args.calls] {
-        let source = timeit_program(
-            interp,
-            &args.statements[i],
-            &args.opts.setup,
-            args.opts.module_level,
-            calls,
-        )?;
+        let source = program(calls);
         let path = dir.path().join(format!("timed_{calls}.py"));
         std::fs::write(&path, &source).context("writing the timed program")?;
         let module = super::dis::compile_module(interp, &path)?;
@@ -249,20 +249,21 @@ fn bytecode_per_call(
     ))
 }
 
-/// A program that runs `stmt` `calls` times as timeit would: the interpreter's own
-/// `timeit.template` (it differs between versions), or a module-level loop.
+/// A maker of programs that run `stmt` a given number of times as timeit would: the
+/// interpreter's own `timeit.template` (it differs between versions; asked for once), or a
+/// module-level loop.
 fn timeit_program(
     interp: &Interpreter,
     stmt: &str,
     setup: &str,
     module_level: bool,
-    calls: u64,
-) -> anyhow::Result<String> {
+) -> anyhow::Result<Box<dyn Fn(u64) -> String>> {
     if module_level {
         let body: String = stmt.lines().map(|l| format!("    {l}\n")).collect();
-        return Ok(format!(
-            "{setup}\nfor _i in range({calls}):\n{body}    pass\n"
-        ));
+        let setup = setup.to_owned();
+        return Ok(Box::new(move |calls| {
+            format!("{setup}\nfor _i in range({calls}):\n{body}    pass\n")
+        }));
     }
     let out = interp
         .command()
@@ -282,10 +283,12 @@ fn timeit_program(
             String::from_utf8_lossy(&out.stderr).trim()
         );
     }
-    let inner = String::from_utf8_lossy(&out.stdout);
-    Ok(format!(
-        "{inner}\nimport itertools, time\ninner(itertools.repeat(None, {calls}), time.perf_counter)\n"
-    ))
+    let inner = String::from_utf8_lossy(&out.stdout).into_owned();
+    Ok(Box::new(move |calls| {
+        format!(
+            "{inner}\nimport itertools, time\ninner(itertools.repeat(None, {calls}), time.perf_counter)\n"
+        )
+    }))
 }
 
 fn text(costs: &[Cost], interp: &Interpreter, args: &Args, symbols: Option<&str>) -> String {
