@@ -23,6 +23,13 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
+    /// Two or more ways of writing one thing, side by side from source to machine, and why
+    /// one is faster, in numbers from this run (default: building a list, loop vs comprehension).
+    Dive(commands::dive::Args),
+    /// List the built-in cases `flypy dive --case NAME` runs, with the question each answers.
+    Cases(commands::cases::Args),
+    /// What an opcode does and costs, in a given version: flypy's own opcode reference.
+    Explain(commands::explain::Args),
     /// List the CPython interpreters flypy finds (PATH, pyenv, virtualenv/conda, provisioned).
     Pythons(commands::pythons::Args),
     /// Disassemble `.py` (compiled by the target interpreter) and `.pyc` files (any version,
@@ -46,6 +53,9 @@ pub const EXIT_INPUT: u8 = 2;
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
+        Command::Dive(args) => commands::dive::run(args),
+        Command::Cases(args) => commands::cases::run(args),
+        Command::Explain(args) => commands::explain::run(args),
         Command::Pythons(args) => commands::pythons::run(args),
         Command::Dis(args) => commands::dis::run(args),
         Command::Trace(args) => commands::trace::run(args),

@@ -107,7 +107,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-fn check_valgrind() -> anyhow::Result<()> {
+pub(crate) fn check_valgrind() -> anyhow::Result<()> {
     match Command::new("valgrind").arg("--version").output() {
         Ok(out) if out.status.success() => Ok(()),
         _ => bail!(
@@ -125,6 +125,42 @@ fn cost_of(
     i: usize,
     limits: &Limits,
 ) -> anyhow::Result<Result<Cost, TimingError>> {
+    let per_call = match machine_cost(
+        interp,
+        &args.statements,
+        &args.opts.setup,
+        args.opts.module_level,
+        args.calls,
+        i,
+        limits,
+    )? {
+        Ok(p) => p,
+        Err(e) => return Ok(Err(e)),
+    };
+    let ir = per_call
+        .event_index("Ir")
+        .context("callgrind's profile has no Ir (instructions) event")?;
+    let instructions = per_call.totals.get(ir).copied().unwrap_or(0.0);
+    let bytecode = bytecode_per_call(interp, args, i, limits)?;
+    Ok(Ok(Cost {
+        statement: args.statements[i].clone(),
+        per_call,
+        instructions,
+        bytecode,
+    }))
+}
+
+/// Statement `i` of `statements` under callgrind, N and 2N calls: its cost per call by C
+/// function, or how the user's code failed.
+pub(crate) fn machine_cost(
+    interp: &Interpreter,
+    statements: &[String],
+    setup: &str,
+    module_level: bool,
+    calls: u64,
+    i: usize,
+    limits: &Limits,
+) -> anyhow::Result<Result<PerCall, TimingError>> {
     // The folder the interpreter starts in is on sys.path ('' with -c): one nobody writes to,
     // so both runs see the same directory listings. Profiles go elsewhere.
     let quiet = tempfile::tempdir().context("temporary folder")?;
@@ -133,7 +169,7 @@ fn cost_of(
     // the interpreter executes, by a few instructions that the subtraction then cancels).
     let work = tempfile::tempdir().context("temporary folder")?;
     let mut profiles = Vec::new();
-    for calls in [args.calls, 2 * args.calls] {
+    for calls in [calls, 2 * calls] {
         let run_dir = out.path().join(calls.to_string());
         std::fs::create_dir(&run_dir).context("temporary folder")?;
         let mut valgrind = Command::new("valgrind");
@@ -149,12 +185,12 @@ fn cost_of(
             // exec. Its profile replaces the script's, under the same process id.
             valgrind.arg("--trace-children=yes");
         }
-        let mut loops = vec![0; args.statements.len()];
+        let mut loops = vec![0; statements.len()];
         loops[i] = calls;
         let spec = WorkerSpec {
-            statements: args.statements.clone(),
-            setup: args.opts.setup.clone(),
-            module_level: args.opts.module_level,
+            statements: statements.to_vec(),
+            setup: setup.to_owned(),
+            module_level,
             loops,
             values: 1,
             warmups: 0,
@@ -177,19 +213,9 @@ fn cost_of(
     let (small, big) = (&profiles[0], &profiles[1]);
     let per_call = big
         .subtract(small)
-        .and_then(|d| d.per_call(args.calls))
+        .and_then(|d| d.per_call(calls))
         .context("subtracting the two runs")?;
-    let ir = per_call
-        .event_index("Ir")
-        .context("callgrind's profile has no Ir (instructions) event")?;
-    let instructions = per_call.totals.get(ir).copied().unwrap_or(0.0);
-    let bytecode = bytecode_per_call(interp, args, i, limits)?;
-    Ok(Ok(Cost {
-        statement: args.statements[i].clone(),
-        per_call,
-        instructions,
-        bytecode,
-    }))
+    Ok(Ok(per_call))
 }
 
 /// Executed bytecode instructions per call of statement `i`: timeit's code for the statement,

@@ -28,58 +28,58 @@ pub enum TimeFormat {
 pub struct Args {
     /// Statements to time (each one a variant; two or more are compared).
     #[arg(required_unless_present = "load")]
-    statements: Vec<String>,
+    pub(crate) statements: Vec<String>,
     #[command(flatten)]
-    opts: StatementOptions,
+    pub(crate) opts: StatementOptions,
     /// Worker processes (more when --until asks for them).
     #[arg(long, default_value_t = 12)]
-    processes: u32,
+    pub(crate) processes: u32,
     /// Timed values per statement in each process.
     #[arg(long, default_value_t = 5)]
-    values: u32,
+    pub(crate) values: u32,
     /// Warm-up values per statement in each process (not used in the statistics).
     #[arg(long, default_value_t = 1)]
-    warmups: u32,
+    pub(crate) warmups: u32,
     /// Seconds one value should take (the loop count is calibrated to it).
     #[arg(long, default_value_t = 0.05)]
-    min_time: f64,
+    pub(crate) min_time: f64,
     /// Keep adding processes until every ratio's 95% CI is within this many percent of the
     /// ratio (e.g. 1), or --max-time passes.
     #[arg(long)]
-    until: Option<f64>,
+    pub(crate) until: Option<f64>,
     /// Wall-time budget in seconds for --until.
     #[arg(long, default_value_t = 120.0)]
-    max_time: f64,
+    pub(crate) max_time: f64,
     /// Seconds one worker process may take.
     #[arg(long, default_value_t = 120.0)]
-    timeout: f64,
+    pub(crate) timeout: f64,
     /// Read pyperf JSON files instead of running statements (one benchmark or a suite each).
     #[arg(long, conflicts_with = "statements")]
-    load: Vec<std::path::PathBuf>,
+    pub(crate) load: Vec<std::path::PathBuf>,
     /// Per-core active power in watts for the energy estimate, instead of flypy's CPU table.
     #[arg(long)]
-    cpu_watts: Option<f64>,
+    pub(crate) cpu_watts: Option<f64>,
     /// Grid region for CO2e (ISO country code, e.g. DE, US, FR; default: world average).
     #[arg(long)]
-    region: Option<String>,
+    pub(crate) region: Option<String>,
     /// Calls per day: energy and CO2e per year of each statement, and what the faster saves.
     #[arg(long)]
-    calls_per_day: Option<f64>,
+    pub(crate) calls_per_day: Option<f64>,
     #[arg(long, value_enum, default_value_t)]
-    format: TimeFormat,
+    pub(crate) format: TimeFormat,
 }
 
 /// One statement's timings across all workers.
-struct Variant {
-    name: String,
-    loops: u64,
+pub(crate) struct Variant {
+    pub(crate) name: String,
+    pub(crate) loops: u64,
     /// Joules per call, with how they were obtained (not for pyperf files).
-    energy: Option<flypy_energy::EnergyEstimate>,
+    pub(crate) energy: Option<flypy_energy::EnergyEstimate>,
     /// Per worker: seconds per loop of each value.
-    runs: Vec<Run>,
+    pub(crate) runs: Vec<Run>,
 }
 
-struct Run {
+pub(crate) struct Run {
     warmups: Vec<f64>,
     values: Vec<f64>,
     /// When the worker started, for pyperf's run metadata.
@@ -88,7 +88,7 @@ struct Run {
 }
 
 impl Variant {
-    fn values(&self) -> Vec<f64> {
+    pub(crate) fn values(&self) -> Vec<f64> {
         self.runs
             .iter()
             .flat_map(|r| r.values.iter().copied())
@@ -135,10 +135,10 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
 }
 
 /// What the measurement was, said with the numbers.
-struct About {
+pub(crate) struct About {
     python: String,
-    how: String,
-    timer: String,
+    pub(crate) how: String,
+    pub(crate) timer: String,
     setup: String,
     region: &'static flypy_energy::Region,
     calls_per_day: Option<f64>,
@@ -147,7 +147,7 @@ struct About {
 /// Calibrates, then runs worker processes (each timing every statement, in a rotated order so
 /// no statement always goes first) until the planned number is done, or, with --until, until
 /// the ratios are as precise as asked or the budget is spent.
-fn measure(args: &Args) -> anyhow::Result<Result<(Vec<Variant>, About), TimingError>> {
+pub(crate) fn measure(args: &Args) -> anyhow::Result<Result<(Vec<Variant>, About), TimingError>> {
     let interp = flypy_probe::resolve(args.opts.python.as_deref())?;
     if !interp.version.at_least(3, 6) {
         bail!(
@@ -326,15 +326,15 @@ fn precise_enough(variants: &[Variant], pct: f64) -> bool {
 /// ratio of the mean values; across workers, the geometric mean with a 95% Student-t interval
 /// on the logarithms, and a paired t-test of "no difference" (processes are the independent
 /// units; values within one process are not independent).
-struct PairedRatio {
-    ratio: f64,
-    low: f64,
-    high: f64,
-    p_value: f64,
-    processes: usize,
+pub(crate) struct PairedRatio {
+    pub(crate) ratio: f64,
+    pub(crate) low: f64,
+    pub(crate) high: f64,
+    pub(crate) p_value: f64,
+    pub(crate) processes: usize,
 }
 
-fn paired_ratio(a: &Variant, b: &Variant) -> Option<PairedRatio> {
+pub(crate) fn paired_ratio(a: &Variant, b: &Variant) -> Option<PairedRatio> {
     let logs: Vec<f64> = a
         .runs
         .iter()

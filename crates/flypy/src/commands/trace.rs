@@ -60,24 +60,24 @@ pub struct Args {
 }
 
 /// One instruction of the listing with its count.
-struct Row {
-    line: Option<u32>,
-    offset: u32,
-    opname: &'static str,
-    arg: Option<u32>,
-    argrepr: String,
+pub(crate) struct Row {
+    pub(crate) line: Option<u32>,
+    pub(crate) offset: u32,
+    pub(crate) opname: &'static str,
+    pub(crate) arg: Option<u32>,
+    pub(crate) argrepr: String,
     /// `None` for an instruction the hooks cannot observe (see [`prologue`]).
-    count: Option<u64>,
+    pub(crate) count: Option<u64>,
     /// With `--adaptive`: the specialized instruction the run left here, when it is not the
     /// instruction as compiled.
-    specialized: Option<&'static str>,
+    pub(crate) specialized: Option<&'static str>,
 }
 
 /// One code object of the program with its counted instructions.
-struct Listing {
-    qualname: String,
-    firstlineno: u32,
-    rows: Vec<Row>,
+pub(crate) struct Listing {
+    pub(crate) qualname: String,
+    pub(crate) firstlineno: u32,
+    pub(crate) rows: Vec<Row>,
 }
 
 impl Listing {
@@ -242,7 +242,11 @@ fn text_of(o: &Object) -> String {
 
 /// Every code object of the program with each instruction's count (0 for those that never
 /// ran); the counts name their code object by its pre-order index, checked by name and line.
-fn join(module: &Code, counts: &[CodeCounts], version: PyVersion) -> anyhow::Result<Vec<Listing>> {
+pub(crate) fn join(
+    module: &Code,
+    counts: &[CodeCounts],
+    version: PyVersion,
+) -> anyhow::Result<Vec<Listing>> {
     let codes = module.preorder();
     let mut by_index: BTreeMap<usize, &CodeCounts> = BTreeMap::new();
     for c in counts {
@@ -296,7 +300,7 @@ fn join(module: &Code, counts: &[CodeCounts], version: PyVersion) -> anyhow::Res
 
 /// Marks each row with the specialized instruction the run left at its offset (the quickened
 /// bytecode keeps every instruction's offset and size).
-fn specialize(
+pub(crate) fn specialize(
     listings: &mut [Listing],
     module: &Code,
     adaptive: &[flypy_probe::run::AdaptiveCode],

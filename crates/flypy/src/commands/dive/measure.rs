@@ -1,0 +1,706 @@
+//! One interpreter's dive: compile the case, count what each variant executes, see what
+//! specialized, time the variants, cost them under callgrind, and compare.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::Path;
+use std::time::Duration;
+
+use anyhow::{bail, Context};
+use flypy_bytecode::dis::{dis_text, DisOptions};
+use flypy_dive::compare;
+use flypy_dive::model::{Comparison, Energy, FunctionCost, Machine, Ratio, Timing, Variant};
+use flypy_marshal::{Code, Object, PyVersion};
+use flypy_probe::run::{run_counted, Counting, Ending, Limits, Program};
+use flypy_probe::timing::TimingError;
+use flypy_probe::Interpreter;
+use serde::Serialize;
+
+use super::Prepared;
+use crate::commands::{cost, time, trace, StatementOptions};
+
+pub(crate) struct Options {
+    pub quick: bool,
+    pub cpu_watts: Option<f64>,
+    pub region: &'static flypy_energy::Region,
+    pub width: usize,
+    pub progress: bool,
+    /// Several interpreters: one that cannot compile the case gets its static parts.
+    pub lenient: bool,
+}
+
+/// Calls of each variant in the counted run (counts per call are their total over this).
+const COUNTED_CALLS: u32 = 3;
+/// Calls of each variant before its quickened bytecode is read (enough to warm every
+/// instruction of a loop past the specializing interpreter's thresholds).
+const WARM_CALLS: u32 = 50;
+/// Calls under callgrind (N; the second run makes 2N).
+const COST_CALLS: u64 = 100;
+/// The module name the case is imported under by the timing and cost workers.
+const MODULE: &str = "flypy_case";
+
+/// Everything one interpreter's dive found.
+#[derive(Serialize)]
+pub(crate) struct Dive {
+    pub python: String,
+    pub version: String,
+    pub path: String,
+    /// Only the disassembly (2.7 and 3.6, or a case this version cannot run).
+    pub static_only: bool,
+    /// What this interpreter could not give, and anything else the reader should know.
+    pub notes: Vec<String>,
+    pub iterations: Option<u64>,
+    /// Whether every variant returned the same value (`None`: not run).
+    pub results_equal: Option<bool>,
+    pub variants: Vec<Variant>,
+    /// Variant indexes from slowest to fastest.
+    pub order: Vec<usize>,
+    pub comparisons: Vec<Comparison>,
+    pub methods: Methods,
+    pub confidence_level_percent: u32,
+}
+
+/// How each kind of number was obtained.
+#[derive(Serialize, Default)]
+pub(crate) struct Methods {
+    pub disassembly: String,
+    pub counting: Option<String>,
+    pub specialization: Option<String>,
+    pub timing: Option<String>,
+    pub machine: Option<String>,
+    pub energy: Option<String>,
+    pub region: String,
+}
+
+/// Setup code's local names: what its variants take as parameters (compiled, not run).
+pub(crate) fn setup_locals(interp: &Interpreter, setup: &str) -> anyhow::Result<Vec<String>> {
+    let dir = tempfile::tempdir().context("temporary folder")?;
+    let path = dir.path().join("setup.py");
+    std::fs::write(&path, flypy_dive::case::setup_probe(setup)).context("writing the setup")?;
+    let module = crate::commands::dis::compile_module(interp, &path)
+        .context("compiling --setup as the body of a function")?;
+    let module = module.as_code().context("not a code object")?;
+    let setup_code = module
+        .consts
+        .iter()
+        .filter_map(Object::as_code)
+        .find(|c| text(&c.name) == "setup")
+        .context("the compiled setup has no function")?;
+    Ok(setup_code.varnames.iter().map(text).collect())
+}
+
+fn text(o: &Object) -> String {
+    o.as_text().map(|t| t.into_owned()).unwrap_or_default()
+}
+
+/// A variant function found in the compiled module.
+struct Found<'a> {
+    code: &'a Code,
+    name: String,
+    params: Vec<String>,
+}
+
+fn variants_of(module: &Code) -> Vec<Found<'_>> {
+    module
+        .consts
+        .iter()
+        .filter_map(Object::as_code)
+        .filter(|c| text(&c.name).starts_with("variant_"))
+        .map(|c| Found {
+            code: c,
+            name: text(&c.name),
+            params: c
+                .varnames
+                .iter()
+                .take(c.argcount as usize)
+                .map(text)
+                .collect(),
+        })
+        .collect()
+}
+
+/// The driver appended to the case module: it runs only as the main program (the timing
+/// workers import the module), calls each variant with setup()'s arguments, and reports
+/// what flypy needs on one marked line of stdout.
+const DRIVER: &str = r#"
+
+if __name__ == "__main__":
+    def _flypy_drive():
+        import sys
+        calls = int(sys.argv[1])
+        g = globals()
+        kw = g["setup"]() if "setup" in g else {}
+        if not isinstance(kw, dict):
+            raise TypeError("setup() must return a dict of the variants' arguments, not %s"
+                            % type(kw).__name__)
+        results = []
+        for name in sys.argv[2].split(","):
+            f = g[name]
+            params = f.__code__.co_varnames[:f.__code__.co_argcount]
+            missing = [p for p in params if p not in kw]
+            if missing:
+                raise TypeError("%s needs %s, which setup() does not return"
+                                % (name, ", ".join(missing)))
+            args = [kw[p] for p in params]
+            r = None
+            for _ in range(calls):
+                r = f(*args)
+            results.append(r)
+        try:
+            same = all(r == results[0] for r in results)
+        except Exception:
+            same = False
+        it = g.get("ITERATIONS")
+        sys.stdout.write("\n@flypy-dive %s %s\n" % (int(bool(same)), it if isinstance(it, int) else ""))
+        sys.stdout.flush()
+    _flypy_drive()
+"#;
+
+/// The dive on `interp`, or how the user's code failed.
+pub(crate) fn dive(
+    interp: &Interpreter,
+    case: &Prepared,
+    opts: &Options,
+) -> anyhow::Result<Result<Dive, String>> {
+    let version = interp.version;
+    let progress = Progress::new(opts.progress);
+    let dir = tempfile::tempdir().context("temporary folder")?;
+    let path = dir.path().join(format!("{MODULE}.py"));
+    std::fs::write(&path, format!("{}{DRIVER}", case.source)).context("writing the case")?;
+    let mut dive = Dive {
+        python: interp.full_version.clone(),
+        version: version.to_string(),
+        path: interp.path.display().to_string(),
+        static_only: false,
+        notes: Vec::new(),
+        iterations: case.iterations,
+        results_equal: None,
+        variants: Vec::new(),
+        order: Vec::new(),
+        comparisons: Vec::new(),
+        methods: Methods {
+            disassembly: format!(
+                "flypy's disassembly of the code CPython {} compiled (identical to its dis)",
+                interp.full_version
+            ),
+            region: opts.region.describe(),
+            ..Methods::default()
+        },
+        confidence_level_percent: 95,
+    };
+    progress.say("compiling");
+    let compiled = crate::commands::dis::compile_module(interp, &path);
+    let module = match compiled {
+        Ok(m) => m,
+        Err(e) if opts.lenient || !version.at_least(3, 7) => {
+            // An old version (or one of several) may reject one variant's syntax: show the
+            // others; a single interpreter that cannot compile the case is an error.
+            dive.static_only = true;
+            dive.notes.push(format!(
+                "CPython {version} cannot compile the whole case: {e:#}"
+            ));
+            static_variants(interp, case, &mut dive)?;
+            return Ok(Ok(dive));
+        }
+        Err(e) => bail!("{}: {e:#}", case.name),
+    };
+    let module = module
+        .as_code()
+        .context("the compiled case is not a code object")?;
+    let found = variants_of(module);
+    if found.len() < 2 {
+        bail!(
+            "{}: needs at least two variant_* functions, found {}",
+            case.name,
+            found.len()
+        );
+    }
+    for (i, f) in found.iter().enumerate() {
+        let doc = match &case.statements {
+            Some(stmts) => stmts.get(i).cloned().unwrap_or_default(),
+            None => docstring(f.code, version).unwrap_or_default(),
+        };
+        dive.variants.push(Variant {
+            function: f.name.clone(),
+            label: f.name.trim_start_matches("variant_").to_owned(),
+            doc,
+            call: format!("{}({})", f.name, f.params.join(", ")),
+            disassembly: dis_text(f.code, version, &DisOptions::default())?,
+            ..Variant::default()
+        });
+    }
+    if !version.at_least(3, 7) {
+        dive.static_only = true;
+        dive.notes.push(format!(
+            "CPython {version}: disassembly only. Counting executed instructions needs opcode \
+             trace events (3.7+), and flypy times and costs 3.7+ in dives"
+        ));
+        return Ok(Ok(dive));
+    }
+    let names: Vec<String> = found.iter().map(|f| f.name.clone()).collect();
+    let limits = Limits {
+        timeout: Duration::from_secs(120),
+        ..Limits::default()
+    };
+    // Executed instructions, exactly.
+    progress.say("counting executed instructions");
+    let (listings, counting) = match counted(interp, module, &path, &names, &limits, &mut dive)? {
+        Ok(x) => x,
+        Err(failed) => return Ok(Err(failed)),
+    };
+    let mut listings = listings;
+    if version.at_least(3, 11) {
+        progress.say("reading what specialized");
+        let program = Program::Script {
+            path: path.clone(),
+            args: vec![WARM_CALLS.to_string(), names.join(",")],
+        };
+        let warm = run_counted(interp, &program, &limits, Counting::Adaptive)?;
+        if warm.ending.is_success() {
+            trace::specialize(&mut listings, module, &warm.adaptive, version)?;
+            dive.methods.specialization = Some(format!(
+                "the quickened bytecode after {WARM_CALLS} calls of each variant, read from the \
+                 code objects (as dis(adaptive=True) shows it)"
+            ));
+        } else {
+            dive.notes.push(format!(
+                "the run for the specialized view {}",
+                warm.ending.describe()
+            ));
+        }
+    }
+    let pre = module.preorder();
+    for (f, v) in found.iter().zip(dive.variants.iter_mut()) {
+        let start = pre
+            .iter()
+            .position(|c| std::ptr::eq(*c, f.code))
+            .context("a variant is not in the module's code tree")?;
+        let size = f.code.preorder().len();
+        let mut ops: BTreeMap<String, f64> = BTreeMap::new();
+        let mut spec: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+        for listing in listings.get(start..start + size).unwrap_or_default() {
+            for r in &listing.rows {
+                let Some(n) = r.count else { continue };
+                if n == 0 {
+                    continue;
+                }
+                *ops.entry(r.opname.to_owned()).or_default() += n as f64 / f64::from(COUNTED_CALLS);
+                if let Some(s) = r.specialized {
+                    spec.entry(r.opname.to_owned())
+                        .or_default()
+                        .insert(s.to_owned());
+                }
+            }
+        }
+        v.ops_per_call = Some(ops);
+        v.specialized = spec
+            .into_iter()
+            .map(|(k, s)| (k, s.into_iter().collect()))
+            .collect();
+    }
+    dive.methods.counting = Some(format!(
+        "{counting}; per call = the count over {COUNTED_CALLS} calls of each variant / \
+         {COUNTED_CALLS}, the variant's own code objects only"
+    ));
+    // Time.
+    progress.say("timing (worker processes)");
+    let setup = timing_setup(dir.path(), &found, module)?;
+    let statements: Vec<String> = dive.variants.iter().map(|v| v.call.clone()).collect();
+    let targs = time::Args {
+        statements: statements.clone(),
+        opts: StatementOptions {
+            setup: setup.clone(),
+            python: Some(interp.path.display().to_string()),
+            module_level: false,
+        },
+        processes: if opts.quick { 4 } else { 12 },
+        values: if opts.quick { 3 } else { 5 },
+        warmups: 1,
+        min_time: if opts.quick { 0.01 } else { 0.05 },
+        until: None,
+        max_time: 120.0,
+        timeout: 120.0,
+        load: Vec::new(),
+        cpu_watts: opts.cpu_watts,
+        region: None,
+        calls_per_day: None,
+        format: time::TimeFormat::Json,
+    };
+    let (timed, about) = match time::measure(&targs)? {
+        Ok(t) => t,
+        Err(e) => return Ok(Err(e.to_string())),
+    };
+    let grams_per_joule = opts.region.g_co2e_per_kwh / 3.6e6;
+    let fastest = (0..timed.len())
+        .min_by(|&a, &b| mean_of(&timed[a]).total_cmp(&mean_of(&timed[b])))
+        .unwrap_or(0);
+    for (i, (v, t)) in dive.variants.iter_mut().zip(&timed).enumerate() {
+        let values = t.values();
+        let s = flypy_stats::Summary::of(&values).context("no timed values")?;
+        let ci = s.ci(0.95).ok();
+        v.time = Some(Timing {
+            mean_s: s.mean(),
+            ci_low_s: ci.map_or(s.mean(), |c| c.lower),
+            ci_high_s: ci.map_or(s.mean(), |c| c.upper),
+            median_s: s.median(),
+            stdev_s: s.stdev().unwrap_or(0.0),
+            values: s.n(),
+            processes: t.runs.len(),
+            mean_us: s.mean() * 1e6,
+            ratio_to_fastest: (i != fastest)
+                .then(|| time::paired_ratio(t, &timed[fastest]))
+                .flatten()
+                .map(ratio),
+        });
+        v.energy = t.energy.as_ref().map(|e| Energy {
+            joules_per_call: e.joules_per_call,
+            joules_per_million_calls: e.joules_per_call * 1e6,
+            grams_co2e_per_million_calls: e.joules_per_call * 1e6 * grams_per_joule,
+            method: format!("{}; {}", e.method.summary(), e.assumptions.join("; ")),
+        });
+    }
+    // flypy time's account, less its first clause (about statements given to it directly).
+    let how = about
+        .how
+        .split_once("; ")
+        .map_or(about.how.as_str(), |(_, rest)| rest);
+    dive.methods.timing = Some(format!(
+        "each variant called as written above (variant_x(args)) inside timeit's loop, its \
+         arguments built once by setup(); {how}; timer {}",
+        about.timer
+    ));
+    dive.methods.energy = dive
+        .variants
+        .first()
+        .and_then(|v| v.energy.as_ref())
+        .map(|e| e.method.clone());
+    // Machine instructions.
+    if opts.quick {
+        dive.notes
+            .push("--quick: no callgrind (machine instructions and C functions)".to_owned());
+    } else if let Err(e) = cost::check_valgrind() {
+        dive.notes.push(format!("{e:#}"));
+    } else {
+        progress.say("counting machine instructions (callgrind)");
+        match machine(interp, &statements, &setup, &limits)? {
+            Ok(machines) => {
+                for (v, m) in dive.variants.iter_mut().zip(machines) {
+                    v.machine = Some(m);
+                }
+                dive.methods.machine = Some(format!(
+                    "valgrind callgrind, ({} calls − {} calls) / {}, each call timeit's loop \
+                     step and one call of the variant function; self instructions per C function",
+                    2 * COST_CALLS,
+                    COST_CALLS,
+                    COST_CALLS
+                ));
+                if interp.symbols == Some(false) {
+                    dive.notes.push(format!(
+                        "{} has no symbols: C functions show as addresses",
+                        interp.path.display()
+                    ));
+                }
+            }
+            Err(failed) => return Ok(Err(failed)),
+        }
+    }
+    // Compare: each variant against the next faster one.
+    dive.order = compare::slowest_first(&dive.variants);
+    let iterations = dive.iterations;
+    let summary = |op: &str| flypy_knowledge::entry(op).map(|e| e.summary.to_owned());
+    for pair in dive.order.windows(2) {
+        let (s, f) = (pair[0], pair[1]);
+        let r = time::paired_ratio(&timed[s], &timed[f]).map(ratio);
+        dive.comparisons.push(compare::compare(
+            &dive.variants,
+            s,
+            f,
+            r,
+            iterations,
+            &summary,
+            grams_per_joule,
+        ));
+    }
+    progress.done();
+    Ok(Ok(dive))
+}
+
+fn mean_of(v: &time::Variant) -> f64 {
+    let xs = v.values();
+    xs.iter().sum::<f64>() / xs.len().max(1) as f64
+}
+
+fn ratio(r: time::PairedRatio) -> Ratio {
+    Ratio {
+        ratio: r.ratio,
+        low: r.low,
+        high: r.high,
+        p_value: r.p_value,
+        significant: r.p_value < 0.05 && !(r.low <= 1.0 && 1.0 <= r.high),
+    }
+}
+
+/// The counted run: every variant called [`COUNTED_CALLS`] times; each instruction's count,
+/// joined with flypy's disassembly. Edges on 3.12+ (per-instruction counting when the events
+/// cannot be explained), opcode trace events on 3.7–3.11.
+#[allow(clippy::type_complexity)]
+fn counted(
+    interp: &Interpreter,
+    module: &Code,
+    path: &Path,
+    names: &[String],
+    limits: &Limits,
+    dive: &mut Dive,
+) -> anyhow::Result<Result<(Vec<trace::Listing>, &'static str), String>> {
+    let version = interp.version;
+    let program = Program::Script {
+        path: path.to_owned(),
+        args: vec![COUNTED_CALLS.to_string(), names.join(",")],
+    };
+    let mut counting = if version.at_least(3, 12) {
+        Counting::Edges
+    } else {
+        Counting::Settrace
+    };
+    let mut outcome = run_counted(interp, &program, limits, counting)?;
+    if !outcome.ending.is_success() {
+        return Ok(Err(failure(&outcome.ending)));
+    }
+    let counts = match counting {
+        Counting::Edges => match trace::derived_counts(module, &outcome.edges, version) {
+            Ok(c) => c,
+            Err(e) => {
+                dive.notes.push(format!(
+                    "{e:#}; counted every instruction instead (sys.monitoring INSTRUCTION events)"
+                ));
+                counting = Counting::Monitoring;
+                outcome = run_counted(interp, &program, limits, counting)?;
+                if !outcome.ending.is_success() {
+                    return Ok(Err(failure(&outcome.ending)));
+                }
+                outcome.counts.clone()
+            }
+        },
+        _ => outcome.counts.clone(),
+    };
+    let stdout = String::from_utf8_lossy(&outcome.stdout.kept);
+    let marker = stdout
+        .lines()
+        .rev()
+        .find_map(|l| l.strip_prefix("@flypy-dive "))
+        .context("the counted run did not report (its output was cut short?)")?;
+    let mut parts = marker.split(' ');
+    dive.results_equal = Some(parts.next() == Some("1"));
+    if dive.results_equal == Some(false) {
+        dive.notes.push(
+            "the variants do not all return the same value: they may not compute the same thing"
+                .to_owned(),
+        );
+    }
+    if let Some(n) = parts.next().and_then(|s| s.parse::<u64>().ok()) {
+        if dive.iterations.is_none() && n > 0 {
+            dive.iterations = Some(n);
+        }
+    }
+    let printed = stdout.len() - marker.len() - "\n@flypy-dive \n".len().min(stdout.len());
+    if printed > 0 || !outcome.stderr.kept.is_empty() {
+        dive.notes.push(format!(
+            "the case wrote {} bytes to stdout and {} to stderr while it ran (not shown)",
+            printed, outcome.stderr.total
+        ));
+    }
+    let method = match counting {
+        Counting::Edges => {
+            "sys.monitoring control-flow events, every instruction's count derived on flypy's CFG"
+        }
+        Counting::Monitoring => "sys.monitoring INSTRUCTION events",
+        _ => "sys.settrace opcode events",
+    };
+    Ok(Ok((trace::join(module, &counts, version)?, method)))
+}
+
+fn failure(ending: &Ending) -> String {
+    let mut s = format!("the case {}", ending.describe());
+    if let Ending::Exception { traceback, .. } = ending {
+        s.push('\n');
+        s.push_str(traceback.trim_end());
+    }
+    s
+}
+
+/// timeit's setup for the variants: import the case module, build setup()'s arguments once,
+/// and bind each variant and each argument to a local name, so the timed statement is the
+/// plain call `variant_x(n)`.
+fn timing_setup(dir: &Path, found: &[Found<'_>], module: &Code) -> anyhow::Result<String> {
+    let has_setup = module
+        .consts
+        .iter()
+        .filter_map(Object::as_code)
+        .any(|c| text(&c.name) == "setup");
+    let dir = serde_json::to_string(&dir.display().to_string())?;
+    let mut s =
+        format!(
+        "import sys\nsys.path.insert(0, {dir})\nimport {MODULE} as _flypy_case\n_flypy_kw = {}\n",
+        if has_setup { "_flypy_case.setup()" } else { "{}" }
+    );
+    let mut params = BTreeSet::new();
+    for f in found {
+        s.push_str(&format!("{0} = _flypy_case.{0}\n", f.name));
+        params.extend(f.params.iter().cloned());
+    }
+    for p in params {
+        s.push_str(&format!(
+            "{p} = _flypy_kw[{}]\n",
+            serde_json::to_string(&p)?
+        ));
+    }
+    Ok(s)
+}
+
+/// Every variant under callgrind, two at a time (this machine's cores; callgrind runs one
+/// thread per process).
+fn machine(
+    interp: &Interpreter,
+    statements: &[String],
+    setup: &str,
+    limits: &Limits,
+) -> anyhow::Result<Result<Vec<Machine>, String>> {
+    let limits = Limits {
+        timeout: Duration::from_secs(600),
+        ..*limits
+    };
+    let results: Vec<anyhow::Result<Result<flypy_callgrind::PerCall, TimingError>>> =
+        std::thread::scope(|scope| {
+            let handles: Vec<_> = (0..statements.len())
+                .map(|i| {
+                    let limits = &limits;
+                    scope.spawn(move || {
+                        cost::machine_cost(interp, statements, setup, false, COST_CALLS, i, limits)
+                    })
+                })
+                .collect();
+            handles
+                .into_iter()
+                .map(|h| {
+                    h.join()
+                        .unwrap_or_else(|_| Err(anyhow::anyhow!("a callgrind run panicked")))
+                })
+                .collect()
+        });
+    let mut out = Vec::new();
+    for r in results {
+        let per_call = match r? {
+            Ok(p) => p,
+            Err(e) => return Ok(Err(e.to_string())),
+        };
+        let ir = per_call
+            .event_index("Ir")
+            .context("callgrind's profile has no Ir (instructions) event")?;
+        let mut functions: Vec<FunctionCost> = per_call
+            .functions
+            .iter()
+            .map(|f| FunctionCost {
+                function: f.key.name.clone(),
+                self_per_call: f.self_cost.get(ir).copied().unwrap_or(0.0),
+                inclusive_per_call: f.inclusive.get(ir).copied().unwrap_or(0.0),
+            })
+            .filter(|f| f.self_per_call.abs() >= 0.5)
+            .collect();
+        functions.sort_by(|a, b| {
+            b.self_per_call
+                .total_cmp(&a.self_per_call)
+                .then_with(|| a.function.cmp(&b.function))
+        });
+        out.push(Machine {
+            instructions_per_call: per_call.totals.get(ir).copied().unwrap_or(0.0),
+            functions,
+        });
+    }
+    Ok(Ok(out))
+}
+
+/// The first line of a function's docstring (its first constant, when that is a string and
+/// the version stores docstrings there).
+fn docstring(code: &Code, version: PyVersion) -> Option<String> {
+    // 3.14+ keeps no docstring in co_consts when there is none, and marks one with a flag
+    // (CO_HAS_DOCSTRING, 0x4000000); before, co_consts[0] is the docstring or None.
+    if version.at_least(3, 14) && code.flags & 0x0400_0000 == 0 {
+        return None;
+    }
+    let first = code.consts.first()?;
+    let doc = first.as_text()?;
+    Some(doc.lines().next().unwrap_or("").trim().to_owned())
+}
+
+/// 2.7 or a version that rejects the case as a whole: each variant compiled on its own (the
+/// others blanked out), its disassembly or why it cannot be compiled.
+fn static_variants(interp: &Interpreter, case: &Prepared, dive: &mut Dive) -> anyhow::Result<()> {
+    let names: Vec<String> = case
+        .source
+        .lines()
+        .filter_map(|l| l.strip_prefix("def variant_"))
+        .filter_map(|rest| rest.split('(').next())
+        .map(|n| format!("variant_{n}"))
+        .collect();
+    let dir = tempfile::tempdir().context("temporary folder")?;
+    for (i, name) in names.iter().enumerate() {
+        let path = dir.path().join(format!("{MODULE}_{i}.py"));
+        std::fs::write(
+            &path,
+            flypy_dive::case::without_other_variants(&case.source, name),
+        )
+        .context("writing the case")?;
+        let label = name.trim_start_matches("variant_").to_owned();
+        let mut v = Variant {
+            function: name.clone(),
+            label,
+            ..Variant::default()
+        };
+        match crate::commands::dis::compile_module(interp, &path) {
+            Ok(module) => {
+                let module = module.as_code().context("not a code object")?;
+                if let Some(f) = variants_of(module).into_iter().find(|f| &f.name == name) {
+                    v.doc = match &case.statements {
+                        Some(stmts) => stmts.get(i).cloned().unwrap_or_default(),
+                        None => docstring(f.code, interp.version).unwrap_or_default(),
+                    };
+                    v.call = format!("{}({})", f.name, f.params.join(", "));
+                    v.disassembly = dis_text(f.code, interp.version, &DisOptions::default())?;
+                }
+            }
+            Err(e) => {
+                let why = format!("{e:#}");
+                let why = why.rsplit(": ").take(2).collect::<Vec<_>>();
+                dive.notes.push(format!(
+                    "{name}: CPython {} cannot compile it ({})",
+                    interp.version,
+                    why.into_iter().rev().collect::<Vec<_>>().join(": ")
+                ));
+            }
+        }
+        dive.variants.push(v);
+    }
+    Ok(())
+}
+
+/// What the dive is doing, on one line of stderr when it is a terminal.
+struct Progress {
+    on: bool,
+}
+
+impl Progress {
+    fn new(on: bool) -> Self {
+        Progress { on }
+    }
+
+    fn say(&self, what: &str) {
+        if self.on {
+            eprint!("\r\x1b[Kflypy: {what}…");
+        }
+    }
+
+    fn done(&self) {
+        if self.on {
+            eprint!("\r\x1b[K");
+        }
+    }
+}

@@ -1,0 +1,229 @@
+//! `flypy dive`: two or more ways of writing one thing, side by side from source to machine,
+//! and why one is faster, in numbers from this run. The case (built-in, a case file, or inline
+//! statements) becomes a module whose `variant_*` functions are measured by the other
+//! commands' machinery: flypy's disassembly, exact executed-instruction counts (trace), what
+//! the 3.11+ interpreter specialized, timings in worker processes (time), machine
+//! instructions by C function (cost, callgrind), and energy. `flypy_dive` compares and explains.
+
+mod measure;
+mod render;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::{bail, Context};
+use flypy_dive::case;
+use flypy_probe::Interpreter;
+
+use super::Format;
+use crate::output;
+
+#[derive(clap::Args)]
+pub struct Args {
+    /// Inline statements to compare (each one a variant), or one case file (`.py` with
+    /// `variant_*` functions and an optional `setup()`). Nothing: the built-in default case.
+    statements: Vec<String>,
+    /// A built-in case (`flypy cases` lists them).
+    #[arg(long, conflicts_with = "statements")]
+    case: Option<String>,
+    /// Setup code for inline statements, run once before them in the same scope (as timeit's).
+    #[arg(long, short = 's')]
+    setup: Option<String>,
+    /// Iterations one call of an inline statement handles, for per-iteration counts (case
+    /// files say it with `ITERATIONS = N`).
+    #[arg(long)]
+    iterations: Option<u64>,
+    /// Interpreter: a path, a command, or a version such as 3.12.
+    #[arg(long, conflicts_with = "pythons")]
+    python: Option<String>,
+    /// Every interpreter found (`all`) or a comma-separated list (`3.11,3.12,3.13`): one table
+    /// across versions.
+    #[arg(long)]
+    pythons: Option<String>,
+    /// A fast pass: fewer timing processes and samples, no callgrind (about 10 s).
+    #[arg(long)]
+    quick: bool,
+    /// Grid region for CO2e (ISO country code, e.g. DE, US, FR; default: world average).
+    #[arg(long)]
+    region: Option<String>,
+    /// Per-core active power in watts for the energy estimate, instead of flypy's CPU table.
+    #[arg(long)]
+    cpu_watts: Option<f64>,
+    /// Output width in columns (at most 100 is what flypy is laid out for).
+    #[arg(long, default_value_t = 100)]
+    width: usize,
+    #[arg(long, value_enum, default_value_t)]
+    format: Format,
+}
+
+/// What is compared: the case module's source and what it is about.
+pub(crate) struct Prepared {
+    /// Built-in case name, the case file's path, or "inline".
+    pub name: String,
+    pub about: case::About,
+    pub source: String,
+    /// Iterations per call from the command line (inline statements); a case file's
+    /// `ITERATIONS` is read when it runs.
+    pub iterations: Option<u64>,
+    /// For inline statements: each statement, shown instead of a docstring.
+    pub statements: Option<Vec<String>>,
+}
+
+pub fn run(args: Args) -> anyhow::Result<ExitCode> {
+    if args.width < 60 {
+        bail!("--width must be at least 60 columns");
+    }
+    let region = match &args.region {
+        Some(code) => flypy_energy::region(code)?,
+        None => flypy_energy::world(),
+    };
+    let interpreters = interpreters(&args)?;
+    let first = interpreters
+        .first()
+        .context("no interpreter to run the dive on")?;
+    let prepared = prepare(&args, first)?;
+    let options = measure::Options {
+        quick: args.quick,
+        cpu_watts: args.cpu_watts,
+        region,
+        width: args.width,
+        lenient: interpreters.len() > 1,
+        progress: args.format == Format::Text
+            && std::io::IsTerminal::is_terminal(&std::io::stderr()),
+    };
+    let mut dives = Vec::new();
+    for (k, interp) in interpreters.iter().enumerate() {
+        if options.progress && interpreters.len() > 1 {
+            eprintln!(
+                "flypy: CPython {} ({} of {})",
+                interp.full_version,
+                k + 1,
+                interpreters.len()
+            );
+        }
+        match measure::dive(interp, &prepared, &options)? {
+            Ok(d) => dives.push(d),
+            Err(failed) => {
+                eprintln!("flypy: {failed}");
+                return Ok(ExitCode::from(super::EXIT_USER_CODE));
+            }
+        }
+    }
+    let text = match args.format {
+        Format::Text => {
+            let style = render::Style::detect();
+            if dives.len() == 1 {
+                render::one(&dives[0], &prepared, &options, &style)
+            } else {
+                render::across(&dives, &prepared, &options, &style)
+            }
+        }
+        Format::Json => format!(
+            "{}\n",
+            serde_json::to_string(&render::json(&dives, &prepared, &options))?
+        ),
+    };
+    output::print(&text)?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// The interpreters to dive on: `--python`, `--pythons`, or `python3` on PATH.
+fn interpreters(args: &Args) -> anyhow::Result<Vec<Interpreter>> {
+    match args.pythons.as_deref() {
+        None => Ok(vec![flypy_probe::resolve(args.python.as_deref())?]),
+        Some("all") => {
+            // One per version: the first found (PATH, then pyenv, then provisioned).
+            let mut seen = std::collections::BTreeSet::new();
+            let mut all: Vec<Interpreter> = flypy_probe::discover()
+                .into_iter()
+                .filter(|i| seen.insert((i.version.major, i.version.minor)))
+                .collect();
+            all.sort_by_key(|i| (i.version.major, i.version.minor));
+            if all.is_empty() {
+                bail!("no CPython interpreters found (flypy pythons says where it looks)");
+            }
+            Ok(all)
+        }
+        Some(list) => list
+            .split(',')
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .map(|spec| flypy_probe::resolve(Some(spec)).map_err(Into::into))
+            .collect(),
+    }
+}
+
+/// The case module: built-in, a case file, or inline statements made into one.
+fn prepare(args: &Args, interp: &Interpreter) -> anyhow::Result<Prepared> {
+    if let Some(name) = &args.case {
+        let c = case::builtin(name).with_context(|| {
+            format!(
+                "no built-in case {name:?}; the cases are: {}",
+                case::BUILTIN
+                    .iter()
+                    .map(|c| c.name)
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )
+        })?;
+        return builtin(c);
+    }
+    match args.statements.as_slice() {
+        [] => builtin(case::builtin(case::DEFAULT_CASE).context("the default case is missing")?),
+        [file] if file.ends_with(".py") && PathBuf::from(file).is_file() => {
+            let source =
+                std::fs::read_to_string(file).with_context(|| format!("{file}: cannot read it"))?;
+            if !source.lines().any(|l| l.starts_with("def variant_")) {
+                bail!(
+                    "{file}: a case file needs module-level functions named variant_* (the \
+                     ways of writing the thing compared), and may have a setup() returning \
+                     their arguments as a dict"
+                );
+            }
+            Ok(Prepared {
+                name: file.clone(),
+                about: case::about(&source).unwrap_or_else(|| case::About {
+                    question: format!("Which variant of {file} is fastest, and why?"),
+                    description: String::new(),
+                }),
+                source,
+                iterations: args.iterations,
+                statements: None,
+            })
+        }
+        [_] => bail!(
+            "give two or more statements to compare (or a case file ending in .py, or --case \
+             NAME; `flypy cases` lists the built-in ones)"
+        ),
+        stmts => {
+            let setup = args.setup.clone().unwrap_or_else(|| "pass".to_owned());
+            let locals = measure::setup_locals(interp, &setup)?;
+            Ok(Prepared {
+                name: "inline".to_owned(),
+                about: case::About {
+                    question: "Which of these statements is fastest, and why?".to_owned(),
+                    description: format!("setup: {}", super::one_line(&setup)),
+                },
+                source: case::from_statements(&setup, stmts, &locals),
+                iterations: args.iterations,
+                statements: Some(stmts.to_vec()),
+            })
+        }
+    }
+    .and_then(|p| {
+        if args.setup.is_some() && p.statements.is_none() {
+            bail!("--setup is for inline statements; a case file has its own setup()");
+        }
+        Ok(p)
+    })
+}
+
+fn builtin(c: &case::BuiltinCase) -> anyhow::Result<Prepared> {
+    Ok(Prepared {
+        name: c.name.to_owned(),
+        about: case::about(c.source).context("a built-in case has no docstring")?,
+        source: c.source.to_owned(),
+        iterations: None,
+        statements: None,
+    })
+}

@@ -1,0 +1,527 @@
+//! The dive on the terminal (at most `--width` columns, bold headings unless NO_COLOR or not a
+//! terminal) and as JSON (every measurement, the comparisons the explanation is written from,
+//! and the explanation itself).
+
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+
+use flypy_dive::explain::explain;
+use flypy_dive::model::Variant;
+use flypy_dive::text::{count, fixed, grouped, sig, wrap};
+use serde_json::json;
+
+use super::measure::{Dive, Options};
+use super::Prepared;
+
+pub(crate) struct Style {
+    on: bool,
+}
+
+impl Style {
+    /// Bold headings when stdout is a terminal and NO_COLOR is unset (no-color.org).
+    pub fn detect() -> Self {
+        let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
+        Style {
+            on: !no_color && std::io::IsTerminal::is_terminal(&std::io::stdout()),
+        }
+    }
+
+    fn heading(&self, t: &mut String, title: &str, width: usize) {
+        let rule = "─".repeat(width.saturating_sub(title.chars().count() + 4));
+        if self.on {
+            let _ = writeln!(t, "\n\x1b[1m── {title} \x1b[0m{rule}");
+        } else {
+            let _ = writeln!(t, "\n── {title} {rule}");
+        }
+    }
+}
+
+/// One interpreter's dive as text.
+pub(crate) fn one(d: &Dive, case: &Prepared, opts: &Options, style: &Style) -> String {
+    let w = opts.width;
+    let mut t = String::new();
+    let _ = writeln!(t, "flypy dive · {} · CPython {}", case.name, d.python);
+    for l in wrap(&case.about.question, w, "", "") {
+        let _ = writeln!(t, "{l}");
+    }
+    if !case.about.description.is_empty() {
+        for l in wrap(&case.about.description, w, "", "") {
+            let _ = writeln!(t, "{l}");
+        }
+    }
+    let per = match d.iterations {
+        Some(n) => format!("{n} iterations per call"),
+        None => "no iteration count given (counts are per call; --iterations N)".to_owned(),
+    };
+    let _ = writeln!(t, "{} variants; {per}.", d.variants.len());
+    style.heading(&mut t, "Variants", w);
+    for v in &d.variants {
+        let pad = 18usize.max(v.label.chars().count() + 1);
+        let mut doc = wrap(&one_line(&v.doc), w.saturating_sub(pad + 3), "", "").into_iter();
+        let _ = writeln!(t, "  {:<pad$} {}", v.label, doc.next().unwrap_or_default());
+        for l in doc {
+            let _ = writeln!(t, "  {:<pad$} {l}", "");
+        }
+    }
+    if !d.static_only {
+        style.heading(&mut t, "Side by side", w);
+        t.push_str(&summary_table(d, w));
+        style.heading(&mut t, executed_title(d), w);
+        t.push_str(&ops_table(d, w));
+    }
+    style.heading(&mut t, "What the compiler made (flypy's disassembly)", w);
+    for v in &d.variants {
+        let _ = writeln!(t, "{}:", v.function);
+        for line in v.disassembly.lines() {
+            // dis's long lines (a nested code object's repr) continue on the next line.
+            let chars: Vec<char> = line.trim_end().chars().collect();
+            let mut rest: &[char] = &chars;
+            let mut first = true;
+            loop {
+                let room = if first { w } else { w - 8 };
+                let (now, later) = rest.split_at(rest.len().min(room));
+                let lead = if first { "" } else { "        " };
+                let _ = writeln!(t, "{lead}{}", now.iter().collect::<String>());
+                rest = later;
+                first = false;
+                if rest.is_empty() {
+                    break;
+                }
+            }
+        }
+        if let Some(spec) = specialized_line(v) {
+            for l in wrap(&spec, w, "  specialized: ", "    ") {
+                let _ = writeln!(t, "{l}");
+            }
+        }
+        t.push('\n');
+    }
+    if d.variants.iter().any(|v| v.machine.is_some()) {
+        style.heading(
+            &mut t,
+            "Machine level: C functions (self instructions per call)",
+            w,
+        );
+        for v in &d.variants {
+            let Some(m) = &v.machine else { continue };
+            let _ = writeln!(
+                t,
+                "{}: {} machine instructions per call",
+                v.label,
+                grouped(m.instructions_per_call)
+            );
+            for f in m.functions.iter().take(5) {
+                let name: String = f.function.chars().take(w.saturating_sub(16)).collect();
+                let _ = writeln!(t, "  {:>12}  {name}", grouped(f.self_per_call));
+            }
+        }
+    }
+    if !d.comparisons.is_empty() {
+        style.heading(&mut t, "Why", w);
+        for (k, c) in d.comparisons.iter().enumerate() {
+            if k > 0 {
+                t.push('\n');
+            }
+            for l in explain(c, &d.variants, d.iterations, w) {
+                let _ = writeln!(t, "{l}");
+            }
+        }
+    }
+    style.heading(&mut t, "How this was measured", w);
+    for l in methods(d) {
+        for l in wrap(&l, w, "  ", "    ") {
+            let _ = writeln!(t, "{l}");
+        }
+    }
+    for n in &d.notes {
+        for l in wrap(&format!("note: {n}"), w, "", "      ") {
+            let _ = writeln!(t, "{l}");
+        }
+    }
+    t
+}
+
+fn executed_title(d: &Dive) -> &'static str {
+    if d.iterations.is_some() {
+        "Executed bytecode instructions per iteration (* = differs)"
+    } else {
+        "Executed bytecode instructions per call (* = differs)"
+    }
+}
+
+fn one_line(s: &str) -> String {
+    s.lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
+fn specialized_line(v: &Variant) -> Option<String> {
+    let parts: Vec<String> = v
+        .specialized
+        .iter()
+        .map(|(base, forms)| format!("{base} → {}", forms.join("/")))
+        .collect();
+    (!parts.is_empty()).then(|| parts.join(", "))
+}
+
+/// Columns of at most four variants each, a label column first.
+fn column_groups(n: usize) -> Vec<std::ops::Range<usize>> {
+    (0..n).step_by(4).map(|s| s..(s + 4).min(n)).collect()
+}
+
+fn table(rows: &[(String, Vec<String>)], labels: &[&str], w: usize) -> String {
+    let mut t = String::new();
+    let label_w = 22usize;
+    let col = ((w.saturating_sub(label_w)) / labels.len().max(1)).clamp(8, 19);
+    let fit = |s: &str, n: usize| -> String {
+        if s.chars().count() > n {
+            let mut c: String = s.chars().take(n.saturating_sub(1)).collect();
+            c.push('…');
+            c
+        } else {
+            s.to_owned()
+        }
+    };
+    let _ = write!(t, "{:<label_w$}", "");
+    for l in labels {
+        let _ = write!(t, "{:>col$}", fit(l, col - 1));
+    }
+    t.push('\n');
+    for (name, cells) in rows {
+        let _ = write!(t, "{:<label_w$}", fit(name, label_w - 1));
+        let mut line = String::new();
+        for c in cells {
+            let _ = write!(line, "{:>col$}", fit(c, col - 1));
+        }
+        t.push_str(line.trim_end());
+        t.push('\n');
+    }
+    t
+}
+
+fn summary_table(d: &Dive, w: usize) -> String {
+    let mut out = String::new();
+    for g in column_groups(d.variants.len()) {
+        let vs = &d.variants[g];
+        let labels: Vec<&str> = vs.iter().map(|v| v.label.as_str()).collect();
+        let mut rows: Vec<(String, Vec<String>)> = Vec::new();
+        let cell = |f: &dyn Fn(&Variant) -> Option<String>| -> Vec<String> {
+            vs.iter()
+                .map(|v| f(v).unwrap_or_else(|| "–".to_owned()))
+                .collect()
+        };
+        rows.push((
+            "time per call (µs)".into(),
+            cell(&|v| v.time.as_ref().map(|t| sig(t.mean_us, 4))),
+        ));
+        rows.push((
+            "  95% CI (µs)".into(),
+            cell(&|v| {
+                v.time
+                    .as_ref()
+                    .map(|t| format!("{}–{}", sig(t.ci_low_s * 1e6, 3), sig(t.ci_high_s * 1e6, 3)))
+            }),
+        ));
+        rows.push((
+            "× fastest".into(),
+            cell(&|v| {
+                v.time.as_ref().map(|t| match &t.ratio_to_fastest {
+                    Some(r) => format!("{}×", sig(r.ratio, 3)),
+                    None => "fastest".to_owned(),
+                })
+            }),
+        ));
+        rows.push((
+            "bytecode / call".into(),
+            cell(&|v| v.bytecode_per_call().map(count)),
+        ));
+        if let Some(n) = d.iterations {
+            rows.push((
+                "bytecode / iteration".into(),
+                cell(&|v| v.bytecode_per_call().map(|b| fixed(b / n as f64))),
+            ));
+        }
+        if vs.iter().any(|v| v.machine.is_some()) {
+            rows.push((
+                "machine instr / call".into(),
+                cell(&|v| v.machine.as_ref().map(|m| grouped(m.instructions_per_call))),
+            ));
+            if let Some(n) = d.iterations {
+                rows.push((
+                    "  per iteration".into(),
+                    cell(&|v| {
+                        v.machine
+                            .as_ref()
+                            .map(|m| sig(m.instructions_per_call / n as f64, 4))
+                    }),
+                ));
+            }
+        }
+        rows.push((
+            "energy / 1M calls (J)".into(),
+            cell(&|v| {
+                v.energy
+                    .as_ref()
+                    .map(|e| sig(e.joules_per_million_calls, 3))
+            }),
+        ));
+        rows.push((
+            "CO2e / 1M calls (g)".into(),
+            cell(&|v| {
+                v.energy
+                    .as_ref()
+                    .map(|e| sig(e.grams_co2e_per_million_calls, 3))
+            }),
+        ));
+        out.push_str(&table(&rows, &labels, w));
+    }
+    out
+}
+
+/// Per opname, each variant's executed count per iteration; opnames no variant executes at
+/// least half a time per iteration follow with their counts per call. Without an iteration
+/// count, everything per call.
+fn ops_table(d: &Dive, w: usize) -> String {
+    let mut names: BTreeMap<&str, f64> = BTreeMap::new();
+    for v in &d.variants {
+        for (op, n) in v.ops_per_call.iter().flatten() {
+            let e = names.entry(op.as_str()).or_default();
+            *e = e.max(*n);
+        }
+    }
+    let mut ops: Vec<(&str, f64)> = names.into_iter().collect();
+    ops.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(b.0)));
+    let div = d.iterations.map_or(1.0, |n| n as f64);
+    let get = |v: &Variant, op: &str| {
+        v.ops_per_call
+            .as_ref()
+            .and_then(|m| m.get(op))
+            .copied()
+            .unwrap_or(0.0)
+    };
+    let mut out = String::new();
+    for g in column_groups(d.variants.len()) {
+        let vs = &d.variants[g];
+        let labels: Vec<&str> = vs.iter().map(|v| v.label.as_str()).collect();
+        let mut rows: Vec<(String, Vec<String>)> = Vec::new();
+        let mut once_started = false;
+        for (op, max) in &ops {
+            let per_iteration = d.iterations.is_some() && max / div >= 0.5;
+            if d.iterations.is_some() && !per_iteration && !once_started {
+                rows.push(("  (per call:)".to_owned(), vec![String::new(); vs.len()]));
+                once_started = true;
+            }
+            let values: Vec<f64> = d.variants.iter().map(|v| get(v, op)).collect();
+            let differs = values.iter().any(|x| (x - values[0]).abs() > 1e-9);
+            let cells = vs
+                .iter()
+                .map(|v| {
+                    if per_iteration {
+                        fixed(get(v, op) / div)
+                    } else {
+                        count(get(v, op))
+                    }
+                })
+                .collect();
+            rows.push((format!("{}{op}", if differs { "* " } else { "  " }), cells));
+        }
+        rows.push((
+            format!(
+                "  total per {}",
+                if d.iterations.is_some() {
+                    "iteration"
+                } else {
+                    "call"
+                }
+            ),
+            vs.iter()
+                .map(|v| {
+                    let b = v.bytecode_per_call().unwrap_or(0.0);
+                    if d.iterations.is_some() {
+                        fixed(b / div)
+                    } else {
+                        count(b)
+                    }
+                })
+                .collect(),
+        ));
+        out.push_str(&table(&rows, &labels, w));
+    }
+    out
+}
+
+fn methods(d: &Dive) -> Vec<String> {
+    let m = &d.methods;
+    let mut out = vec![format!("disassembly: {}", m.disassembly)];
+    let mut add = |name: &str, v: &Option<String>| {
+        if let Some(v) = v {
+            out.push(format!("{name}: {v}"));
+        }
+    };
+    add("executed instructions", &m.counting);
+    add("specialization", &m.specialization);
+    add("time", &m.timing);
+    add("machine instructions", &m.machine);
+    add("energy", &m.energy);
+    out.push(format!("CO2e: {}", m.region));
+    out
+}
+
+/// Several interpreters: one table of ratios and per-iteration counts by version, and what
+/// changed between consecutive versions, from the counts.
+pub(crate) fn across(dives: &[Dive], case: &Prepared, opts: &Options, style: &Style) -> String {
+    let w = opts.width;
+    let mut t = String::new();
+    let _ = writeln!(
+        t,
+        "flypy dive · {} · {} interpreters",
+        case.name,
+        dives.len()
+    );
+    for l in wrap(&case.about.question, w, "", "") {
+        let _ = writeln!(t, "{l}");
+    }
+    let labels: Vec<String> = dives
+        .iter()
+        .flat_map(|d| d.variants.iter().map(|v| v.label.clone()))
+        .fold(Vec::new(), |mut acc, l| {
+            if !acc.contains(&l) {
+                acc.push(l);
+            }
+            acc
+        });
+    let label_refs: Vec<&str> = labels.iter().map(String::as_str).collect();
+    let find = |d: &Dive, l: &str| d.variants.iter().find(|v| v.label == l).cloned();
+    style.heading(&mut t, "Time, × the fastest variant of each version", w);
+    let rows: Vec<(String, Vec<String>)> = dives
+        .iter()
+        .map(|d| {
+            let cells = labels
+                .iter()
+                .map(|l| match find(d, l).and_then(|v| v.time) {
+                    Some(time) => match time.ratio_to_fastest {
+                        Some(r) => format!("{}×", sig(r.ratio, 3)),
+                        None => "1 (fastest)".to_owned(),
+                    },
+                    None => "–".to_owned(),
+                })
+                .collect();
+            (format!("CPython {}", d.python), cells)
+        })
+        .collect();
+    t.push_str(&table(&rows, &label_refs, w));
+    let per = if dives.iter().any(|d| d.iterations.is_some()) {
+        "iteration"
+    } else {
+        "call"
+    };
+    style.heading(
+        &mut t,
+        &format!("Executed bytecode instructions per {per}"),
+        w,
+    );
+    let rows: Vec<(String, Vec<String>)> = dives
+        .iter()
+        .map(|d| {
+            let cells = labels
+                .iter()
+                .map(|l| {
+                    find(d, l)
+                        .and_then(|v| v.bytecode_per_call())
+                        .map_or("–".to_owned(), |b| match d.iterations {
+                            Some(n) => fixed(b / n as f64),
+                            None => count(b),
+                        })
+                })
+                .collect();
+            (format!("CPython {}", d.python), cells)
+        })
+        .collect();
+    t.push_str(&table(&rows, &label_refs, w));
+    style.heading(&mut t, "What changed between versions (from the counts)", w);
+    let counted: Vec<&Dive> = dives.iter().filter(|d| !d.static_only).collect();
+    for pair in counted.windows(2) {
+        let (a, b) = (pair[0], pair[1]);
+        let lines = flypy_dive::versions::changes(&a.variants, &b.variants, b.iterations);
+        if lines.is_empty() {
+            let _ = writeln!(
+                t,
+                "{} → {}: the same instructions, as many times each",
+                a.version, b.version
+            );
+            continue;
+        }
+        let _ = writeln!(t, "{} → {}:", a.version, b.version);
+        for l in lines {
+            for l in wrap(&l, w, "  ", "      ") {
+                let _ = writeln!(t, "{l}");
+            }
+        }
+    }
+    for d in dives {
+        for n in &d.notes {
+            for l in wrap(
+                &format!("note: CPython {}: {n}", d.version),
+                w,
+                "",
+                "      ",
+            ) {
+                let _ = writeln!(t, "{l}");
+            }
+        }
+    }
+    t
+}
+
+/// The JSON document: the case, and per interpreter every measurement, the comparisons, and
+/// the explanation (its text, which a test checks against the numbers beside it).
+pub(crate) fn json(dives: &[Dive], case: &Prepared, opts: &Options) -> serde_json::Value {
+    let runs: Vec<serde_json::Value> = dives
+        .iter()
+        .map(|d| {
+            let explanation: Vec<serde_json::Value> = d
+                .comparisons
+                .iter()
+                .map(|c| {
+                    json!({
+                        "slower": c.slower,
+                        "faster": c.faster,
+                        "text": explain(c, &d.variants, d.iterations, opts.width),
+                    })
+                })
+                .collect();
+            let mut v = serde_json::to_value(d).unwrap_or_default();
+            if let Some(o) = v.as_object_mut() {
+                o.insert("explanation".into(), json!(explanation));
+            }
+            v
+        })
+        .collect();
+    let changes: Vec<serde_json::Value> = dives
+        .iter()
+        .filter(|d| !d.static_only)
+        .collect::<Vec<_>>()
+        .windows(2)
+        .map(|p| {
+            json!({
+                "from": p[0].version,
+                "to": p[1].version,
+                "changes": flypy_dive::versions::changes(&p[0].variants, &p[1].variants, p[1].iterations),
+            })
+        })
+        .collect();
+    json!({
+        "schema": "flypy.dive/1",
+        "case": {
+            "name": case.name,
+            "question": case.about.question,
+            "description": case.about.description,
+            "statements": case.statements,
+        },
+        "quick": opts.quick,
+        "pythons": runs,
+        "version_changes": changes,
+    })
+}

@@ -1,0 +1,270 @@
+//! What a dive compares: a case — a Python module whose `variant_*` functions are the ways of
+//! writing one thing, with an optional `setup()` that builds their arguments once. Built-in
+//! cases ship inside flypy; a user's case file has the same shape; inline statements are
+//! turned into one (each statement becomes the body of a variant function whose parameters
+//! are the names the setup code binds, so they are fast locals, as timeit makes them).
+
+/// A built-in case: its name on the command line and its source.
+#[derive(Debug)]
+pub struct BuiltinCase {
+    pub name: &'static str,
+    pub file: &'static str,
+    pub source: &'static str,
+}
+
+macro_rules! builtin {
+    ($name:literal, $file:literal) => {
+        BuiltinCase {
+            name: $name,
+            file: $file,
+            source: include_str!(concat!("../cases/", $file)),
+        }
+    };
+}
+
+/// Every built-in case, the default first.
+pub static BUILTIN: &[BuiltinCase] = &[
+    builtin!("list-init", "list_init.py"),
+    builtin!("string-building", "string_building.py"),
+    builtin!("dict-building", "dict_building.py"),
+    builtin!("membership", "membership.py"),
+    builtin!("name-lookup", "name_lookup.py"),
+    builtin!("method-hoisting", "method_hoisting.py"),
+    builtin!("sum-generator", "sum_generator.py"),
+    builtin!("map-lambda", "map_lambda.py"),
+    builtin!("try-vs-if", "try_vs_if.py"),
+    builtin!("string-formatting", "string_formatting.py"),
+    builtin!("while-vs-for", "while_vs_for.py"),
+    builtin!("extend-vs-append", "extend_vs_append.py"),
+];
+
+/// The case `flypy dive` runs without arguments.
+pub const DEFAULT_CASE: &str = "list-init";
+
+/// The built-in case called `name` (`_` and `-` alike).
+pub fn builtin(name: &str) -> Option<&'static BuiltinCase> {
+    let wanted = name.replace('_', "-");
+    BUILTIN.iter().find(|c| c.name == wanted)
+}
+
+/// A case's module docstring: its first line is the question it answers, the rest says more.
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize)]
+pub struct About {
+    pub question: String,
+    pub description: String,
+}
+
+/// Reads the module docstring at the top of `source` (a triple-quoted string before any code;
+/// comments, blank lines and an encoding line may precede it). `None` when there is none.
+pub fn about(source: &str) -> Option<About> {
+    let mut rest = source.trim_start_matches('\u{feff}');
+    loop {
+        let trimmed = rest.trim_start();
+        if let Some(comment) = trimmed.strip_prefix('#') {
+            rest = comment.split_once('\n').map_or("", |(_, r)| r);
+        } else {
+            rest = trimmed;
+            break;
+        }
+    }
+    // Raw and unicode prefixes change nothing for the first line's text we show.
+    let rest = rest
+        .strip_prefix(['r', 'R', 'u', 'U'])
+        .filter(|r| r.starts_with("\"\"\"") || r.starts_with("'''"))
+        .unwrap_or(rest);
+    let quote = if rest.starts_with("\"\"\"") {
+        "\"\"\""
+    } else if rest.starts_with("'''") {
+        "'''"
+    } else {
+        return None;
+    };
+    let body = &rest[3..];
+    let end = body.find(quote)?;
+    let text = &body[..end];
+    let mut lines = text.lines().map(str::trim);
+    let question = lines.next().unwrap_or_default().to_owned();
+    let description = lines
+        .collect::<Vec<_>>()
+        .join(" ")
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ");
+    Some(About {
+        question,
+        description,
+    })
+}
+
+/// The module a list of inline statements becomes: `setup()` runs the setup code and returns
+/// its local names; statement *i* is the body of `variant_<i>`, whose parameters are those
+/// names (`setup_locals`, in order), so that inside it they are fast locals exactly as
+/// `timeit` makes them.
+pub fn from_statements(setup: &str, statements: &[String], setup_locals: &[String]) -> String {
+    let mut out = String::from(
+        "\"\"\"Which of these statements is fastest, and why?\n\nStatements given on flypy's \
+         command line, each run inside a function as timeit runs it.\n\"\"\"\n\n\n",
+    );
+    out.push_str("def setup():\n");
+    out.push_str(&indent(setup));
+    out.push_str("    return dict(locals())\n");
+    let params = setup_locals.join(", ");
+    for (i, stmt) in statements.iter().enumerate() {
+        out.push_str(&format!("\n\ndef variant_{}({params}):\n", i + 1));
+        out.push_str(&indent(stmt));
+    }
+    out
+}
+
+/// The setup function alone, compiled first to learn which local names it binds.
+pub fn setup_probe(setup: &str) -> String {
+    format!("def setup():\n{}", indent(setup))
+}
+
+fn indent(code: &str) -> String {
+    let mut out = String::new();
+    for line in code.lines() {
+        if line.trim().is_empty() {
+            out.push('\n');
+        } else {
+            out.push_str("    ");
+            out.push_str(line);
+            out.push('\n');
+        }
+    }
+    if out.trim().is_empty() {
+        out.push_str("    pass\n");
+    }
+    out
+}
+
+/// The top-level blocks of `source`: each starts at a line that begins in column 0 (not a
+/// comment, not a continuation of a bracket or a string) and runs to the next. A version that
+/// rejects the whole file can still compile each variant on its own with the rest (see
+/// [`without_other_variants`]).
+fn top_level_starts(source: &str) -> Vec<usize> {
+    let mut starts = Vec::new();
+    let mut offset = 0;
+    for line in source.split_inclusive('\n') {
+        let first = line.chars().next();
+        let code_start = matches!(first, Some(c) if !c.is_whitespace() && c != '#' && c != ')' && c != ']' && c != '}');
+        if code_start {
+            starts.push(offset);
+        }
+        offset += line.len();
+    }
+    starts
+}
+
+/// `source` with every `def variant_*` block except `keep` blanked out (replaced by empty
+/// lines, so line numbers stay). Decorators directly above a variant go with it. Used to
+/// compile one variant at a time on an interpreter that rejects another variant's syntax.
+pub fn without_other_variants(source: &str, keep: &str) -> String {
+    let starts = top_level_starts(source);
+    let mut out = String::with_capacity(source.len());
+    let mut i = 0;
+    while i < starts.len() {
+        let begin = starts[i];
+        // A block is its decorators and the statement they decorate.
+        let mut j = i;
+        while j < starts.len() && source[starts[j]..].starts_with('@') {
+            j += 1;
+        }
+        let end = starts.get(j + 1).copied().unwrap_or(source.len());
+        let head = source
+            .get(starts.get(j).copied().unwrap_or(begin)..end)
+            .unwrap_or("");
+        let name = head.strip_prefix("def ").map(|r| {
+            r.split(|c: char| c == '(' || c.is_whitespace())
+                .next()
+                .unwrap_or("")
+        });
+        let block = &source[begin..end];
+        match name {
+            Some(n) if n.starts_with("variant_") && n != keep => {
+                out.extend(block.split_inclusive('\n').map(|l| {
+                    if l.ends_with('\n') {
+                        "\n"
+                    } else {
+                        ""
+                    }
+                }));
+            }
+            _ => out.push_str(block),
+        }
+        i = j + 1;
+    }
+    if let Some(&first) = starts.first() {
+        out.insert_str(0, &source[..first]);
+    } else {
+        return source.to_owned();
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_builtin_case_has_a_question_and_variants() {
+        assert!(BUILTIN.len() >= 12);
+        for c in BUILTIN {
+            let a = about(c.source).unwrap_or_else(|| panic!("{} has no docstring", c.name));
+            assert!(a.question.ends_with('?'), "{}: {:?}", c.name, a.question);
+            assert!(
+                c.source.matches("\ndef variant_").count() >= 2,
+                "{} has fewer than two variants",
+                c.name
+            );
+        }
+        assert_eq!(BUILTIN[0].name, DEFAULT_CASE);
+        assert!(builtin("list_init").is_some());
+        assert!(builtin("nope").is_none());
+    }
+
+    #[test]
+    fn docstring_after_comments_and_prefixes() {
+        let a = about("# -*- coding: utf-8 -*-\n\nr'''Why?\n\n  More\n  text.\n'''\nx = 1\n");
+        assert_eq!(
+            a,
+            Some(About {
+                question: "Why?".into(),
+                description: "More text.".into()
+            })
+        );
+        assert_eq!(about("x = 1\n\"\"\"late\"\"\"\n"), None);
+        assert_eq!(about("\"\"\"unterminated\n"), None);
+    }
+
+    #[test]
+    fn statements_become_variants_with_setup_names_as_parameters() {
+        let src = from_statements(
+            "n = 1000",
+            &[
+                "r = []\nfor i in range(n): r.append(i)".into(),
+                "[i for i in range(n)]".into(),
+            ],
+            &["n".into()],
+        );
+        assert!(src.contains("def setup():\n    n = 1000\n    return dict(locals())\n"));
+        assert!(src.contains("def variant_1(n):\n    r = []\n    for i in range(n): r.append(i)\n"));
+        assert!(src.contains("def variant_2(n):\n    [i for i in range(n)]\n"));
+        assert_eq!(setup_probe(""), "def setup():\n    pass\n");
+    }
+
+    #[test]
+    fn other_variants_are_blanked_keeping_lines() {
+        let src = "\"\"\"Q?\"\"\"\nN = 3\n\n\ndef setup():\n    return {}\n\n\n\
+                   def variant_a(n):\n    return [*range(n)]\n\n\n@dec\ndef variant_b(n):\n    \
+                   return list(range(n))\n";
+        let only_b = without_other_variants(src, "variant_b");
+        assert_eq!(only_b.lines().count(), src.lines().count());
+        assert!(!only_b.contains("[*range(n)]"));
+        assert!(only_b.contains("@dec\ndef variant_b(n):"));
+        assert!(only_b.contains("def setup():"));
+        let only_a = without_other_variants(src, "variant_a");
+        assert!(only_a.contains("[*range(n)]"));
+        assert!(!only_a.contains("variant_b"));
+    }
+}

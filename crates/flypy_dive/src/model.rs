@@ -1,0 +1,157 @@
+//! What a dive measured, variant by variant, in the shape the JSON output has. Every number
+//! the explanation prints is one of these fields, in the unit the explanation prints it in.
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+
+/// One variant: what it is and everything measured of it. Fields are `None` where this
+/// interpreter or this mode could not measure them (the notes say why).
+#[derive(Clone, Debug, Default, Serialize)]
+pub struct Variant {
+    /// The function's name in the case module, e.g. `variant_loop_append`.
+    pub function: String,
+    /// The name without `variant_`, as shown.
+    pub label: String,
+    /// The function's docstring (first line) or the inline statement.
+    pub doc: String,
+    /// The call that is timed and costed, e.g. `variant_loop_append(n)`.
+    pub call: String,
+    /// flypy's disassembly of the variant's code (and the code objects nested in it).
+    pub disassembly: String,
+    /// Executed bytecode instructions per call, by (base) opname.
+    pub ops_per_call: Option<BTreeMap<String, f64>>,
+    /// Per base opname, the specialized instructions the 3.11+ interpreter had left at the
+    /// offsets that ran, after the counted calls.
+    pub specialized: BTreeMap<String, Vec<String>>,
+    pub time: Option<Timing>,
+    pub machine: Option<Machine>,
+    pub energy: Option<Energy>,
+}
+
+impl Variant {
+    /// Executed bytecode instructions per call, all opnames together.
+    pub fn bytecode_per_call(&self) -> Option<f64> {
+        self.ops_per_call.as_ref().map(|m| m.values().sum())
+    }
+}
+
+/// Time per call, from flypy time's workers.
+#[derive(Clone, Debug, Default, Serialize)]
+pub struct Timing {
+    /// Mean seconds per call, and its 95% confidence interval.
+    pub mean_s: f64,
+    pub ci_low_s: f64,
+    pub ci_high_s: f64,
+    pub median_s: f64,
+    pub stdev_s: f64,
+    pub values: usize,
+    pub processes: usize,
+    /// Mean microseconds per call (what the text prints).
+    pub mean_us: f64,
+    /// This variant's time over the fastest variant's (paired by process).
+    pub ratio_to_fastest: Option<Ratio>,
+}
+
+/// A ratio of times with its 95% confidence interval and paired significance test.
+#[derive(Clone, Copy, Debug, Default, Serialize)]
+pub struct Ratio {
+    pub ratio: f64,
+    pub low: f64,
+    pub high: f64,
+    pub p_value: f64,
+    /// False when the test cannot tell the two apart (p ≥ 0.05 or the CI contains 1).
+    pub significant: bool,
+}
+
+/// Machine instructions per call (callgrind, differential) and the C functions they go to.
+#[derive(Clone, Debug, Default, Serialize)]
+pub struct Machine {
+    pub instructions_per_call: f64,
+    /// Every C function with at least half an instruction per call of self cost, most first.
+    pub functions: Vec<FunctionCost>,
+}
+
+#[derive(Clone, Debug, Default, Serialize)]
+pub struct FunctionCost {
+    pub function: String,
+    pub self_per_call: f64,
+    pub inclusive_per_call: f64,
+}
+
+/// Energy per call, modelled or measured, with how.
+#[derive(Clone, Debug, Default, Serialize)]
+pub struct Energy {
+    pub joules_per_call: f64,
+    pub joules_per_million_calls: f64,
+    pub grams_co2e_per_million_calls: f64,
+    /// How the figure was obtained and what it assumes.
+    pub method: String,
+}
+
+/// One opname whose executed count differs between the two variants of a comparison.
+#[derive(Clone, Debug, Default, Serialize)]
+pub struct OpDiff {
+    pub op: String,
+    pub slower_per_call: f64,
+    pub faster_per_call: f64,
+    pub diff_per_call: f64,
+    /// Per iteration (per call / the case's iterations), when the case says how many.
+    pub slower_per_iteration: Option<f64>,
+    pub faster_per_iteration: Option<f64>,
+    pub diff_per_iteration: Option<f64>,
+    /// Whether the difference scales with the iterations (at least half an instruction per
+    /// iteration) or is paid once per call.
+    pub per_iteration: bool,
+    /// flypy's one-line account of the instruction (`flypy explain OP`).
+    pub summary: Option<String>,
+    pub slower_specialized: Vec<String>,
+    pub faster_specialized: Vec<String>,
+}
+
+/// A slower variant against the next faster one.
+#[derive(Clone, Debug, Default, Serialize)]
+pub struct Comparison {
+    /// Indexes into the variants.
+    pub slower: usize,
+    pub faster: usize,
+    /// The slower's time over the faster's, paired by process.
+    pub time_ratio: Option<Ratio>,
+    pub slower_bytecode_per_call: Option<f64>,
+    pub faster_bytecode_per_call: Option<f64>,
+    pub slower_bytecode_per_iteration: Option<f64>,
+    pub faster_bytecode_per_iteration: Option<f64>,
+    /// Every opname whose per-call count differs, largest difference first.
+    pub ops: Vec<OpDiff>,
+    pub machine: Option<MachineDiff>,
+    pub saving: Option<Saving>,
+}
+
+#[derive(Clone, Debug, Default, Serialize)]
+pub struct MachineDiff {
+    pub slower_per_call: f64,
+    pub faster_per_call: f64,
+    pub diff_per_call: f64,
+    pub diff_per_iteration: Option<f64>,
+    /// Share of the difference in the listed functions, in percent.
+    pub top_share_percent: f64,
+    /// By C function, the slower's self instructions per call minus the faster's, largest
+    /// absolute difference first (those of at least half an instruction).
+    pub functions: Vec<FunctionDiff>,
+}
+
+#[derive(Clone, Debug, Default, Serialize)]
+pub struct FunctionDiff {
+    pub function: String,
+    pub diff_per_call: f64,
+}
+
+/// What the faster variant saves against the slower one.
+#[derive(Clone, Debug, Default, Serialize)]
+pub struct Saving {
+    pub microseconds_per_call: f64,
+    /// Percent of the slower's time.
+    pub percent: f64,
+    pub joules_per_million_calls: Option<f64>,
+    pub grams_co2e_per_million_calls: Option<f64>,
+}
