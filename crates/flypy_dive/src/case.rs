@@ -47,6 +47,26 @@ pub fn builtin(name: &str) -> Option<&'static BuiltinCase> {
     BUILTIN.iter().find(|c| c.name == wanted)
 }
 
+/// A case name flypy does not have.
+#[derive(Debug, thiserror::Error)]
+#[error("no built-in case {name:?}; the cases are: {known}")]
+pub struct UnknownCase {
+    pub name: String,
+    pub known: String,
+}
+
+/// The built-in case called `name`, or an error listing the ones there are.
+pub fn find(name: &str) -> Result<&'static BuiltinCase, UnknownCase> {
+    builtin(name).ok_or_else(|| UnknownCase {
+        name: name.to_owned(),
+        known: BUILTIN
+            .iter()
+            .map(|c| c.name)
+            .collect::<Vec<_>>()
+            .join(", "),
+    })
+}
+
 /// A case's module docstring: its first line is the question it answers, the rest says more.
 #[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize)]
 pub struct About {
@@ -110,7 +130,7 @@ pub fn from_statements(setup: &str, statements: &[String], setup_locals: &[Strin
     out.push_str("    return dict(locals())\n");
     let params = setup_locals.join(", ");
     for (i, stmt) in statements.iter().enumerate() {
-        out.push_str(&format!("\n\ndef variant_{}({params}):\n", i + 1));
+        out.push_str(&format!("\n\ndef variant_s{}({params}):\n", i + 1));
         out.push_str(&indent(stmt));
     }
     out
@@ -248,8 +268,10 @@ mod tests {
             &["n".into()],
         );
         assert!(src.contains("def setup():\n    n = 1000\n    return dict(locals())\n"));
-        assert!(src.contains("def variant_1(n):\n    r = []\n    for i in range(n): r.append(i)\n"));
-        assert!(src.contains("def variant_2(n):\n    [i for i in range(n)]\n"));
+        assert!(
+            src.contains("def variant_s1(n):\n    r = []\n    for i in range(n): r.append(i)\n")
+        );
+        assert!(src.contains("def variant_s2(n):\n    [i for i in range(n)]\n"));
         assert_eq!(setup_probe(""), "def setup():\n    pass\n");
     }
 

@@ -58,7 +58,7 @@ pub fn compare(
                 slower_per_iteration: per_it(x),
                 faster_per_iteration: per_it(y),
                 diff_per_iteration: per_it(d),
-                per_iteration: per_it(d).is_some_and(|p| p.abs() >= 0.5),
+                per_iteration: per_it(d).is_some_and(|p| p.abs() >= PER_ITERATION),
                 summary: summary(op),
                 slower_specialized: s.specialized.get(op).cloned().unwrap_or_default(),
                 faster_specialized: f.specialized.get(op).cloned().unwrap_or_default(),
@@ -149,11 +149,16 @@ pub fn compare(
     }
 }
 
+/// A difference of at least this many instructions per iteration (once every 20 iterations)
+/// is reported per iteration: it scales with the work, as a branch taken by 10% of the
+/// elements does; smaller ones are paid per call (set-up, teardown, a comprehension's frame).
+pub const PER_ITERATION: f64 = 0.05;
+
 /// C functions named in an explanation's machine-level sentence.
 pub const TOP_FUNCTIONS: usize = 3;
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use crate::model::{FunctionCost, Machine, Timing};
     use std::collections::BTreeMap;

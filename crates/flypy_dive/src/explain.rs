@@ -81,6 +81,7 @@ pub fn explain(
             ),
             &mut out,
         );
+        let name_w = each.iter().map(|o| o.op.len()).max().unwrap_or(0).max(24);
         for o in &each {
             let (a, b, d) = match iterations {
                 Some(_) => (
@@ -99,7 +100,7 @@ pub fn explain(
             } else {
                 format!("+{d}")
             };
-            let line = format!("  {:<24} {:>8}  ({a} vs {b})", o.op, d);
+            let line = format!("  {:<name_w$} {:>8}  ({a} vs {b})", o.op, d);
             let spec = specialized_note(o);
             if spec.is_empty() {
                 out.push(line);
@@ -120,7 +121,7 @@ pub fn explain(
             .map(|o| format!("{} {}", o.op, signed(o.diff_per_call)))
             .collect();
         let what = if iterations.is_some() {
-            "Once per call, not per iteration"
+            "Per call, not per iteration"
         } else {
             "Also per call"
         };
@@ -231,20 +232,8 @@ fn signed_grouped(x: f64) -> String {
 mod tests {
     use super::*;
     use crate::compare::compare;
-    use crate::model::{Ratio, Timing};
-
-    fn variant(label: &str, ops: &[(&str, f64)], mean_s: f64) -> Variant {
-        Variant {
-            label: label.into(),
-            ops_per_call: Some(ops.iter().map(|(k, v)| ((*k).to_owned(), *v)).collect()),
-            time: Some(Timing {
-                mean_s,
-                mean_us: mean_s * 1e6,
-                ..Timing::default()
-            }),
-            ..Variant::default()
-        }
-    }
+    use crate::compare::tests::variant;
+    use crate::model::Ratio;
 
     #[test]
     fn names_each_differing_instruction_once_with_its_numbers() {
@@ -302,7 +291,7 @@ mod tests {
             "{text}"
         );
         assert!(
-            text.contains("Once per call, not per iteration: SWAP -2."),
+            text.contains("Per call, not per iteration: SWAP -2."),
             "{text}"
         );
         assert!(

@@ -100,8 +100,8 @@ pub struct OpDiff {
     pub slower_per_iteration: Option<f64>,
     pub faster_per_iteration: Option<f64>,
     pub diff_per_iteration: Option<f64>,
-    /// Whether the difference scales with the iterations (at least half an instruction per
-    /// iteration) or is paid once per call.
+    /// Whether the difference scales with the iterations (at least
+    /// [`crate::compare::PER_ITERATION`] instructions per iteration) or is paid per call.
     pub per_iteration: bool,
     /// flypy's one-line account of the instruction (`flypy explain OP`).
     pub summary: Option<String>,

@@ -8,8 +8,8 @@ use crate::text::{count, fixed};
 
 /// One line per variant whose executed instructions changed from `old` to `new` (variants
 /// matched by label), e.g. `loop_append: per iteration CALL +1.00, CALL_METHOD -1.00; per
-/// call RESUME +1`. Per-iteration changes are those of at least half an instruction per
-/// iteration; smaller ones are listed per call.
+/// call RESUME +1`. Per-iteration changes are those of at least
+/// [`crate::compare::PER_ITERATION`]; smaller ones are listed per call.
 pub fn changes(old: &[Variant], new: &[Variant], iterations: Option<u64>) -> Vec<String> {
     let mut lines = Vec::new();
     for b in new {
@@ -28,7 +28,9 @@ pub fn changes(old: &[Variant], new: &[Variant], iterations: Option<u64>) -> Vec
                 continue;
             }
             match iterations.filter(|&n| n > 0).map(|n| d / n as f64) {
-                Some(p) if p.abs() >= 0.5 => each.push((op.as_str(), sign(&fixed(p)))),
+                Some(p) if p.abs() >= crate::compare::PER_ITERATION => {
+                    each.push((op.as_str(), sign(&fixed(p))))
+                }
                 _ => once.push((op.as_str(), sign(&count(d)))),
             }
         }

@@ -211,13 +211,21 @@ pub fn versions_of(name: &str) -> Vec<(u8, u8)> {
 
 /// Every opcode name (base and specialized) of every supported version.
 pub fn all_names() -> BTreeSet<&'static str> {
-    SUPPORTED
-        .iter()
-        .filter_map(|&v| table(v))
-        .flat_map(|t| t.opname.iter().chain(t.specialized_opname.iter()))
-        .copied()
-        .filter(|s| is_name(s))
-        .collect()
+    names().clone()
+}
+
+/// [`all_names`], computed once.
+fn names() -> &'static BTreeSet<&'static str> {
+    static NAMES: OnceLock<BTreeSet<&'static str>> = OnceLock::new();
+    NAMES.get_or_init(|| {
+        SUPPORTED
+            .iter()
+            .filter_map(|&v| table(v))
+            .flat_map(|t| t.opname.iter().chain(t.specialized_opname.iter()))
+            .copied()
+            .filter(|s| is_name(s))
+            .collect()
+    })
 }
 
 /// Versions as compact ranges: `2.7, 3.6–3.10, 3.12`.
@@ -310,7 +318,7 @@ fn did_you_mean(suggestions: &[&str]) -> String {
 /// Gathers what the reference says about opcode `name`, optionally in one `version`.
 pub fn explain(name: &str, version: Option<(u8, u8)>) -> Result<Explanation, KnowledgeError> {
     let versions = versions_of(name);
-    let Some(&interned) = all_names().get(name) else {
+    let Some(&interned) = names().get(name) else {
         return Err(KnowledgeError::UnknownName {
             name: name.to_string(),
             suggestions: suggest(name),
@@ -386,7 +394,7 @@ pub fn explain(name: &str, version: Option<(u8, u8)>) -> Result<Explanation, Kno
 /// at most 2, then (for longer input) names containing it; at most 8.
 pub fn suggest(name: &str) -> Vec<&'static str> {
     let upper = name.to_ascii_uppercase();
-    let names = all_names();
+    let names = names();
     if let Some(&exact) = names.get(upper.as_str()) {
         return vec![exact];
     }
@@ -400,7 +408,7 @@ pub fn suggest(name: &str) -> Vec<&'static str> {
     scored.sort();
     let mut out: Vec<&'static str> = scored.into_iter().map(|(_, n)| n).collect();
     if upper.len() >= 4 {
-        for &n in &names {
+        for &n in names {
             if n.contains(upper.as_str()) && !out.contains(&n) {
                 out.push(n);
             }

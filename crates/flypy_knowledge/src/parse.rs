@@ -73,12 +73,12 @@ fn parse_version(s: &str) -> Option<(u8, u8)> {
     SUPPORTED.contains(&v).then_some(v)
 }
 
+/// An opname: an upper-case letter, then upper-case letters, digits, `_` and `+` (Python 2's
+/// `SLICE+1`).
 fn valid_name(name: &str) -> bool {
-    !name.is_empty()
-        && name
-            .bytes()
-            .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || b == b'_')
-        && name.as_bytes()[0].is_ascii_uppercase()
+    let mut bytes = name.bytes();
+    bytes.next().is_some_and(|b| b.is_ascii_uppercase())
+        && bytes.all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || b == b'_' || b == b'+')
 }
 
 /// Parses one data file. `seen` maps every entry name already parsed (in this or an earlier
@@ -307,6 +307,16 @@ mod tests {
         );
         assert_eq!((e.notes[1].version, e.notes[1].line), ((3, 12), 11));
         assert_eq!(entries[1].line, 13);
+    }
+
+    #[test]
+    fn accepts_python2_slice_names_and_rejects_others() {
+        let (entries, errors) =
+            parse("## SLICE+1\nsummary: Slices.\n\n## load_attr\nsummary: x.\n");
+        assert_eq!(entries.len(), 1);
+        assert_eq!(entries[0].name, "SLICE+1");
+        assert_eq!(errors.len(), 1, "{errors:?}");
+        assert!(errors[0].starts_with("data/classic.md:4: `## load_attr`"));
     }
 
     #[test]

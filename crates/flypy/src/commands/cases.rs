@@ -20,16 +20,7 @@ pub struct Args {
 
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     if let Some(name) = &args.show {
-        let c = case::builtin(name).ok_or_else(|| {
-            anyhow::anyhow!(
-                "no built-in case {name:?}; the cases are: {}",
-                case::BUILTIN
-                    .iter()
-                    .map(|c| c.name)
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            )
-        })?;
+        let c = case::find(name)?;
         output::print(c.source)?;
         return Ok(ExitCode::SUCCESS);
     }
@@ -50,8 +41,8 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
             }
             let _ = writeln!(
                 t,
-                "\nflypy dive --case NAME runs one; flypy cases --show NAME prints its variants. A \
-                 case file of your own has the same shape: flypy dive FILE.py"
+                "\nflypy dive --case NAME runs one; flypy cases --show NAME prints its variants.\n\
+                 A case file of your own has the same shape: flypy dive FILE.py"
             );
             t
         }

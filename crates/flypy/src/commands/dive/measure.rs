@@ -26,6 +26,8 @@ pub(crate) struct Options {
     pub progress: bool,
     /// Several interpreters: one that cannot compile the case gets its static parts.
     pub lenient: bool,
+    /// How long one run may take (callgrind runs get ten times as long).
+    pub timeout: Duration,
 }
 
 /// Calls of each variant in the counted run (counts per call are their total over this).
@@ -238,7 +240,7 @@ pub(crate) fn dive(
     }
     let names: Vec<String> = found.iter().map(|f| f.name.clone()).collect();
     let limits = Limits {
-        timeout: Duration::from_secs(120),
+        timeout: opts.timeout,
         ..Limits::default()
     };
     // Executed instructions, exactly.
@@ -318,7 +320,7 @@ pub(crate) fn dive(
         min_time: if opts.quick { 0.01 } else { 0.05 },
         until: None,
         max_time: 120.0,
-        timeout: 120.0,
+        timeout: opts.timeout.as_secs_f64(),
         load: Vec::new(),
         cpu_watts: opts.cpu_watts,
         region: None,
@@ -565,7 +567,7 @@ fn machine(
     limits: &Limits,
 ) -> anyhow::Result<Result<Vec<Machine>, String>> {
     let limits = Limits {
-        timeout: Duration::from_secs(600),
+        timeout: limits.timeout * 10,
         ..*limits
     };
     let results: Vec<anyhow::Result<Result<flypy_callgrind::PerCall, TimingError>>> =

@@ -49,6 +49,9 @@ pub struct Args {
     /// Per-core active power in watts for the energy estimate, instead of flypy's CPU table.
     #[arg(long)]
     cpu_watts: Option<f64>,
+    /// Seconds one run of the case (counted, timed or under callgrind ×10) may take.
+    #[arg(long, default_value_t = 120.0)]
+    timeout: f64,
     /// Output width in columns (at most 100 is what flypy is laid out for).
     #[arg(long, default_value_t = 100)]
     width: usize,
@@ -88,6 +91,10 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         region,
         width: args.width,
         lenient: interpreters.len() > 1,
+        timeout: std::time::Duration::try_from_secs_f64(args.timeout)
+            .ok()
+            .filter(|t| !t.is_zero())
+            .context("--timeout must be a positive number of seconds")?,
         progress: args.format == Format::Text
             && std::io::IsTerminal::is_terminal(&std::io::stderr()),
     };
@@ -156,16 +163,7 @@ fn interpreters(args: &Args) -> anyhow::Result<Vec<Interpreter>> {
 /// The case module: built-in, a case file, or inline statements made into one.
 fn prepare(args: &Args, interp: &Interpreter) -> anyhow::Result<Prepared> {
     if let Some(name) = &args.case {
-        let c = case::builtin(name).with_context(|| {
-            format!(
-                "no built-in case {name:?}; the cases are: {}",
-                case::BUILTIN
-                    .iter()
-                    .map(|c| c.name)
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            )
-        })?;
+        let c = case::find(name)?;
         return builtin(c);
     }
     match args.statements.as_slice() {

@@ -1,0 +1,643 @@
+//! `flypy dive` end to end against real interpreters: every built-in case in --quick mode on
+//! every version present, the explanation naming exactly the instructions whose measured
+//! counts differ and printing only numbers found in the same run's JSON, the full dive with
+//! callgrind, every interpreter at once, inline statements, case files, and bad input.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::Path;
+
+use assert_cmd::Command;
+use serde_json::Value;
+
+fn flypy() -> Command {
+    Command::cargo_bin("flypy").expect("the flypy binary")
+}
+
+/// One interpreter per version, 3.7+ (what a dive measures), oldest first; prints the rest.
+fn measured_interpreters() -> Vec<flypy_probe::Interpreter> {
+    let mut seen = BTreeSet::new();
+    let mut out: Vec<_> = flypy_probe::discover()
+        .into_iter()
+        .filter(|i| seen.insert((i.version.major, i.version.minor)))
+        .collect();
+    out.sort_by_key(|i| (i.version.major, i.version.minor));
+    let (old, new): (Vec<_>, Vec<_>) = out.into_iter().partition(|i| !i.version.at_least(3, 7));
+    for i in &old {
+        eprintln!(
+            "dive tests: {} gets static parts only (checked in pythons_all)",
+            i.version
+        );
+    }
+    for v in [
+        "3.7", "3.8", "3.9", "3.10", "3.11", "3.12", "3.13", "3.14", "3.15",
+    ] {
+        if !new.iter().any(|i| i.version.to_string() == v) {
+            eprintln!("dive tests: skipped CPython {v}: not installed");
+        }
+    }
+    new
+}
+
+fn dive_json(args: &[&str]) -> Value {
+    let out = flypy()
+        .arg("dive")
+        .args(args)
+        .args(["--format", "json"])
+        .output()
+        .expect("flypy runs");
+    flypy_testkit::json_of(&out, &format!("flypy dive {}", args.join(" ")))
+}
+
+fn number(v: &Value) -> f64 {
+    v.as_f64().unwrap_or(f64::NAN)
+}
+
+/// Every number printed in `text`: (value, decimals). A number is a run of digits (with
+/// thousands commas and one decimal point) not glued to a word (`CO2e`, `variant_s1`,
+/// `LOAD_CONST 1`'s neighbours are words; `+1.00`, `-3`, `1.30×`, `95%` are numbers).
+fn numbers_in(text: &str) -> Vec<(f64, usize, String)> {
+    let chars: Vec<char> = text.chars().collect();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < chars.len() {
+        let c = chars[i];
+        let glued =
+            i > 0 && (chars[i - 1].is_alphanumeric() || chars[i - 1] == '_' || chars[i - 1] == '.');
+        if !c.is_ascii_digit() || glued {
+            i += 1;
+            continue;
+        }
+        let negative = i > 0 && chars[i - 1] == '-';
+        let mut j = i;
+        let mut s = String::new();
+        let mut decimals = 0;
+        let mut after_point = false;
+        while j < chars.len() {
+            let ch = chars[j];
+            let next_digit = chars.get(j + 1).is_some_and(|n| n.is_ascii_digit());
+            if ch.is_ascii_digit() {
+                s.push(ch);
+                if after_point {
+                    decimals += 1;
+                }
+            } else if ch == ',' && next_digit && !after_point {
+                // thousands separator
+            } else if ch == '.' && next_digit && !after_point {
+                s.push('.');
+                after_point = true;
+            } else {
+                break;
+            }
+            j += 1;
+        }
+        if let Ok(mut x) = s.parse::<f64>() {
+            if negative {
+                x = -x;
+            }
+            out.push((x, decimals, chars[i.saturating_sub(1)..j].iter().collect()));
+        }
+        i = j;
+    }
+    out
+}
+
+fn all_numbers(v: &Value, out: &mut Vec<f64>) {
+    match v {
+        Value::Number(n) => out.extend(n.as_f64()),
+        Value::Array(a) => a.iter().for_each(|x| all_numbers(x, out)),
+        Value::Object(o) => o.values().for_each(|x| all_numbers(x, out)),
+        _ => {}
+    }
+}
+
+/// Whether `x` printed with `decimals` decimals (or 3 significant digits, or rounded) is the
+/// rounding of one of `pool`.
+fn found(x: f64, decimals: usize, pool: &[f64]) -> bool {
+    let tol = 0.5 * 10f64.powi(-(decimals as i32)) * (1.0 + 1e-9) + 1e-12;
+    pool.iter().any(|v| (v - x).abs() <= tol)
+}
+
+/// The checks every dive's JSON must pass, for each interpreter in it.
+fn check_dive(doc: &Value, context: &str) {
+    assert_eq!(doc["schema"], "flypy.dive/1", "{context}");
+    for run in doc["pythons"].as_array().expect("pythons") {
+        let ctx = format!("{context} on CPython {}", run["python"]);
+        if run["static_only"] == true {
+            continue;
+        }
+        let variants = run["variants"].as_array().expect("variants");
+        assert!(variants.len() >= 2, "{ctx}");
+        for v in variants {
+            assert!(
+                v["ops_per_call"].is_object(),
+                "{ctx}: {} was not counted",
+                v["label"]
+            );
+            assert!(
+                v["time"]["mean_s"].as_f64().is_some_and(|t| t > 0.0),
+                "{ctx}: not timed"
+            );
+            assert!(
+                v["disassembly"].as_str().is_some_and(|d| !d.is_empty()),
+                "{ctx}"
+            );
+        }
+        let iterations = run["iterations"].as_u64();
+        let comparisons = run["comparisons"].as_array().expect("comparisons");
+        assert_eq!(comparisons.len(), variants.len() - 1, "{ctx}");
+        let explanations = run["explanation"].as_array().expect("explanation");
+        assert_eq!(explanations.len(), comparisons.len(), "{ctx}");
+        for (c, e) in comparisons.iter().zip(explanations) {
+            let (s, f) = (
+                c["slower"].as_u64().unwrap_or(0) as usize,
+                c["faster"].as_u64().unwrap_or(0) as usize,
+            );
+            assert_eq!(
+                (e["slower"].as_u64(), e["faster"].as_u64()),
+                (Some(s as u64), Some(f as u64))
+            );
+            let lines: Vec<&str> = e["text"]
+                .as_array()
+                .expect("text")
+                .iter()
+                .filter_map(Value::as_str)
+                .collect();
+            let text = lines.join("\n");
+            check_names_exactly_the_differing_instructions(
+                &variants[s],
+                &variants[f],
+                iterations,
+                &lines,
+                &format!("{ctx}, {text}"),
+            );
+            // Every number printed is a number of this comparison, its two variants, or the
+            // confidence level.
+            let mut pool = Vec::new();
+            all_numbers(c, &mut pool);
+            all_numbers(&variants[s], &mut pool);
+            all_numbers(&variants[f], &mut pool);
+            all_numbers(&run["confidence_level_percent"], &mut pool);
+            // flypy's one-line accounts of the instructions are text from its reference, kept
+            // in the JSON beside each instruction; the numbers checked are the measured ones.
+            let mut measured = text.split_whitespace().collect::<Vec<_>>().join(" ");
+            for o in c["ops"].as_array().into_iter().flatten() {
+                if let Some(sum) = o["summary"].as_str() {
+                    let sum = sum.split_whitespace().collect::<Vec<_>>().join(" ");
+                    measured = measured.replace(&sum, " ");
+                }
+            }
+            for (x, d, shown) in numbers_in(&measured) {
+                assert!(
+                    found(x, d, &pool),
+                    "{ctx}: the explanation's {shown:?} is not in the JSON:\n{text}"
+                );
+            }
+        }
+    }
+}
+
+/// The explanation's instruction lines and its once-per-call list name exactly the opnames
+/// whose per-call counts differ between the two variants (recomputed here from the JSON
+/// counts), each in the right group.
+fn check_names_exactly_the_differing_instructions(
+    slower: &Value,
+    faster: &Value,
+    iterations: Option<u64>,
+    lines: &[&str],
+    ctx: &str,
+) {
+    let counts = |v: &Value| -> BTreeMap<String, f64> {
+        v["ops_per_call"]
+            .as_object()
+            .map(|o| o.iter().map(|(k, n)| (k.clone(), number(n))).collect())
+            .unwrap_or_default()
+    };
+    let (a, b) = (counts(slower), counts(faster));
+    let mut each = BTreeSet::new();
+    let mut once = BTreeSet::new();
+    for op in a.keys().chain(b.keys()) {
+        let d = a.get(op).copied().unwrap_or(0.0) - b.get(op).copied().unwrap_or(0.0);
+        if d.abs() > 1e-9 {
+            match iterations {
+                Some(n) if (d / n as f64).abs() >= 0.05 => each.insert(op.clone()),
+                Some(_) => once.insert(op.clone()),
+                None => each.insert(op.clone()),
+            };
+        }
+    }
+    let listed: BTreeSet<String> = lines
+        .iter()
+        // An instruction line: "  OPNAME   +1.00  (2.00 vs 1.00)…" (wrapped sentences are
+        // indented too, but have no "(… vs …)" after a signed number).
+        .filter(|l| l.contains("  (") && l.contains(" vs "))
+        .filter_map(|l| l.strip_prefix("  "))
+        .filter_map(|l| {
+            let mut w = l.split_whitespace();
+            let op = w.next()?;
+            let d = w.next()?;
+            (op.chars()
+                .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_')
+                && (d.starts_with('+') || d.starts_with('-')))
+            .then(|| op.to_owned())
+        })
+        .collect();
+    let joined = lines.join(" ");
+    let marker = if iterations.is_some() {
+        "Per call, not per iteration: "
+    } else {
+        "Also per call: "
+    };
+    let once_listed: BTreeSet<String> = joined
+        .split_once(marker)
+        .and_then(|(_, rest)| rest.split_once('.').map(|(list, _)| list.to_owned()))
+        .map(|list| {
+            list.split(", ")
+                .filter_map(|p| p.split_whitespace().next())
+                .map(str::to_owned)
+                .collect()
+        })
+        .unwrap_or_default();
+    assert_eq!(listed, each, "per-iteration instructions named: {ctx}");
+    assert_eq!(once_listed, once, "once-per-call instructions named: {ctx}");
+}
+
+/// Every built-in case in --quick mode on the versions at `parity` positions (two test
+/// functions share the versions, so the test harness runs them side by side).
+fn every_case_quick(parity: usize) {
+    let cases = dive_json_cases();
+    for interp in measured_interpreters().iter().skip(parity).step_by(2) {
+        for case in &cases {
+            let py = interp.path.display().to_string();
+            let doc = dive_json(&["--case", case, "--quick", "--python", &py]);
+            check_dive(&doc, &format!("case {case}"));
+            let run = &doc["pythons"][0];
+            assert_eq!(run["static_only"], false);
+            assert_eq!(
+                run["results_equal"], true,
+                "{case} on {}: variants differ",
+                interp.version
+            );
+            assert_eq!(run["iterations"], 1000, "{case}");
+            eprintln!("dive tests: {case} on {} checked", interp.version);
+        }
+    }
+}
+
+fn dive_json_cases() -> Vec<String> {
+    let out = flypy()
+        .args(["cases", "--format", "json"])
+        .output()
+        .expect("runs");
+    let doc: Value = flypy_testkit::json_of(&out, "flypy cases");
+    let names: Vec<String> = doc["cases"]
+        .as_array()
+        .expect("cases")
+        .iter()
+        .filter_map(|c| c["name"].as_str().map(str::to_owned))
+        .collect();
+    assert!(names.len() >= 12, "{names:?}");
+    names
+}
+
+#[test]
+fn every_case_quick_first_half_of_versions() {
+    every_case_quick(0);
+}
+
+#[test]
+fn every_case_quick_second_half_of_versions() {
+    every_case_quick(1);
+}
+
+fn have_valgrind() -> bool {
+    std::process::Command::new("valgrind")
+        .arg("--version")
+        .output()
+        .is_ok_and(|o| o.status.success())
+}
+
+/// The default dive with callgrind: machine instructions per variant, C functions, and the
+/// explanation's machine-level sentence with numbers from the JSON.
+#[test]
+fn default_dive_full() {
+    if !have_valgrind() {
+        eprintln!("dive tests: skipped the full dive: valgrind is not installed");
+        return;
+    }
+    let all = measured_interpreters();
+    let Some(interp) = all
+        .iter()
+        .find(|i| i.version.to_string() == "3.12")
+        .or_else(|| all.last())
+    else {
+        eprintln!("dive tests: skipped the full dive: no 3.7+ interpreter");
+        return;
+    };
+    let py = interp.path.display().to_string();
+    let doc = dive_json(&["--python", &py]);
+    check_dive(&doc, "default dive");
+    assert_eq!(doc["case"]["name"], "list-init");
+    let run = &doc["pythons"][0];
+    let labels: Vec<&str> = run["variants"]
+        .as_array()
+        .expect("variants")
+        .iter()
+        .filter_map(|v| v["label"].as_str())
+        .collect();
+    assert_eq!(
+        labels,
+        ["loop_append", "comprehension", "list_range", "star_unpack"]
+    );
+    for v in run["variants"].as_array().expect("variants") {
+        let m = &v["machine"];
+        assert!(number(&m["instructions_per_call"]) > 1000.0, "{v}");
+        assert!(m["functions"].as_array().is_some_and(|f| !f.is_empty()));
+    }
+    // The loop against the comprehension: the loop's attribute load, call and POP_TOP per
+    // element against the comprehension's LIST_APPEND, as issue #5 says they are.
+    let loop_vs_comp = run["comparisons"]
+        .as_array()
+        .expect("comparisons")
+        .iter()
+        .find(|c| c["slower"] == 0 && c["faster"] == 1)
+        .expect("the loop is compared with the comprehension");
+    let per_iteration: BTreeMap<&str, f64> = loop_vs_comp["ops"]
+        .as_array()
+        .expect("ops")
+        .iter()
+        .filter(|o| o["per_iteration"] == true)
+        .map(|o| {
+            (
+                o["op"].as_str().unwrap_or(""),
+                number(&o["diff_per_iteration"]).round(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        per_iteration.get("LIST_APPEND"),
+        Some(&-1.0),
+        "{per_iteration:?}"
+    );
+    assert_eq!(
+        per_iteration.get("POP_TOP"),
+        Some(&1.0),
+        "{per_iteration:?}"
+    );
+    let attr = if interp.version.at_least(3, 12) || !interp.version.at_least(3, 7) {
+        "LOAD_ATTR"
+    } else {
+        "LOAD_METHOD"
+    };
+    assert_eq!(per_iteration.get(attr), Some(&1.0), "{per_iteration:?}");
+    assert!(loop_vs_comp["machine"]["diff_per_call"]
+        .as_f64()
+        .is_some_and(|d| d > 0.0));
+    let text = run["explanation"][0]["text"]
+        .as_array()
+        .expect("text")
+        .iter()
+        .filter_map(Value::as_str)
+        .collect::<Vec<_>>()
+        .join("\n");
+    assert!(text.contains("Machine instructions per call:"), "{text}");
+}
+
+/// `--pythons all`: every interpreter found, one per version; 2.7 and 3.6 get the disassembly
+/// and a note on what they cannot give.
+#[test]
+fn pythons_all() {
+    let out = flypy()
+        .args(["pythons", "--format", "json"])
+        .output()
+        .expect("runs");
+    let found: Value = flypy_testkit::json_of(&out, "flypy pythons");
+    let versions: BTreeSet<String> = found
+        .as_array()
+        .or_else(|| found["interpreters"].as_array())
+        .expect("interpreters")
+        .iter()
+        .filter_map(|i| {
+            i["version"]
+                .as_str()
+                .map(|v| v.split('.').take(2).collect::<Vec<_>>().join("."))
+        })
+        .collect();
+    let doc = dive_json(&["--pythons", "all", "--quick"]);
+    check_dive(&doc, "--pythons all");
+    let runs = doc["pythons"].as_array().expect("pythons");
+    let dived: BTreeSet<String> = runs
+        .iter()
+        .filter_map(|r| r["version"].as_str().map(str::to_owned))
+        .collect();
+    assert_eq!(dived, versions, "every interpreter present is in the table");
+    for r in runs {
+        let v = r["version"].as_str().unwrap_or("");
+        if v == "2.7" || v == "3.6" {
+            assert_eq!(r["static_only"], true, "{v}");
+            assert!(
+                r["notes"].as_array().is_some_and(|n| !n.is_empty()),
+                "{v} says what it cannot give"
+            );
+            assert!(
+                r["variants"].as_array().is_some_and(|vs| vs
+                    .iter()
+                    .any(|x| x["disassembly"].as_str().is_some_and(|d| !d.is_empty()))),
+                "{v}"
+            );
+        } else {
+            assert_eq!(r["static_only"], false, "{v}");
+        }
+    }
+    if dived.len() >= 2 {
+        assert!(doc["version_changes"]
+            .as_array()
+            .is_some_and(|c| !c.is_empty()));
+    }
+    // The text form: one table across versions, within 100 columns.
+    let out = flypy()
+        .args(["dive", "--pythons", "all", "--quick"])
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("runs");
+    assert!(out.status.success());
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("What changed between versions"), "{text}");
+    assert!(text.lines().all(|l| l.chars().count() <= 100), "{text}");
+}
+
+fn any_interpreter() -> Option<String> {
+    measured_interpreters()
+        .last()
+        .map(|i| i.path.display().to_string())
+}
+
+#[test]
+fn inline_statements_and_text_layout() {
+    let Some(py) = any_interpreter() else { return };
+    let doc = dive_json(&[
+        "--quick",
+        "--python",
+        &py,
+        "-s",
+        "n = 200",
+        "--iterations",
+        "200",
+        "r = []\nfor i in range(n):\n    r.append(i)",
+        "[i for i in range(n)]",
+    ]);
+    check_dive(&doc, "inline statements");
+    let labels: Vec<&str> = doc["pythons"][0]["variants"]
+        .as_array()
+        .expect("variants")
+        .iter()
+        .filter_map(|v| v["label"].as_str())
+        .collect();
+    assert_eq!(labels, ["s1", "s2"]);
+    assert_eq!(doc["pythons"][0]["variants"][0]["call"], "variant_s1(n)");
+    // Text: every section, at most 100 columns, no escape codes with NO_COLOR.
+    let out = flypy()
+        .args(["dive", "--quick", "--python", &py, "--case", "membership"])
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("runs");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = String::from_utf8_lossy(&out.stdout);
+    for section in [
+        "── Variants",
+        "── Side by side",
+        "── Executed bytecode",
+        "── What the compiler made",
+        "── Why",
+        "── How this was measured",
+    ] {
+        assert!(text.contains(section), "{section} missing:\n{text}");
+    }
+    assert!(text.lines().all(|l| l.chars().count() <= 100), "{text}");
+    assert!(!text.contains('\x1b'));
+}
+
+fn case_file(dir: &Path, body: &str) -> String {
+    let path = dir.join("case.py");
+    std::fs::write(&path, body).expect("write");
+    path.display().to_string()
+}
+
+#[test]
+fn case_files_and_bad_input() {
+    let Some(py) = any_interpreter() else { return };
+    let dir = tempfile::tempdir().expect("tempdir");
+    // A good case file, printing while it runs: measured, with a note about the output.
+    let good = case_file(
+        dir.path(),
+        "\"\"\"Is a tuple or a list faster to build?\"\"\"\nITERATIONS = 100\n\ndef setup():\n    return {'n': 100}\n\n\
+         def variant_list(n):\n    print('hi')\n    return [(i, i) for i in range(n)]\n\n\
+         def variant_tuple(n):\n    print('hi')\n    return [[i, i] for i in range(n)]\n",
+    );
+    let doc = dive_json(&["--quick", "--python", &py, &good]);
+    check_dive(&doc, "case file");
+    let run = &doc["pythons"][0];
+    assert_eq!(
+        doc["case"]["question"],
+        "Is a tuple or a list faster to build?"
+    );
+    assert_eq!(
+        run["results_equal"], false,
+        "the two return different lists"
+    );
+    let notes = run["notes"].to_string();
+    assert!(
+        notes.contains("do not all return the same value"),
+        "{notes}"
+    );
+    assert!(notes.contains("bytes to stdout"), "{notes}");
+
+    let fails = |body: &str, code: i32, phrases: &[&str]| {
+        let file = case_file(dir.path(), body);
+        let out = flypy()
+            .args(["dive", "--quick", "--python", &py, "--timeout", "5", &file])
+            .output()
+            .expect("runs");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(code), "{body}\n{err}");
+        for p in phrases {
+            assert!(err.contains(p), "{p:?} not in: {err}");
+        }
+        assert!(!err.contains("panicked"), "{err}");
+    };
+    fails(
+        "def variant_a(:\n    pass\ndef variant_b():\n    pass\n",
+        2,
+        &["case.py", "SyntaxError"],
+    );
+    fails(
+        "def variant_a():\n    return 1/0\n\ndef variant_b():\n    return 1\n",
+        3,
+        &["ZeroDivisionError", "variant_a"],
+    );
+    fails("def setup():\n    return {}\n\ndef variant_a(n):\n    return n\n\ndef variant_b(n):\n    return n\n", 3, &["needs n, which setup() does not return"]);
+    fails(
+        "def variant_a():\n    while True:\n        pass\n\ndef variant_b():\n    return 1\n",
+        3,
+        &["still running after 5.0 s"],
+    );
+    fails(
+        "def variant_only():\n    return 1\n",
+        2,
+        &["at least two variant_* functions"],
+    );
+    fails(
+        "import sys\nsys.exit(4)\ndef variant_a():\n    pass\ndef variant_b():\n    pass\n",
+        3,
+        &["sys.exit(4)"],
+    );
+    // Not a case at all.
+    let out = flypy()
+        .args(["dive", "--case", "nope"])
+        .output()
+        .expect("runs");
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("list-init"));
+}
+
+#[test]
+fn cases_listing() {
+    let out = flypy()
+        .arg("cases")
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("runs");
+    assert!(out.status.success());
+    insta::assert_snapshot!(String::from_utf8_lossy(&out.stdout));
+    let out = flypy()
+        .args(["cases", "--show", "list-init"])
+        .output()
+        .expect("runs");
+    assert!(String::from_utf8_lossy(&out.stdout).contains("def variant_comprehension(n):"));
+}
+
+#[test]
+fn numbers_are_read_as_printed() {
+    let got: Vec<(f64, usize)> =
+        numbers_in("CO2e 1.30× (95% CI 1,234.5–-3) LOAD_CONST x_2 +96.13 SWAP -3.")
+            .into_iter()
+            .map(|(x, d, _)| (x, d))
+            .collect();
+    assert_eq!(
+        got,
+        [
+            (1.30, 2),
+            (95.0, 0),
+            (1234.5, 1),
+            (-3.0, 0),
+            (96.13, 2),
+            (-3.0, 0)
+        ]
+    );
+    assert!(found(1.3, 2, &[1.2999]));
+    assert!(!found(1.3, 2, &[1.31]));
+    assert!(found(-3.0, 0, &[-3.0]));
+}
