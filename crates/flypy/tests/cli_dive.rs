@@ -174,14 +174,38 @@ fn check_dive(doc: &Value, context: &str) {
             // confidence level.
             let mut pool = Vec::new();
             all_numbers(c, &mut pool);
-            all_numbers(&variants[s], &mut pool);
-            all_numbers(&variants[f], &mut pool);
+            // (the variants' summaries and counts, not their raw timed values and
+            // per-instruction listings, which would match almost anything)
+            for v in [&variants[s], &variants[f]] {
+                let mut v = v.clone();
+                if let Some(o) = v.as_object_mut() {
+                    o.remove("instructions");
+                    if let Some(t) = o.get_mut("time").and_then(Value::as_object_mut) {
+                        t.remove("values_s");
+                    }
+                }
+                all_numbers(&v, &mut pool);
+            }
             all_numbers(&run["confidence_level_percent"], &mut pool);
             // flypy's one-line accounts of the instructions are text from its reference, kept
             // in the JSON beside each instruction; the numbers checked are the measured ones.
             let mut measured = text.split_whitespace().collect::<Vec<_>>().join(" ");
-            for o in c["ops"].as_array().into_iter().flatten() {
-                if let Some(sum) = o["summary"].as_str() {
+            let ops = c["ops"].as_array().into_iter().flatten();
+            let respecialized = c["specialized_differently"]
+                .as_array()
+                .into_iter()
+                .flatten();
+            for o in ops.chain(respecialized) {
+                let specialized = o["specialized_summaries"]
+                    .as_object()
+                    .or_else(|| o["summaries"].as_object())
+                    .into_iter()
+                    .flatten();
+                let texts = o["summary"]
+                    .as_str()
+                    .into_iter()
+                    .chain(specialized.filter_map(|(_, v)| v.as_str()));
+                for sum in texts {
                     let sum = sum.split_whitespace().collect::<Vec<_>>().join(" ");
                     measured = measured.replace(&sum, " ");
                 }

@@ -4,7 +4,9 @@
 
 use std::collections::BTreeSet;
 
-use crate::model::{Comparison, FunctionDiff, MachineDiff, OpDiff, Ratio, Saving, Variant};
+use crate::model::{
+    Comparison, FunctionDiff, MachineDiff, OpDiff, Ratio, Saving, SpecializationDiff, Variant,
+};
 
 /// Counts closer than this are equal: per-call counts are exact integers divided by the
 /// number of counted calls.
@@ -39,6 +41,7 @@ pub fn compare(
     let (s, f) = (&variants[slower], &variants[faster]);
     let per_it = |x: f64| iterations.filter(|&n| n > 0).map(|n| x / n as f64);
     let mut ops = Vec::new();
+    let mut specialized_differently = Vec::new();
     if let (Some(a), Some(b)) = (&s.ops_per_call, &f.ops_per_call) {
         let names: BTreeSet<&String> = a.keys().chain(b.keys()).collect();
         for op in names {
@@ -48,8 +51,33 @@ pub fn compare(
             );
             let d = x - y;
             if d.abs() <= SAME {
+                let (p, q) = (s.specialized.get(op), f.specialized.get(op));
+                if x > 0.0 && p != q {
+                    let (slower, faster) = (
+                        p.cloned().unwrap_or_default(),
+                        q.cloned().unwrap_or_default(),
+                    );
+                    let summaries = slower
+                        .iter()
+                        .chain(&faster)
+                        .filter_map(|name| summary(name).map(|sum| (name.clone(), sum)))
+                        .collect();
+                    specialized_differently.push(SpecializationDiff {
+                        op: op.clone(),
+                        slower,
+                        faster,
+                        summaries,
+                    });
+                }
                 continue;
             }
+            let slower_specialized = s.specialized.get(op).cloned().unwrap_or_default();
+            let faster_specialized = f.specialized.get(op).cloned().unwrap_or_default();
+            let specialized_summaries = slower_specialized
+                .iter()
+                .chain(&faster_specialized)
+                .filter_map(|name| summary(name).map(|sum| (name.clone(), sum)))
+                .collect();
             ops.push(OpDiff {
                 op: op.clone(),
                 slower_per_call: x,
@@ -60,8 +88,9 @@ pub fn compare(
                 diff_per_iteration: per_it(d),
                 per_iteration: per_it(d).is_some_and(|p| p.abs() >= PER_ITERATION),
                 summary: summary(op),
-                slower_specialized: s.specialized.get(op).cloned().unwrap_or_default(),
-                faster_specialized: f.specialized.get(op).cloned().unwrap_or_default(),
+                slower_specialized,
+                faster_specialized,
+                specialized_summaries,
             });
         }
     }
@@ -144,6 +173,7 @@ pub fn compare(
         slower_bytecode_per_iteration: bc(s).and_then(per_it),
         faster_bytecode_per_iteration: bc(f).and_then(per_it),
         ops,
+        specialized_differently,
         machine,
         saving,
     }

@@ -113,6 +113,10 @@ pub fn explain(
             if let Some(sum) = &o.summary {
                 out.extend(wrap(sum, width, "      ", "      "));
             }
+            // What the specialized forms that ran do, in this version.
+            for (name, sum) in &o.specialized_summaries {
+                out.extend(wrap(&format!("{name}: {sum}"), width, "      ", "        "));
+            }
         }
     }
     if !once.is_empty() {
@@ -126,6 +130,39 @@ pub fn explain(
             "Also per call"
         };
         para(format!("{what}: {}.", list.join(", ")), &mut out);
+    }
+    if !c.specialized_differently.is_empty() {
+        let side = |label: &str, forms: &[String]| {
+            if forms.is_empty() {
+                format!("not specialized in {label}")
+            } else {
+                format!("{} in {label}", forms.join("/"))
+            }
+        };
+        let list: Vec<String> = c
+            .specialized_differently
+            .iter()
+            .map(|d| {
+                format!(
+                    "{} ({}; {})",
+                    d.op,
+                    side(&s.label, &d.slower),
+                    side(&f.label, &d.faster)
+                )
+            })
+            .collect();
+        para(
+            format!(
+                "Executed as often by both, but specialized differently: {}.",
+                list.join("; ")
+            ),
+            &mut out,
+        );
+        for d in &c.specialized_differently {
+            for (name, sum) in &d.summaries {
+                out.extend(wrap(&format!("{name}: {sum}"), width, "      ", "        "));
+            }
+        }
     }
     if c.ops.is_empty() && sb.is_some() {
         para(

@@ -19,6 +19,9 @@ pub struct Variant {
     pub call: String,
     /// flypy's disassembly of the variant's code (and the code objects nested in it).
     pub disassembly: String,
+    /// Every instruction of the variant's code objects with its executed count per call and
+    /// the specialized form the run left there (when counted).
+    pub instructions: Vec<InstructionCount>,
     /// Executed bytecode instructions per call, by (base) opname.
     pub ops_per_call: Option<BTreeMap<String, f64>>,
     /// Per base opname, the specialized instructions the 3.11+ interpreter had left at the
@@ -36,6 +39,22 @@ impl Variant {
     }
 }
 
+/// One instruction of a variant's code and how often it ran.
+#[derive(Clone, Debug, Default, Serialize)]
+pub struct InstructionCount {
+    /// The code object's qualified name and first line.
+    pub code: String,
+    pub firstlineno: u32,
+    pub line: Option<u32>,
+    pub offset: u32,
+    pub opname: String,
+    pub argrepr: String,
+    /// Executions per call; `None` where no hook can observe the instruction (a generator's
+    /// prologue).
+    pub per_call: Option<f64>,
+    pub specialized: Option<String>,
+}
+
 /// Time per call, from flypy time's workers.
 #[derive(Clone, Debug, Default, Serialize)]
 pub struct Timing {
@@ -47,6 +66,8 @@ pub struct Timing {
     pub stdev_s: f64,
     pub values: usize,
     pub processes: usize,
+    /// Every timed value, seconds per call, by worker process.
+    pub values_s: Vec<Vec<f64>>,
     /// Mean microseconds per call (what the text prints).
     pub mean_us: f64,
     /// This variant's time over the fastest variant's (paired by process).
@@ -107,6 +128,19 @@ pub struct OpDiff {
     pub summary: Option<String>,
     pub slower_specialized: Vec<String>,
     pub faster_specialized: Vec<String>,
+    /// flypy's one-line account of each specialized form that ran, by name.
+    pub specialized_summaries: std::collections::BTreeMap<String, String>,
+}
+
+/// One opname executed as often by both variants, specialized differently (e.g. CONTAINS_OP
+/// on a set becomes CONTAINS_OP_SET; on a list it stays generic).
+#[derive(Clone, Debug, Default, Serialize)]
+pub struct SpecializationDiff {
+    pub op: String,
+    pub slower: Vec<String>,
+    pub faster: Vec<String>,
+    /// flypy's one-line account of each specialized form, by name.
+    pub summaries: std::collections::BTreeMap<String, String>,
 }
 
 /// A slower variant against the next faster one.
@@ -123,6 +157,8 @@ pub struct Comparison {
     pub faster_bytecode_per_iteration: Option<f64>,
     /// Every opname whose per-call count differs, largest difference first.
     pub ops: Vec<OpDiff>,
+    /// Opnames both execute as often, that the 3.11+ interpreter specialized differently.
+    pub specialized_differently: Vec<SpecializationDiff>,
     pub machine: Option<MachineDiff>,
     pub saving: Option<Saving>,
 }

@@ -1,5 +1,6 @@
-//! What changed between two interpreter versions, stated from the measured counts: for each
-//! variant both ran, the opnames whose executed count per iteration (or per call) changed.
+//! What changed between two interpreter versions, stated from the measurements: for each
+//! variant both ran, the opnames whose executed count per iteration (or per call) changed, and
+//! the specialized forms (3.11+) that ran in one version and not the other.
 
 use std::collections::BTreeSet;
 
@@ -34,7 +35,15 @@ pub fn changes(old: &[Variant], new: &[Variant], iterations: Option<u64>) -> Vec
                 _ => once.push((op.as_str(), sign(&count(d)))),
             }
         }
-        if each.is_empty() && once.is_empty() {
+        // What the specializing interpreter made of them: forms that ran in one version only.
+        let forms = |v: &Variant| -> BTreeSet<String> {
+            v.specialized.values().flatten().cloned().collect()
+        };
+        let (fa, fb) = (forms(a), forms(b));
+        let gained: Vec<String> = fb.difference(&fa).map(|n| format!("+{n}")).collect();
+        let lost: Vec<String> = fa.difference(&fb).map(|n| format!("-{n}")).collect();
+        let specialized: Vec<String> = gained.into_iter().chain(lost).collect();
+        if each.is_empty() && once.is_empty() && specialized.is_empty() {
             continue;
         }
         let mut parts = Vec::new();
@@ -49,6 +58,9 @@ pub fn changes(old: &[Variant], new: &[Variant], iterations: Option<u64>) -> Vec
         }
         if !once.is_empty() {
             parts.push(format!("per call {}", join(&once)));
+        }
+        if !specialized.is_empty() {
+            parts.push(format!("specialized {}", specialized.join(", ")));
         }
         lines.push(format!("{}: {}", b.label, parts.join("; ")));
     }
@@ -99,6 +111,17 @@ mod tests {
             ["loop: per iteration CALL +1.00, CALL_METHOD -1.00, LOAD_ATTR +1.00, LOAD_METHOD -1.00; per call RESUME +1"]
         );
         assert!(changes(&old, &old, Some(1000)).is_empty());
+        let mut warm = new[0].clone();
+        warm.specialized
+            .insert("CALL".into(), vec!["CALL_LIST_APPEND".into()]);
+        let mut older = new[0].clone();
+        older
+            .specialized
+            .insert("CALL".into(), vec!["CALL_NO_KW_LIST_APPEND".into()]);
+        assert_eq!(
+            changes(&[older], &[warm], Some(1000)),
+            ["loop: specialized +CALL_LIST_APPEND, -CALL_NO_KW_LIST_APPEND"]
+        );
         assert!(changes(&old, &[v("other", &[])], None).is_empty());
     }
 }

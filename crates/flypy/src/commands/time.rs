@@ -81,7 +81,7 @@ pub(crate) struct Variant {
 
 pub(crate) struct Run {
     warmups: Vec<f64>,
-    values: Vec<f64>,
+    pub(crate) values: Vec<f64>,
     /// When the worker started, for pyperf's run metadata.
     date: String,
     duration: f64,

@@ -8,7 +8,9 @@ use std::time::Duration;
 use anyhow::{bail, Context};
 use flypy_bytecode::dis::{dis_text, DisOptions};
 use flypy_dive::compare;
-use flypy_dive::model::{Comparison, Energy, FunctionCost, Machine, Ratio, Timing, Variant};
+use flypy_dive::model::{
+    Comparison, Energy, FunctionCost, InstructionCount, Machine, Ratio, Timing, Variant,
+};
 use flypy_marshal::{Code, Object, PyVersion};
 use flypy_probe::run::{run_counted, Counting, Ending, Limits, Program};
 use flypy_probe::timing::TimingError;
@@ -197,8 +199,9 @@ pub(crate) fn dive(
             // An old version (or one of several) may reject one variant's syntax: show the
             // others; a single interpreter that cannot compile the case is an error.
             dive.static_only = true;
+            let why = format!("{e:#}").replace(&format!("{}: ", path.display()), "");
             dive.notes.push(format!(
-                "CPython {version} cannot compile the whole case: {e:#}"
+                "cannot compile the whole case ({why}); each variant was compiled on its own"
             ));
             static_variants(interp, case, &mut dive)?;
             return Ok(Ok(dive));
@@ -232,10 +235,11 @@ pub(crate) fn dive(
     }
     if !version.at_least(3, 7) {
         dive.static_only = true;
-        dive.notes.push(format!(
-            "CPython {version}: disassembly only. Counting executed instructions needs opcode \
-             trace events (3.7+), and flypy times and costs 3.7+ in dives"
-        ));
+        dive.notes.push(
+            "disassembly only: counting executed instructions needs opcode trace events (3.7+), \
+             and dives time and cost 3.7+"
+                .to_owned(),
+        );
         return Ok(Ok(dive));
     }
     let names: Vec<String> = found.iter().map(|f| f.name.clone()).collect();
@@ -281,6 +285,16 @@ pub(crate) fn dive(
         let mut spec: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
         for listing in listings.get(start..start + size).unwrap_or_default() {
             for r in &listing.rows {
+                v.instructions.push(InstructionCount {
+                    code: listing.qualname.clone(),
+                    firstlineno: listing.firstlineno,
+                    line: r.line,
+                    offset: r.offset,
+                    opname: r.opname.to_owned(),
+                    argrepr: r.argrepr.clone(),
+                    per_call: r.count.map(|n| n as f64 / f64::from(COUNTED_CALLS)),
+                    specialized: r.specialized.map(str::to_owned),
+                });
                 let Some(n) = r.count else { continue };
                 if n == 0 {
                     continue;
@@ -301,7 +315,9 @@ pub(crate) fn dive(
     }
     dive.methods.counting = Some(format!(
         "{counting}; per call = the count over {COUNTED_CALLS} calls of each variant / \
-         {COUNTED_CALLS}, the variant's own code objects only"
+         {COUNTED_CALLS}, the variant's own code objects only; instructions as compiled (a \
+         specialized form may also do the next one's work, e.g. 3.12's CALL_NO_KW_LIST_APPEND \
+         skips its POP_TOP)"
     ));
     // Time.
     progress.say("timing (worker processes)");
@@ -347,6 +363,7 @@ pub(crate) fn dive(
             stdev_s: s.stdev().unwrap_or(0.0),
             values: s.n(),
             processes: t.runs.len(),
+            values_s: t.runs.iter().map(|r| r.values.clone()).collect(),
             mean_us: s.mean() * 1e6,
             ratio_to_fastest: (i != fastest)
                 .then(|| time::paired_ratio(t, &timed[fastest]))
@@ -673,8 +690,7 @@ fn static_variants(interp: &Interpreter, case: &Prepared, dive: &mut Dive) -> an
                 let why = format!("{e:#}");
                 let why = why.rsplit(": ").take(2).collect::<Vec<_>>();
                 dive.notes.push(format!(
-                    "{name}: CPython {} cannot compile it ({})",
-                    interp.version,
+                    "{name}: cannot compile it ({})",
                     why.into_iter().rev().collect::<Vec<_>>().join(": ")
                 ));
             }

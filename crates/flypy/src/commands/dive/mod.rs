@@ -29,8 +29,8 @@ pub struct Args {
     /// Setup code for inline statements, run once before them in the same scope (as timeit's).
     #[arg(long, short = 's')]
     setup: Option<String>,
-    /// Iterations one call of an inline statement handles, for per-iteration counts (case
-    /// files say it with `ITERATIONS = N`).
+    /// Iterations one call handles, for per-iteration counts (case files say it with
+    /// `ITERATIONS = N`; this overrides it).
     #[arg(long)]
     iterations: Option<u64>,
     /// Interpreter: a path, a command, or a version such as 3.12.
@@ -40,7 +40,7 @@ pub struct Args {
     /// across versions.
     #[arg(long)]
     pythons: Option<String>,
-    /// A fast pass: fewer timing processes and samples, no callgrind (about 10 s).
+    /// A fast pass: fewer timing processes and samples, no callgrind (a few seconds).
     #[arg(long)]
     quick: bool,
     /// Grid region for CO2e (ISO country code, e.g. DE, US, FR; default: world average).
@@ -164,10 +164,13 @@ fn interpreters(args: &Args) -> anyhow::Result<Vec<Interpreter>> {
 fn prepare(args: &Args, interp: &Interpreter) -> anyhow::Result<Prepared> {
     if let Some(name) = &args.case {
         let c = case::find(name)?;
-        return builtin(c);
+        return builtin(c, args.iterations);
     }
     match args.statements.as_slice() {
-        [] => builtin(case::builtin(case::DEFAULT_CASE).context("the default case is missing")?),
+        [] => builtin(
+            case::builtin(case::DEFAULT_CASE).context("the default case is missing")?,
+            args.iterations,
+        ),
         [file] if file.ends_with(".py") && PathBuf::from(file).is_file() => {
             let source =
                 std::fs::read_to_string(file).with_context(|| format!("{file}: cannot read it"))?;
@@ -216,12 +219,12 @@ fn prepare(args: &Args, interp: &Interpreter) -> anyhow::Result<Prepared> {
     })
 }
 
-fn builtin(c: &case::BuiltinCase) -> anyhow::Result<Prepared> {
+fn builtin(c: &case::BuiltinCase, iterations: Option<u64>) -> anyhow::Result<Prepared> {
     Ok(Prepared {
         name: c.name.to_owned(),
         about: case::about(c.source).context("a built-in case has no docstring")?,
         source: c.source.to_owned(),
-        iterations: None,
+        iterations,
         statements: None,
     })
 }

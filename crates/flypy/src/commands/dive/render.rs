@@ -190,8 +190,7 @@ fn table(rows: &[(String, Vec<String>)], labels: &[&str], w: usize) -> String {
     }
     t.push('\n');
     for (name, cells) in rows {
-        let _ = write!(t, "{:<label_w$}", fit(name, label_w - 1));
-        let mut line = String::new();
+        let mut line = format!("{:<label_w$}", fit(name, label_w - 1));
         for c in cells {
             let _ = write!(line, "{:>col$}", fit(c, col - 1));
         }
@@ -308,7 +307,8 @@ fn ops_table(d: &Dive, w: usize) -> String {
         let mut rows: Vec<(String, Vec<String>)> = Vec::new();
         let mut once_started = false;
         for (op, max) in &ops {
-            let per_iteration = d.iterations.is_some() && max / div >= 0.5;
+            let per_iteration =
+                d.iterations.is_some() && max / div >= flypy_dive::compare::PER_ITERATION;
             if d.iterations.is_some() && !per_iteration && !once_started {
                 rows.push(("  (per call:)".to_owned(), vec![String::new(); vs.len()]));
                 once_started = true;
@@ -440,7 +440,11 @@ pub(crate) fn across(dives: &[Dive], case: &Prepared, opts: &Options, style: &St
         })
         .collect();
     t.push_str(&table(&rows, &label_refs, w));
-    style.heading(&mut t, "What changed between versions (from the counts)", w);
+    style.heading(
+        &mut t,
+        "What changed between versions (measured: counts, specialized forms)",
+        w,
+    );
     let counted: Vec<&Dive> = dives.iter().filter(|d| !d.static_only).collect();
     for pair in counted.windows(2) {
         let (a, b) = (pair[0], pair[1]);
@@ -460,16 +464,20 @@ pub(crate) fn across(dives: &[Dive], case: &Prepared, opts: &Options, style: &St
             }
         }
     }
+    // Each note once, with the versions it applies to.
+    let mut notes: Vec<(String, Vec<String>)> = Vec::new();
     for d in dives {
         for n in &d.notes {
-            for l in wrap(
-                &format!("note: CPython {}: {n}", d.version),
-                w,
-                "",
-                "      ",
-            ) {
-                let _ = writeln!(t, "{l}");
+            match notes.iter_mut().find(|(text, _)| text == n) {
+                Some((_, versions)) => versions.push(d.version.clone()),
+                None => notes.push((n.clone(), vec![d.version.clone()])),
             }
+        }
+    }
+    for (n, versions) in notes {
+        let line = format!("note: CPython {}: {n}", versions.join(", "));
+        for l in wrap(&line, w, "", "      ") {
+            let _ = writeln!(t, "{l}");
         }
     }
     t
