@@ -40,6 +40,17 @@ pub fn compare(
 ) -> Comparison {
     let (s, f) = (&variants[slower], &variants[faster]);
     let per_it = |x: f64| iterations.filter(|&n| n > 0).map(|n| x / n as f64);
+    // The specialized forms of `op` that ran in each variant, and what each does.
+    let forms = |op: &str| {
+        let slower = s.specialized.get(op).cloned().unwrap_or_default();
+        let faster = f.specialized.get(op).cloned().unwrap_or_default();
+        let summaries: std::collections::BTreeMap<String, String> = slower
+            .iter()
+            .chain(&faster)
+            .filter_map(|name| summary(name).map(|sum| (name.clone(), sum)))
+            .collect();
+        (slower, faster, summaries)
+    };
     let mut ops = Vec::new();
     let mut specialized_differently = Vec::new();
     if let (Some(a), Some(b)) = (&s.ops_per_call, &f.ops_per_call) {
@@ -53,15 +64,7 @@ pub fn compare(
             if d.abs() <= SAME {
                 let (p, q) = (s.specialized.get(op), f.specialized.get(op));
                 if x > 0.0 && p != q {
-                    let (slower, faster) = (
-                        p.cloned().unwrap_or_default(),
-                        q.cloned().unwrap_or_default(),
-                    );
-                    let summaries = slower
-                        .iter()
-                        .chain(&faster)
-                        .filter_map(|name| summary(name).map(|sum| (name.clone(), sum)))
-                        .collect();
+                    let (slower, faster, summaries) = forms(op);
                     specialized_differently.push(SpecializationDiff {
                         op: op.clone(),
                         slower,
@@ -71,13 +74,7 @@ pub fn compare(
                 }
                 continue;
             }
-            let slower_specialized = s.specialized.get(op).cloned().unwrap_or_default();
-            let faster_specialized = f.specialized.get(op).cloned().unwrap_or_default();
-            let specialized_summaries = slower_specialized
-                .iter()
-                .chain(&faster_specialized)
-                .filter_map(|name| summary(name).map(|sum| (name.clone(), sum)))
-                .collect();
+            let (slower_specialized, faster_specialized, specialized_summaries) = forms(op);
             ops.push(OpDiff {
                 op: op.clone(),
                 slower_per_call: x,
