@@ -665,3 +665,69 @@ fn numbers_are_read_as_printed() {
     assert!(!found(1.3, 2, &[1.31]));
     assert!(found(-3.0, 0, &[-3.0]));
 }
+
+/// The dive counts with control-flow events on 3.12+ and derives every instruction's count; on
+/// every built-in case (a program calling each variant once) that must equal counting every
+/// instruction, instruction by instruction.
+#[test]
+fn builtin_cases_derived_counts_equal_per_instruction_counts() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let cases = dive_json_cases();
+    let interps: Vec<_> = measured_interpreters()
+        .into_iter()
+        .filter(|i| i.version.at_least(3, 12))
+        .collect();
+    for case in &cases {
+        let out = flypy()
+            .args(["cases", "--show", case])
+            .output()
+            .expect("runs");
+        let mut program = String::from_utf8_lossy(&out.stdout).into_owned();
+        program.push_str(
+            "\n\nif True:\n    _kw = setup() if 'setup' in globals() else {}\n    \
+             for _name, _f in list(globals().items()):\n        \
+             if _name.startswith('variant_'):\n            \
+             _f(*[_kw[p] for p in _f.__code__.co_varnames[:_f.__code__.co_argcount]])\n",
+        );
+        let path = dir.path().join(format!("{}.py", case.replace('-', "_")));
+        std::fs::write(&path, &program).expect("write");
+        for interp in &interps {
+            let counts = |method: &str| -> Vec<(String, u64, Value)> {
+                let out = flypy()
+                    .args(["trace", "--format", "json", "--method", method, "--python"])
+                    .arg(&interp.path)
+                    .arg(&path)
+                    .output()
+                    .expect("runs");
+                let doc: Value = flypy_testkit::json_of(&out, &format!("trace {case} {method}"));
+                doc["code"]
+                    .as_array()
+                    .expect("code")
+                    .iter()
+                    .flat_map(|c| {
+                        let q = c["qualname"].as_str().unwrap_or("").to_owned();
+                        c["instructions"]
+                            .as_array()
+                            .into_iter()
+                            .flatten()
+                            .map(move |i| {
+                                (
+                                    q.clone(),
+                                    i["offset"].as_u64().unwrap_or(0),
+                                    i["count"].clone(),
+                                )
+                            })
+                    })
+                    .collect()
+            };
+            let (edges, every) = (counts("edges"), counts("monitoring"));
+            assert!(!edges.is_empty());
+            assert_eq!(edges, every, "{case} on {}", interp.version);
+        }
+    }
+    eprintln!(
+        "dive tests: derived counts checked on {} cases × {} interpreters",
+        cases.len(),
+        interps.len()
+    );
+}

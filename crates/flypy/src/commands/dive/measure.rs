@@ -687,6 +687,7 @@ fn static_variants(interp: &Interpreter, case: &Prepared, dive: &mut Dive) -> an
                 }
             }
             Err(e) => {
+                v.doc = format!("(CPython {} cannot compile it)", interp.version);
                 let why = format!("{e:#}");
                 let why = why.rsplit(": ").take(2).collect::<Vec<_>>();
                 dive.notes.push(format!(

@@ -50,6 +50,7 @@ pub(crate) fn one(d: &Dive, case: &Prepared, opts: &Options, style: &Style) -> S
         }
     }
     let per = match d.iterations {
+        _ if d.static_only => "disassembly only (see the notes)".to_owned(),
         Some(n) => format!("{n} iterations per call"),
         None => "no iteration count given (counts are per call; --iterations N)".to_owned(),
     };
@@ -72,6 +73,9 @@ pub(crate) fn one(d: &Dive, case: &Prepared, opts: &Options, style: &Style) -> S
     style.heading(&mut t, "What the compiler made (flypy's disassembly)", w);
     for v in &d.variants {
         let _ = writeln!(t, "{}:", v.function);
+        if v.disassembly.is_empty() {
+            let _ = writeln!(t, "  (not compiled by this version: see the notes)");
+        }
         for line in v.disassembly.lines() {
             // dis's long lines (a nested code object's repr) continue on the next line.
             let chars: Vec<char> = line.trim_end().chars().collect();
