@@ -37,7 +37,8 @@ const COUNTED_CALLS: u32 = 3;
 /// Calls of each variant before its quickened bytecode is read (enough to warm every
 /// instruction of a loop past the specializing interpreter's thresholds).
 const WARM_CALLS: u32 = 50;
-/// Calls under callgrind (N; the second run makes 2N).
+/// Calls under callgrind (N; the second run makes 2N), at most; fewer for slow variants (see
+/// [`cost_calls`]).
 const COST_CALLS: u64 = 100;
 /// The module name the case is imported under by the timing and cost workers.
 const MODULE: &str = "flypy_case";
@@ -400,7 +401,14 @@ pub(crate) fn dive(
         dive.notes.push(format!("{e:#}"));
     } else {
         progress.say("counting machine instructions (callgrind)");
-        match machine(interp, &statements, &setup, &limits)? {
+        let slowest = dive
+            .variants
+            .iter()
+            .filter_map(|v| v.time.as_ref())
+            .map(|t| t.mean_s)
+            .fold(0.0, f64::max);
+        let calls = cost_calls(slowest);
+        match machine(interp, &statements, &setup, calls, &limits)? {
             Ok(machines) => {
                 for (v, m) in dive.variants.iter_mut().zip(machines) {
                     v.machine = Some(m);
@@ -408,9 +416,9 @@ pub(crate) fn dive(
                 dive.methods.machine = Some(format!(
                     "valgrind callgrind, ({} calls − {} calls) / {}, each call timeit's loop \
                      step and one call of the variant function; self instructions per C function",
-                    2 * COST_CALLS,
-                    COST_CALLS,
-                    COST_CALLS
+                    2 * calls,
+                    calls,
+                    calls
                 ));
                 if interp.symbols == Some(false) {
                     dive.notes.push(format!(
@@ -575,36 +583,57 @@ fn timing_setup(dir: &Path, found: &[Found<'_>], module: &Code) -> anyhow::Resul
     Ok(s)
 }
 
-/// Every variant under callgrind, two at a time (this machine's cores; callgrind runs one
-/// thread per process).
+type CostResult = anyhow::Result<Result<flypy_callgrind::PerCall, TimingError>>;
+
+/// N for callgrind: enough calls that the difference of the two runs is mostly the variant
+/// (at most [`COST_CALLS`]), few enough that a slow variant does not take minutes under
+/// valgrind (about 20 ms of native time for N, at least 5 calls).
+fn cost_calls(slowest_mean_s: f64) -> u64 {
+    if slowest_mean_s.is_nan() || slowest_mean_s <= 0.0 {
+        return COST_CALLS;
+    }
+    ((0.02 / slowest_mean_s).round() as u64).clamp(5, COST_CALLS)
+}
+
+/// Every variant under callgrind, as many at a time as this machine has cores (callgrind runs
+/// one thread per process).
 fn machine(
     interp: &Interpreter,
     statements: &[String],
     setup: &str,
+    calls: u64,
     limits: &Limits,
 ) -> anyhow::Result<Result<Vec<Machine>, String>> {
     let limits = Limits {
         timeout: limits.timeout * 10,
         ..*limits
     };
-    let results: Vec<anyhow::Result<Result<flypy_callgrind::PerCall, TimingError>>> =
-        std::thread::scope(|scope| {
-            let handles: Vec<_> = (0..statements.len())
-                .map(|i| {
-                    let limits = &limits;
-                    scope.spawn(move || {
-                        cost::machine_cost(interp, statements, setup, false, COST_CALLS, i, limits)
-                    })
-                })
-                .collect();
-            handles
-                .into_iter()
-                .map(|h| {
-                    h.join()
-                        .unwrap_or_else(|_| Err(anyhow::anyhow!("a callgrind run panicked")))
-                })
-                .collect()
-        });
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let workers = std::thread::available_parallelism()
+        .map_or(2, |n| n.get())
+        .min(statements.len());
+    let done: std::sync::Mutex<Vec<Option<CostResult>>> =
+        std::sync::Mutex::new((0..statements.len()).map(|_| None).collect());
+    std::thread::scope(|scope| {
+        for _ in 0..workers {
+            scope.spawn(|| loop {
+                let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                if i >= statements.len() {
+                    break;
+                }
+                let r = cost::machine_cost(interp, statements, setup, false, calls, i, &limits);
+                if let Ok(mut slots) = done.lock() {
+                    slots[i] = Some(r);
+                }
+            });
+        }
+    });
+    let results: Vec<CostResult> = done
+        .into_inner()
+        .map_err(|_| anyhow::anyhow!("a callgrind run panicked"))?
+        .into_iter()
+        .map(|r| r.unwrap_or_else(|| Err(anyhow::anyhow!("a callgrind run did not finish"))))
+        .collect();
     let mut out = Vec::new();
     for r in results {
         let per_call = match r? {
@@ -721,5 +750,19 @@ impl Progress {
         if self.on {
             eprint!("\r\x1b[K");
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn callgrind_calls_shrink_for_slow_variants() {
+        assert_eq!(cost_calls(20e-6), COST_CALLS);
+        assert_eq!(cost_calls(1e-3), 20);
+        assert_eq!(cost_calls(0.1), 5);
+        assert_eq!(cost_calls(0.0), COST_CALLS);
+        assert_eq!(cost_calls(f64::NAN), COST_CALLS);
     }
 }
