@@ -187,3 +187,45 @@ fn without_valgrind_it_says_how_to_install_it() {
         "{err}"
     );
 }
+
+#[test]
+fn every_statement_is_compared_with_the_first() {
+    if !have_valgrind() {
+        eprintln!("skipped: valgrind is not installed (scripts/test-all installs it)");
+        return;
+    }
+    let Some(interp) = interpreter() else {
+        eprintln!("skipped: no CPython 3.8+");
+        return;
+    };
+    let out = flypy()
+        .args(["cost", "--format", "json", "--calls", "10", "--python"])
+        .arg(&interp.path)
+        .args([
+            "-s",
+            "n = 50",
+            "[i for i in range(n)]",
+            "list(range(n))",
+            "[*range(n)]",
+        ])
+        .output()
+        .expect("runs");
+    let doc: Value = flypy_testkit::json_of(&out, "flypy cost");
+    let diffs = doc["diffs_from_first"]
+        .as_array()
+        .expect("diffs_from_first");
+    assert_eq!(diffs.len(), 2);
+    let per_call = |i: usize| {
+        doc["statements"][i]["instructions_per_call"]
+            .as_f64()
+            .unwrap_or(0.0)
+    };
+    for (k, d) in diffs.iter().enumerate() {
+        assert_eq!(d["subtrahend"], k + 2);
+        let want = per_call(0) - per_call(k + 1);
+        let got = d["instructions_per_call"].as_f64().unwrap_or(f64::NAN);
+        assert!((got - want).abs() < 1e-6, "{d}");
+        assert!(d["by_function"].as_array().is_some_and(|f| !f.is_empty()));
+    }
+    assert_eq!(doc["diff_1_minus_2"], diffs[0]["by_function"]);
+}

@@ -362,11 +362,13 @@ fn text(costs: &[Cost], interp: &Interpreter, args: &Args, symbols: Option<&str>
             }
         }
     }
-    if costs.len() >= 2 {
-        let (a, b) = (&costs[0], &costs[1]);
+    // Every statement against the first.
+    for (k, b) in costs.iter().enumerate().skip(1) {
+        let a = &costs[0];
         let _ = writeln!(
             t,
-            "\n#1 − #2: {:+.0} instructions per call ({:.3}×); by C function (self):",
+            "\n#1 − #{}: {:+.0} instructions per call ({:.3}×); by C function (self):",
+            k + 1,
             a.instructions - b.instructions,
             a.instructions / b.instructions
         );
@@ -419,12 +421,26 @@ fn json_doc(
             })
         })
         .collect();
-    let diff = (costs.len() >= 2).then(|| {
-        function_diff(&costs[0], &costs[1])
+    let by_function = |b: &Cost| {
+        function_diff(&costs[0], b)
             .into_iter()
             .map(|(name, d)| json!({"function": name, "self_per_call": d}))
             .collect::<Vec<_>>()
-    });
+    };
+    let diff = costs.get(1).map(by_function);
+    let diffs: Vec<_> = costs
+        .iter()
+        .enumerate()
+        .skip(1)
+        .map(|(k, b)| {
+            json!({
+                "minuend": 1,
+                "subtrahend": k + 1,
+                "instructions_per_call": costs[0].instructions - b.instructions,
+                "by_function": by_function(b),
+            })
+        })
+        .collect();
     json!({
         "schema": "flypy.cost/1",
         "python": interp.full_version,
@@ -432,5 +448,6 @@ fn json_doc(
         "symbols": symbols,
         "statements": statements,
         "diff_1_minus_2": diff,
+        "diffs_from_first": diffs,
     })
 }
