@@ -738,3 +738,29 @@ fn builtin_cases_derived_counts_equal_per_instruction_counts() {
         interps.len()
     );
 }
+
+/// A static-only dive (CPython 2.7: disassembly, the variant 2.7 cannot compile named) is
+/// deterministic, so its whole text is a snapshot.
+#[test]
+fn static_only_dive_text() {
+    let Some(py27) = flypy_probe::discover()
+        .into_iter()
+        .find(|i| i.version.to_string() == "2.7")
+    else {
+        eprintln!("dive tests: skipped the 2.7 snapshot: CPython 2.7 is not installed");
+        return;
+    };
+    let out = flypy()
+        .args(["dive", "--python"])
+        .arg(&py27.path)
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("runs");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = String::from_utf8_lossy(&out.stdout).replace(&py27.full_version, "2.7.x");
+    insta::assert_snapshot!(text);
+}
