@@ -165,12 +165,19 @@ pub fn explain(
         }
     }
     if c.ops.is_empty() && sb.is_some() {
-        para(
-            "Both execute the same bytecode instructions, as many times each: the difference is \
-             in what those instructions do in C (the machine level below)."
-                .to_owned(),
-            &mut out,
-        );
+        let same = "Both execute the same bytecode instructions, as many times each";
+        let text = match (c.time_ratio.is_some_and(|r| r.significant), &c.machine) {
+            (true, Some(_)) => format!(
+                "{same}: the difference is in what those instructions do in C (machine \
+                 instructions below)."
+            ),
+            (true, None) => format!(
+                "{same}: the difference is in what those instructions do in C (flypy dive \
+                 without --quick counts the machine instructions)."
+            ),
+            (false, _) => format!("{same}."),
+        };
+        para(text, &mut out);
     }
     if let Some(m) = &c.machine {
         let mut text = format!(

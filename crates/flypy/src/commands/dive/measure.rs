@@ -125,7 +125,7 @@ fn variants_of(module: &Code) -> Vec<Found<'_>> {
 
 /// The driver appended to the case module: it runs only as the main program (the timing
 /// workers import the module), calls each variant with setup()'s arguments, and reports
-/// what flypy needs on one marked line of stdout.
+/// what flypy needs in a file of its own (the case's output cannot cut it short).
 const DRIVER: &str = r#"
 
 if __name__ == "__main__":
@@ -155,8 +155,8 @@ if __name__ == "__main__":
         except Exception:
             same = False
         it = g.get("ITERATIONS")
-        sys.stdout.write("\n@flypy-dive %s %s\n" % (int(bool(same)), it if isinstance(it, int) else ""))
-        sys.stdout.flush()
+        with open(sys.argv[3], "w") as report:
+            report.write("%s %s\n" % (int(bool(same)), it if isinstance(it, int) else ""))
     _flypy_drive()
 "#;
 
@@ -259,7 +259,11 @@ pub(crate) fn dive(
         progress.say("reading what specialized");
         let program = Program::Script {
             path: path.clone(),
-            args: vec![WARM_CALLS.to_string(), names.join(",")],
+            args: vec![
+                WARM_CALLS.to_string(),
+                names.join(","),
+                dir.path().join("warm-report").display().to_string(),
+            ],
         };
         let warm = run_counted(interp, &program, &limits, Counting::Adaptive)?;
         if warm.ending.is_success() {
@@ -479,9 +483,14 @@ fn counted(
     dive: &mut Dive,
 ) -> anyhow::Result<Result<(Vec<trace::Listing>, &'static str), String>> {
     let version = interp.version;
+    let report = path.with_file_name("counted-report");
     let program = Program::Script {
         path: path.to_owned(),
-        args: vec![COUNTED_CALLS.to_string(), names.join(",")],
+        args: vec![
+            COUNTED_CALLS.to_string(),
+            names.join(","),
+            report.display().to_string(),
+        ],
     };
     let mut counting = if version.at_least(3, 12) {
         Counting::Edges
@@ -509,13 +518,9 @@ fn counted(
         },
         _ => outcome.counts.clone(),
     };
-    let stdout = String::from_utf8_lossy(&outcome.stdout.kept);
-    let marker = stdout
-        .lines()
-        .rev()
-        .find_map(|l| l.strip_prefix("@flypy-dive "))
-        .context("the counted run did not report (its output was cut short?)")?;
-    let mut parts = marker.split(' ');
+    let marker =
+        std::fs::read_to_string(&report).context("the counted run finished without its report")?;
+    let mut parts = marker.trim_end().split(' ');
     dive.results_equal = Some(parts.next() == Some("1"));
     if dive.results_equal == Some(false) {
         dive.notes.push(
@@ -528,11 +533,10 @@ fn counted(
             dive.iterations = Some(n);
         }
     }
-    let printed = stdout.len() - marker.len() - "\n@flypy-dive \n".len().min(stdout.len());
-    if printed > 0 || !outcome.stderr.kept.is_empty() {
+    if outcome.stdout.total > 0 || outcome.stderr.total > 0 {
         dive.notes.push(format!(
             "the case wrote {} bytes to stdout and {} to stderr while it ran (not shown)",
-            printed, outcome.stderr.total
+            outcome.stdout.total, outcome.stderr.total
         ));
     }
     let method = match counting {
