@@ -217,6 +217,21 @@ def start_edges(codes, counts):
         return [0 if k % 2 else 1 if raw[k] in conditional else 2 if raw[k] == for_iter else 0
                 for k in range(len(raw))]
 
+    pop_iter = opcode.opmap.get("POP_ITER")
+
+    def after_pop_iter(c):
+        """Per byte offset of `c` (and two past its end): 1 right after a POP_ITER. From 3.14 a
+        POP_ITER reports a BRANCH_RIGHT from the instruction before it to there, on behalf of a
+        FOR_ITER's way out; when a jump reached the POP_ITER instead, that report repeats a
+        departure already counted where it happened."""
+        raw = bytearray(c.co_code)
+        out = [0] * (len(raw) + 2)
+        if pop_iter is not None:
+            for k in range(0, len(raw), 2):
+                if raw[k] == pop_iter:
+                    out[k + 2] = 1
+        return out
+
     def branch(departures, arrivals, skip_for_iter):
         """A callback counting a branch where it left (`departures`) and where it went
         (`arrivals`): flypy's flow needs only how much leaves each branch and how much arrives
@@ -224,16 +239,23 @@ def start_edges(codes, counts):
         leave = tables[departures] = dict((id(c), [0] * len(c.co_code)) for c in codes)
         arrive = tables[arrivals] = dict((id(c), [0] * (len(c.co_code) + 2)) for c in codes)
         kinds = dict((id(c), branches_of(c)) for c in codes)
-        last = [None, None, None, None]
+        landings = dict((id(c), after_pop_iter(c)) for c in codes)
+        last = [None, None, None, None, None]
 
         def count(code, src, dst, _id=id, _last=last, _leave=leave, _arrive=arrive,
-                  _kinds=kinds):
+                  _kinds=kinds, _landings=landings, _frame=sys._getframe):
             if code is _last[0]:
-                out, into, kind = _last[1], _last[2], _last[3]
+                out, into, kind, landing = _last[1], _last[2], _last[3], _last[4]
             else:
                 k = _id(code)
-                out, into, kind = _leave[k], _arrive[k], _kinds[k]
-                _last[0], _last[1], _last[2], _last[3] = code, out, into, kind
+                out, into, kind, landing = _leave[k], _arrive[k], _kinds[k], _landings[k]
+                _last[0], _last[1], _last[2], _last[3], _last[4] = code, out, into, kind, landing
+            if landing[dst] and kind[src] != 2:
+                # Either a branch over a loop to the instruction after its POP_ITER, or that
+                # POP_ITER repeating the jump that reached it (3.14+): the frame says which.
+                frame = _frame(1)
+                if frame.f_code is code and frame.f_lasti == dst - 2:
+                    return None
             if kind[src] == 1:
                 out[src] += 1
                 into[dst] += 1
