@@ -260,16 +260,19 @@ pub fn derive_counts(
             }
         }
     }
+    // The instructions before the RESUME that starts a call (3.11+) run before any hook sees
+    // the frame: they are left at zero (flypy trace says what they are), and whatever they
+    // fall into counts only what the hooks saw enter it. An exception raised there (3.15's
+    // generator expressions call GET_ITER before RETURN_GENERATOR) leaves nothing counted.
+    let prologue_end = start_resume(instrs).map_or(0, |k| block_of[k]);
+    for r in blocks.iter().take(prologue_end) {
+        for k in r.clone() {
+            raised[k] = 0;
+        }
+    }
     for (b, r) in blocks.iter().enumerate() {
         outflow[b] += r.clone().map(|k| raised[k]).sum::<i128>();
     }
-    // The instructions before the RESUME that starts a call (3.11+) run before any hook sees
-    // the frame: they are left at zero (flypy trace says what they are), and whatever they
-    // fall into counts only what the hooks saw enter it.
-    let prologue_end = instrs
-        .iter()
-        .position(|i| i.opname == "RESUME")
-        .map_or(0, |k| block_of[k]);
     // Edges no event counts.
     for (b, r) in blocks.iter().enumerate() {
         let Some(last) = r.end.checked_sub(1).and_then(|k| instrs.get(k)) else {
@@ -323,6 +326,21 @@ pub fn derive_counts(
         }
     }
     Ok(out)
+}
+
+/// The RESUME where the hooks first see a call of this code: the first one after the
+/// RETURN_GENERATOR of a generator (3.15's generator expressions run a RESUME and GET_ITER
+/// before it, in the caller's call, unseen), else the first one.
+fn start_resume(instrs: &[Instruction]) -> Option<usize> {
+    let from = instrs
+        .iter()
+        .position(|i| i.opname == "RETURN_GENERATOR")
+        .unwrap_or(0);
+    instrs
+        .iter()
+        .skip(from)
+        .position(|i| i.opname == "RESUME")
+        .map(|k| k + from)
 }
 
 /// Where an exhausted `FOR_ITER` (`instrs[k]`) lands: past the `END_FOR` it names on 3.12 and

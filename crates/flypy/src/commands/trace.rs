@@ -328,9 +328,17 @@ const GENERATOR_FLAGS: u32 = 0x20 | 0x80 | 0x200;
 /// some run when it is created and some when it first starts, which no hook reports: those
 /// are shown as not observed rather than as a guess.
 fn prologue(rows: &mut [Row], flags: u32) {
+    // A generator's call runs up to its RETURN_GENERATOR (3.15's generator expressions run a
+    // RESUME and GET_ITER before it); the hooks see it from the RESUME after that.
+    let from = rows
+        .iter()
+        .position(|r| r.opname == "RETURN_GENERATOR")
+        .unwrap_or(0);
     let Some(start) = rows
         .iter()
+        .skip(from)
         .position(|r| r.opname == "RESUME" && r.arg.is_some_and(|a| a & 3 == 0))
+        .map(|k| k + from)
     else {
         return;
     };
