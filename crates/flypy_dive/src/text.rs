@@ -43,7 +43,16 @@ pub fn sig(x: f64, digits: i32) -> String {
     }
     let magnitude = x.abs().log10().floor() as i32;
     let decimals = (digits - 1 - magnitude).max(0) as usize;
-    format!("{x:.decimals$}")
+    let shown = format!("{x:.decimals$}");
+    // 0.9996 rounds up to the next power of ten: one decimal fewer keeps `digits` digits.
+    let rounded_up =
+        shown.trim_start_matches('-').parse::<f64>().unwrap_or(0.0) >= 10f64.powi(magnitude + 1);
+    if rounded_up && decimals > 0 {
+        let decimals = decimals - 1;
+        format!("{x:.decimals$}")
+    } else {
+        shown
+    }
 }
 
 /// `text` wrapped at `width` columns, the first line after `first`, the others after `rest`.
@@ -86,6 +95,9 @@ mod tests {
         assert_eq!(sig(0.052345, 3), "0.0523");
         assert_eq!(sig(150.2, 3), "150");
         assert_eq!(sig(12345.0, 3), "12345");
+        assert_eq!(sig(0.9996, 3), "1.00");
+        assert_eq!(sig(-0.09999, 2), "-0.10");
+        assert_eq!(sig(9.996, 3), "10.0");
     }
 
     #[test]
