@@ -264,7 +264,8 @@ pub fn derive_counts(
     // the frame: they are left at zero (flypy trace says what they are), and whatever they
     // fall into counts only what the hooks saw enter it. An exception raised there (3.15's
     // generator expressions call GET_ITER before RETURN_GENERATOR) leaves nothing counted.
-    let prologue_end = start_resume(instrs).map_or(0, |k| block_of[k]);
+    let prologue_end =
+        start_resume(instrs.iter().map(|i| (i.opname, i.arg))).map_or(0, |k| block_of[k]);
     for r in blocks.iter().take(prologue_end) {
         for k in r.clone() {
             raised[k] = 0;
@@ -328,18 +329,20 @@ pub fn derive_counts(
     Ok(out)
 }
 
-/// The RESUME where the hooks first see a call of this code: the first one after the
+/// The RESUME where the hooks first see a call of this code, given each instruction's opname
+/// and argument in order: the first RESUME of a call (argument's low bits 0) after the
 /// RETURN_GENERATOR of a generator (3.15's generator expressions run a RESUME and GET_ITER
-/// before it, in the caller's call, unseen), else the first one.
-fn start_resume(instrs: &[Instruction]) -> Option<usize> {
-    let from = instrs
-        .iter()
-        .position(|i| i.opname == "RETURN_GENERATOR")
+/// before it, in the caller's call, unseen), else the first one. What comes before it runs
+/// before any hook sees the frame.
+pub fn start_resume<'a>(
+    ops: impl Iterator<Item = (&'a str, Option<u32>)> + Clone,
+) -> Option<usize> {
+    let from = ops
+        .clone()
+        .position(|(op, _)| op == "RETURN_GENERATOR")
         .unwrap_or(0);
-    instrs
-        .iter()
-        .skip(from)
-        .position(|i| i.opname == "RESUME")
+    ops.skip(from)
+        .position(|(op, arg)| op == "RESUME" && arg.is_some_and(|a| a & 3 == 0))
         .map(|k| k + from)
 }
 

@@ -4,7 +4,7 @@
 //! carries those fields; a test of the binary checks each printed number against it).
 
 use crate::model::{Comparison, OpDiff, Variant};
-use crate::text::{count, fixed, grouped, sig, wrap};
+use crate::text::{count, fixed, grouped, sig, signed, wrap};
 
 /// The explanation of one comparison, as lines of at most `width` columns.
 pub fn explain(
@@ -84,21 +84,19 @@ pub fn explain(
         let name_w = each.iter().map(|o| o.op.len()).max().unwrap_or(0).max(24);
         for o in &each {
             let (a, b, d) = match iterations {
-                Some(_) => (
-                    fixed(o.slower_per_iteration.unwrap_or(0.0)),
-                    fixed(o.faster_per_iteration.unwrap_or(0.0)),
-                    fixed(o.diff_per_iteration.unwrap_or(0.0)),
-                ),
+                Some(_) => {
+                    let d = o.diff_per_iteration.unwrap_or(0.0);
+                    (
+                        fixed(o.slower_per_iteration.unwrap_or(0.0)),
+                        fixed(o.faster_per_iteration.unwrap_or(0.0)),
+                        signed(fixed(d), d),
+                    )
+                }
                 None => (
                     count(o.slower_per_call),
                     count(o.faster_per_call),
-                    count(o.diff_per_call),
+                    signed(count(o.diff_per_call), o.diff_per_call),
                 ),
-            };
-            let d = if d.starts_with('-') {
-                d
-            } else {
-                format!("+{d}")
             };
             let line = format!("  {:<name_w$} {:>8}  ({a} vs {b})", o.op, d);
             let spec = specialized_note(o);
@@ -122,7 +120,13 @@ pub fn explain(
     if !once.is_empty() {
         let list: Vec<String> = once
             .iter()
-            .map(|o| format!("{} {}", o.op, signed(o.diff_per_call)))
+            .map(|o| {
+                format!(
+                    "{} {}",
+                    o.op,
+                    signed(count(o.diff_per_call), o.diff_per_call)
+                )
+            })
             .collect();
         let what = if iterations.is_some() {
             "Per call, not per iteration"
@@ -184,23 +188,23 @@ pub fn explain(
             "Machine instructions per call: {} vs {} ({}",
             grouped(m.slower_per_call),
             grouped(m.faster_per_call),
-            signed_grouped(m.diff_per_call)
+            signed(grouped(m.diff_per_call), m.diff_per_call)
         );
         if let Some(p) = m.diff_per_iteration {
-            let p = fixed(p);
-            let p = if p.starts_with('-') {
-                p
-            } else {
-                format!("+{p}")
-            };
-            text.push_str(&format!(", {p} per iteration"));
+            text.push_str(&format!(", {} per iteration", signed(fixed(p), p)));
         }
         text.push(')');
         let top: Vec<String> = m
             .functions
             .iter()
             .take(crate::compare::TOP_FUNCTIONS)
-            .map(|f| format!("{} {}", f.function, signed_grouped(f.diff_per_call)))
+            .map(|f| {
+                format!(
+                    "{} {}",
+                    f.function,
+                    signed(grouped(f.diff_per_call), f.diff_per_call)
+                )
+            })
             .collect();
         if !top.is_empty() {
             text.push_str(&format!(
@@ -252,24 +256,6 @@ fn specialized_note(o: &OpDiff) -> String {
         side(&o.slower_specialized),
         side(&o.faster_specialized)
     )
-}
-
-fn signed(x: f64) -> String {
-    let c = count(x);
-    if x > 0.0 {
-        format!("+{c}")
-    } else {
-        c
-    }
-}
-
-fn signed_grouped(x: f64) -> String {
-    let c = grouped(x);
-    if x > 0.0 {
-        format!("+{c}")
-    } else {
-        c
-    }
 }
 
 #[cfg(test)]

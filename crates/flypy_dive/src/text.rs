@@ -20,6 +20,16 @@ pub fn fixed(x: f64) -> String {
     }
 }
 
+/// `shown` (how `x` is printed) with a plus sign when `x` is positive: differences read
+/// "+1.00", "-3", "0".
+pub fn signed(shown: String, x: f64) -> String {
+    if x > 0.0 {
+        format!("+{shown}")
+    } else {
+        shown
+    }
+}
+
 /// A count of machine instructions: rounded, thousands separated ("362,649").
 pub fn grouped(x: f64) -> String {
     let s = format!("{:.0}", x.abs());

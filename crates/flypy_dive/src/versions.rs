@@ -5,7 +5,7 @@
 use std::collections::BTreeSet;
 
 use crate::model::Variant;
-use crate::text::{count, fixed};
+use crate::text::{count, fixed, signed};
 
 /// One line per variant whose executed instructions changed from `old` to `new` (variants
 /// matched by label), e.g. `loop_append: per iteration CALL +1.00, CALL_METHOD -1.00; per
@@ -30,9 +30,9 @@ pub fn changes(old: &[Variant], new: &[Variant], iterations: Option<u64>) -> Vec
             }
             match iterations.filter(|&n| n > 0).map(|n| d / n as f64) {
                 Some(p) if p.abs() >= crate::compare::PER_ITERATION => {
-                    each.push((op.as_str(), sign(&fixed(p))))
+                    each.push((op.as_str(), signed(fixed(p), p)))
                 }
-                _ => once.push((op.as_str(), sign(&count(d)))),
+                _ => once.push((op.as_str(), signed(count(d), d))),
             }
         }
         // What the specializing interpreter made of them: forms that ran in one version only.
@@ -65,14 +65,6 @@ pub fn changes(old: &[Variant], new: &[Variant], iterations: Option<u64>) -> Vec
         lines.push(format!("{}: {}", b.label, parts.join("; ")));
     }
     lines
-}
-
-fn sign(s: &str) -> String {
-    if s.starts_with('-') {
-        s.to_owned()
-    } else {
-        format!("+{s}")
-    }
 }
 
 #[cfg(test)]

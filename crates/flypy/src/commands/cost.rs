@@ -15,7 +15,7 @@ use std::time::Duration;
 
 use anyhow::{bail, Context};
 use flypy_callgrind::{CostKind, PerCall};
-use flypy_probe::run::{run_counted, Counting, Ending, Limits, Program};
+use flypy_probe::run::{Ending, Limits, Program};
 use flypy_probe::timing::{time_worker_under, TimingError, WorkerSpec};
 use flypy_probe::Interpreter;
 use serde_json::json;
@@ -226,13 +226,10 @@ fn bytecode_per_call(
     i: usize,
     limits: &Limits,
 ) -> anyhow::Result<Option<f64>> {
-    let counting = if interp.version.at_least(3, 12) {
-        Counting::Edges
-    } else if interp.version.at_least(3, 7) {
-        Counting::Settrace
-    } else {
+    if !interp.version.at_least(3, 7) {
         return Ok(None);
-    };
+    }
+    let counting = super::trace::default_counting(interp.version);
     let dir = tempfile::tempdir().context("temporary folder")?;
     let program = timeit_program(
         interp,
@@ -249,20 +246,16 @@ fn bytecode_per_call(
         let module = module
             .as_code()
             .context("the compiled program is not a code object")?;
-        let outcome = run_counted(interp, &Program::Code(source), limits, counting)?;
-        if outcome.ending != Ending::Finished {
+        let timed = Program::Code(source);
+        let counted = super::trace::count_run(interp, module, &timed, limits, counting, true)?;
+        if counted.outcome.ending != Ending::Finished {
             bail!(
                 "the traced run of statement {} {}",
                 i + 1,
-                outcome.ending.describe()
+                counted.outcome.ending.describe()
             );
         }
-        let counts = match counting {
-            Counting::Edges => {
-                super::trace::derived_counts(module, &outcome.edges, interp.version)?
-            }
-            _ => outcome.counts,
-        };
+        let counts = counted.counts;
         totals.push(
             counts
                 .iter()
@@ -427,7 +420,6 @@ fn json_doc(
             .map(|(name, d)| json!({"function": name, "self_per_call": d}))
             .collect::<Vec<_>>()
     };
-    let diff = costs.get(1).map(by_function);
     let diffs: Vec<_> = costs
         .iter()
         .enumerate()
@@ -441,6 +433,8 @@ fn json_doc(
             })
         })
         .collect();
+    // Kept for readers of the first schema: #1 − #2, as diffs_from_first has it.
+    let diff = diffs.first().map(|d| d["by_function"].clone());
     json!({
         "schema": "flypy.cost/1",
         "python": interp.full_version,

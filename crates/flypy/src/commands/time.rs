@@ -334,6 +334,14 @@ pub(crate) struct PairedRatio {
     pub(crate) processes: usize,
 }
 
+impl PairedRatio {
+    /// Whether the two differ: p < 0.05 and the CI leaves out 1 ("no significant difference"
+    /// otherwise).
+    pub(crate) fn significant(&self) -> bool {
+        self.p_value < 0.05 && !(self.low <= 1.0 && 1.0 <= self.high)
+    }
+}
+
 pub(crate) fn paired_ratio(a: &Variant, b: &Variant) -> Option<PairedRatio> {
     let logs: Vec<f64> = a
         .runs
@@ -465,7 +473,7 @@ fn text(variants: &[Variant], about: &About) -> String {
         for (i, v) in variants.iter().enumerate().filter(|(i, _)| *i != fastest) {
             match paired_ratio(v, &variants[fastest]) {
                 Some(r) => {
-                    let verdict = if r.p_value >= 0.05 || (r.low <= 1.0 && r.high >= 1.0) {
+                    let verdict = if !r.significant() {
                         "no significant difference".to_owned()
                     } else {
                         format!("#{} is slower", i + 1)
@@ -572,7 +580,7 @@ fn p_text(p: f64) -> String {
 }
 
 /// The statement with the smallest mean.
-fn fastest(variants: &[Variant]) -> usize {
+pub(crate) fn fastest(variants: &[Variant]) -> usize {
     let means: Vec<f64> = variants.iter().map(|v| mean(&v.values())).collect();
     (0..variants.len())
         .min_by(|&a, &b| means[a].total_cmp(&means[b]))

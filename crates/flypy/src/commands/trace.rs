@@ -93,8 +93,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         Some(Method::Settrace) => Counting::Settrace,
         Some(Method::Monitoring) => Counting::Monitoring,
         Some(Method::Edges) => Counting::Edges,
-        None if version.at_least(3, 12) => Counting::Edges,
-        None => Counting::Settrace,
+        None => default_counting(version),
     };
     // The program's source, compiled by the interpreter for flypy's own disassembly.
     let dir = tempfile::tempdir().context("temporary folder")?;
@@ -130,24 +129,19 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         memory: args.memory_mib.map(|m| m.saturating_mul(1 << 20)),
         ..Limits::default()
     };
-    let mut counting = counting;
-    let mut outcome = run_counted(&interp, &program, &limits, counting)?;
-    let counts = match counting {
-        Counting::Edges => match derived_counts(module, &outcome.edges, version) {
-            Ok(counts) => counts,
-            // Asked for edges: say why they failed. By default: count every instruction.
-            Err(e) if args.method == Some(Method::Edges) => return Err(e),
-            Err(e) => {
-                eprintln!(
-                    "flypy: note: {e:#}\nflypy: note: counting every instruction instead, in a second run"
-                );
-                counting = Counting::Monitoring;
-                outcome = run_counted(&interp, &program, &limits, counting)?;
-                outcome.counts.clone()
-            }
-        },
-        _ => outcome.counts.clone(),
-    };
+    // Asked for edges: say why they failed. By default: count every instruction.
+    let strict = args.method == Some(Method::Edges);
+    let Counted {
+        outcome,
+        counts,
+        counting,
+        fallback,
+    } = count_run(&interp, module, &program, &limits, counting, strict)?;
+    if let Some(why) = fallback {
+        eprintln!(
+            "flypy: note: {why}\nflypy: note: counting every instruction instead, in a second run"
+        );
+    }
     let mut listings = join(module, &counts, version)?;
     if args.adaptive {
         let warm = run_counted(&interp, &program, &limits, Counting::Adaptive)?;
@@ -160,11 +154,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         }
         specialize(&mut listings, module, &warm.adaptive, version)?;
     }
-    let method = match counting {
-        Counting::Monitoring => "sys.monitoring INSTRUCTION events",
-        Counting::Edges => "sys.monitoring control-flow events, derived on flypy's CFG",
-        _ => "sys.settrace opcode events",
-    };
+    let method = describe(counting);
     let text = match args.format {
         Format::Text => text(&listings, &interp.full_version, method, &outcome.ending),
         Format::Json => {
@@ -186,6 +176,76 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
             eprint!("{traceback}");
         }
         Ok(ExitCode::from(EXIT_USER_CODE))
+    }
+}
+
+/// How a version counts by default: control-flow events on 3.12+, opcode trace events before.
+pub(crate) fn default_counting(version: PyVersion) -> Counting {
+    if version.at_least(3, 12) {
+        Counting::Edges
+    } else {
+        Counting::Settrace
+    }
+}
+
+/// The counting method, as the output names it.
+pub(crate) fn describe(counting: Counting) -> &'static str {
+    match counting {
+        Counting::Monitoring => "sys.monitoring INSTRUCTION events",
+        Counting::Edges => "sys.monitoring control-flow events, derived on flypy's CFG",
+        _ => "sys.settrace opcode events",
+    }
+}
+
+/// A counted run and every instruction's count.
+pub(crate) struct Counted {
+    pub(crate) outcome: flypy_probe::run::RunOutcome,
+    pub(crate) counts: Vec<CodeCounts>,
+    /// How they were counted in the end.
+    pub(crate) counting: Counting,
+    /// Why derived counts could not be had, when a second run counted every instruction.
+    pub(crate) fallback: Option<String>,
+}
+
+/// Runs `program` counting as `counting` says. With control-flow events every instruction's
+/// count is derived; when the events cannot be explained that is an error if `strict`, else a
+/// second run counts every instruction and `fallback` says why.
+pub(crate) fn count_run(
+    interp: &flypy_probe::Interpreter,
+    module: &Code,
+    program: &Program,
+    limits: &Limits,
+    counting: Counting,
+    strict: bool,
+) -> anyhow::Result<Counted> {
+    let outcome = run_counted(interp, program, limits, counting)?;
+    if counting != Counting::Edges {
+        let counts = outcome.counts.clone();
+        return Ok(Counted {
+            outcome,
+            counts,
+            counting,
+            fallback: None,
+        });
+    }
+    match derived_counts(module, &outcome.edges, interp.version) {
+        Ok(counts) => Ok(Counted {
+            outcome,
+            counts,
+            counting,
+            fallback: None,
+        }),
+        Err(e) if strict => Err(e),
+        Err(e) => {
+            let outcome = run_counted(interp, program, limits, Counting::Monitoring)?;
+            let counts = outcome.counts.clone();
+            Ok(Counted {
+                outcome,
+                counts,
+                counting: Counting::Monitoring,
+                fallback: Some(format!("{e:#}")),
+            })
+        }
     }
 }
 
@@ -236,7 +296,7 @@ fn pass_through(
     w.flush()
 }
 
-fn text_of(o: &Object) -> String {
+pub(crate) fn text_of(o: &Object) -> String {
     o.as_text().map(|t| t.into_owned()).unwrap_or_default()
 }
 
@@ -328,17 +388,7 @@ const GENERATOR_FLAGS: u32 = 0x20 | 0x80 | 0x200;
 /// some run when it is created and some when it first starts, which no hook reports: those
 /// are shown as not observed rather than as a guess.
 fn prologue(rows: &mut [Row], flags: u32) {
-    // A generator's call runs up to its RETURN_GENERATOR (3.15's generator expressions run a
-    // RESUME and GET_ITER before it); the hooks see it from the RESUME after that.
-    let from = rows
-        .iter()
-        .position(|r| r.opname == "RETURN_GENERATOR")
-        .unwrap_or(0);
-    let Some(start) = rows
-        .iter()
-        .skip(from)
-        .position(|r| r.opname == "RESUME" && r.arg.is_some_and(|a| a & 3 == 0))
-        .map(|k| k + from)
+    let Some(start) = flypy_bytecode::flow::start_resume(rows.iter().map(|r| (r.opname, r.arg)))
     else {
         return;
     };

@@ -18,6 +18,7 @@ use flypy_probe::Interpreter;
 use serde::Serialize;
 
 use super::Prepared;
+use crate::commands::trace::text_of;
 use crate::commands::{cost, time, trace, StatementOptions};
 
 pub(crate) struct Options {
@@ -88,13 +89,9 @@ pub(crate) fn setup_locals(interp: &Interpreter, setup: &str) -> anyhow::Result<
         .consts
         .iter()
         .filter_map(Object::as_code)
-        .find(|c| text(&c.name) == "setup")
+        .find(|c| text_of(&c.name) == "setup")
         .context("the compiled setup has no function")?;
-    Ok(setup_code.varnames.iter().map(text).collect())
-}
-
-fn text(o: &Object) -> String {
-    o.as_text().map(|t| t.into_owned()).unwrap_or_default()
+    Ok(setup_code.varnames.iter().map(text_of).collect())
 }
 
 /// A variant function found in the compiled module.
@@ -109,15 +106,15 @@ fn variants_of(module: &Code) -> Vec<Found<'_>> {
         .consts
         .iter()
         .filter_map(Object::as_code)
-        .filter(|c| text(&c.name).starts_with("variant_"))
+        .filter(|c| text_of(&c.name).starts_with("variant_"))
         .map(|c| Found {
             code: c,
-            name: text(&c.name),
+            name: text_of(&c.name),
             params: c
                 .varnames
                 .iter()
                 .take(c.argcount as usize)
-                .map(text)
+                .map(text_of)
                 .collect(),
         })
         .collect()
@@ -221,18 +218,7 @@ pub(crate) fn dive(
         );
     }
     for (i, f) in found.iter().enumerate() {
-        let doc = match &case.statements {
-            Some(stmts) => stmts.get(i).cloned().unwrap_or_default(),
-            None => docstring(f.code, version).unwrap_or_default(),
-        };
-        dive.variants.push(Variant {
-            function: f.name.clone(),
-            label: f.name.trim_start_matches("variant_").to_owned(),
-            doc,
-            call: format!("{}({})", f.name, f.params.join(", ")),
-            disassembly: dis_text(f.code, version, &DisOptions::default())?,
-            ..Variant::default()
-        });
+        dive.variants.push(compiled_variant(f, i, case, version)?);
     }
     if !version.at_least(3, 7) {
         dive.static_only = true;
@@ -353,9 +339,7 @@ pub(crate) fn dive(
         Err(e) => return Ok(Err(e.to_string())),
     };
     let grams_per_joule = opts.region.g_co2e_per_kwh / 3.6e6;
-    let fastest = (0..timed.len())
-        .min_by(|&a, &b| mean_of(&timed[a]).total_cmp(&mean_of(&timed[b])))
-        .unwrap_or(0);
+    let fastest = time::fastest(&timed);
     for (i, (v, t)) in dive.variants.iter_mut().zip(&timed).enumerate() {
         let values = t.values();
         let s = flypy_stats::Summary::of(&values).context("no timed values")?;
@@ -455,18 +439,13 @@ pub(crate) fn dive(
     Ok(Ok(dive))
 }
 
-fn mean_of(v: &time::Variant) -> f64 {
-    let xs = v.values();
-    xs.iter().sum::<f64>() / xs.len().max(1) as f64
-}
-
 fn ratio(r: time::PairedRatio) -> Ratio {
     Ratio {
         ratio: r.ratio,
         low: r.low,
         high: r.high,
         p_value: r.p_value,
-        significant: r.p_value < 0.05 && !(r.low <= 1.0 && 1.0 <= r.high),
+        significant: r.significant(),
     }
 }
 
@@ -492,32 +471,28 @@ fn counted(
             report.display().to_string(),
         ],
     };
-    let mut counting = if version.at_least(3, 12) {
-        Counting::Edges
-    } else {
-        Counting::Settrace
-    };
-    let mut outcome = run_counted(interp, &program, limits, counting)?;
+    let trace::Counted {
+        outcome,
+        counts,
+        counting,
+        fallback,
+    } = trace::count_run(
+        interp,
+        module,
+        &program,
+        limits,
+        trace::default_counting(version),
+        false,
+    )?;
     if !outcome.ending.is_success() {
         return Ok(Err(failure(&outcome.ending)));
     }
-    let counts = match counting {
-        Counting::Edges => match trace::derived_counts(module, &outcome.edges, version) {
-            Ok(c) => c,
-            Err(e) => {
-                dive.notes.push(format!(
-                    "{e:#}; counted every instruction instead (sys.monitoring INSTRUCTION events)"
-                ));
-                counting = Counting::Monitoring;
-                outcome = run_counted(interp, &program, limits, counting)?;
-                if !outcome.ending.is_success() {
-                    return Ok(Err(failure(&outcome.ending)));
-                }
-                outcome.counts.clone()
-            }
-        },
-        _ => outcome.counts.clone(),
-    };
+    if let Some(why) = fallback {
+        dive.notes.push(format!(
+            "{why}; counted every instruction instead ({})",
+            trace::describe(counting)
+        ));
+    }
     let marker =
         std::fs::read_to_string(&report).context("the counted run finished without its report")?;
     let mut parts = marker.trim_end().split(' ');
@@ -539,14 +514,10 @@ fn counted(
             outcome.stdout.total, outcome.stderr.total
         ));
     }
-    let method = match counting {
-        Counting::Edges => {
-            "sys.monitoring control-flow events, every instruction's count derived on flypy's CFG"
-        }
-        Counting::Monitoring => "sys.monitoring INSTRUCTION events",
-        _ => "sys.settrace opcode events",
-    };
-    Ok(Ok((trace::join(module, &counts, version)?, method)))
+    Ok(Ok((
+        trace::join(module, &counts, version)?,
+        trace::describe(counting),
+    )))
 }
 
 fn failure(ending: &Ending) -> String {
@@ -566,7 +537,7 @@ fn timing_setup(dir: &Path, found: &[Found<'_>], module: &Code) -> anyhow::Resul
         .consts
         .iter()
         .filter_map(Object::as_code)
-        .any(|c| text(&c.name) == "setup");
+        .any(|c| text_of(&c.name) == "setup");
     let dir = serde_json::to_string(&dir.display().to_string())?;
     let mut s =
         format!(
@@ -670,6 +641,28 @@ fn machine(
     Ok(Ok(out))
 }
 
+/// A variant as compiled: its names, what it is (the inline statement, or its docstring's first
+/// line), the call that measures it, and its disassembly. `i` is its place in the case.
+fn compiled_variant(
+    f: &Found<'_>,
+    i: usize,
+    case: &Prepared,
+    version: PyVersion,
+) -> anyhow::Result<Variant> {
+    let doc = match &case.statements {
+        Some(stmts) => stmts.get(i).cloned().unwrap_or_default(),
+        None => docstring(f.code, version).unwrap_or_default(),
+    };
+    Ok(Variant {
+        function: f.name.clone(),
+        label: f.name.trim_start_matches("variant_").to_owned(),
+        doc,
+        call: format!("{}({})", f.name, f.params.join(", ")),
+        disassembly: dis_text(f.code, version, &DisOptions::default())?,
+        ..Variant::default()
+    })
+}
+
 /// The first line of a function's docstring (its first constant, when that is a string and
 /// the version stores docstrings there).
 fn docstring(code: &Code, version: PyVersion) -> Option<String> {
@@ -701,22 +694,16 @@ fn static_variants(interp: &Interpreter, case: &Prepared, dive: &mut Dive) -> an
             flypy_dive::case::without_other_variants(&case.source, name),
         )
         .context("writing the case")?;
-        let label = name.trim_start_matches("variant_").to_owned();
         let mut v = Variant {
             function: name.clone(),
-            label,
+            label: name.trim_start_matches("variant_").to_owned(),
             ..Variant::default()
         };
         match crate::commands::dis::compile_module(interp, &path) {
             Ok(module) => {
                 let module = module.as_code().context("not a code object")?;
                 if let Some(f) = variants_of(module).into_iter().find(|f| &f.name == name) {
-                    v.doc = match &case.statements {
-                        Some(stmts) => stmts.get(i).cloned().unwrap_or_default(),
-                        None => docstring(f.code, interp.version).unwrap_or_default(),
-                    };
-                    v.call = format!("{}({})", f.name, f.params.join(", "));
-                    v.disassembly = dis_text(f.code, interp.version, &DisOptions::default())?;
+                    v = compiled_variant(&f, i, case, interp.version)?;
                 }
             }
             Err(e) => {

@@ -449,10 +449,7 @@ pub(crate) fn across(dives: &[Dive], case: &Prepared, opts: &Options, style: &St
         "What changed between versions (measured: counts, specialized forms)",
         w,
     );
-    let counted: Vec<&Dive> = dives.iter().filter(|d| !d.static_only).collect();
-    for pair in counted.windows(2) {
-        let (a, b) = (pair[0], pair[1]);
-        let lines = flypy_dive::versions::changes(&a.variants, &b.variants, b.iterations);
+    for (a, b, lines) in version_changes(dives) {
         if lines.is_empty() {
             let _ = writeln!(
                 t,
@@ -487,6 +484,19 @@ pub(crate) fn across(dives: &[Dive], case: &Prepared, opts: &Options, style: &St
     t
 }
 
+/// What changed between consecutive measured versions (static-only ones have no counts).
+fn version_changes(dives: &[Dive]) -> Vec<(&Dive, &Dive, Vec<String>)> {
+    let counted: Vec<&Dive> = dives.iter().filter(|d| !d.static_only).collect();
+    counted
+        .windows(2)
+        .map(|p| {
+            let lines =
+                flypy_dive::versions::changes(&p[0].variants, &p[1].variants, p[1].iterations);
+            (p[0], p[1], lines)
+        })
+        .collect()
+}
+
 /// The JSON document: the case, and per interpreter every measurement, the comparisons, and
 /// the explanation (its text, which a test checks against the numbers beside it).
 pub(crate) fn json(dives: &[Dive], case: &Prepared, opts: &Options) -> serde_json::Value {
@@ -511,18 +521,9 @@ pub(crate) fn json(dives: &[Dive], case: &Prepared, opts: &Options) -> serde_jso
             v
         })
         .collect();
-    let changes: Vec<serde_json::Value> = dives
-        .iter()
-        .filter(|d| !d.static_only)
-        .collect::<Vec<_>>()
-        .windows(2)
-        .map(|p| {
-            json!({
-                "from": p[0].version,
-                "to": p[1].version,
-                "changes": flypy_dive::versions::changes(&p[0].variants, &p[1].variants, p[1].iterations),
-            })
-        })
+    let changes: Vec<serde_json::Value> = version_changes(dives)
+        .into_iter()
+        .map(|(a, b, lines)| json!({"from": a.version, "to": b.version, "changes": lines}))
         .collect();
     json!({
         "schema": "flypy.dive/1",
