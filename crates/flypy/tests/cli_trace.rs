@@ -183,3 +183,150 @@ fn a_flood_of_output_is_cut_and_counted() {
         &text[text.len().saturating_sub(300)..]
     );
 }
+
+/// Issue 12: on 3.7–3.11 an instruction behind EXTENDED_ARG read 0 (its opcode event lands on
+/// the prefix); the loop's FOR_ITER, conditional jump and jump back get their real counts.
+#[test]
+fn extended_arg_prefixed_instructions_get_their_counts() {
+    let body: String = (0..60).map(|k| format!("            t += {k}\n")).collect();
+    let source =
+        format!("def f(n):\n    t = 0\n    for i in range(n):\n        if i % 2:\n{body}    return t\nprint(f(10))\n");
+    let (mut checked, mut skipped) = (Vec::new(), Vec::new());
+    for interp in flypy_probe::discover() {
+        if !interp.version.at_least(3, 7) {
+            skipped.push(interp.version.to_string());
+            continue;
+        }
+        let out = flypy()
+            .args(["trace", "--format", "json", "--python"])
+            .arg(&interp.path)
+            .args(["-c", &source])
+            .output()
+            .expect("runs");
+        let doc: Value = flypy_testkit::json_of(&out, "flypy trace");
+        let f = doc["code"]
+            .as_array()
+            .expect("code")
+            .iter()
+            .find(|c| c["qualname"] == "f")
+            .expect("f listed");
+        let rows = f["instructions"].as_array().expect("instructions");
+        let v = interp.version;
+        let mut prefixed = 0;
+        for (k, row) in rows.iter().enumerate() {
+            if row["opname"] != "EXTENDED_ARG" {
+                continue;
+            }
+            let Some(next) = rows[k + 1..].iter().find(|r| r["opname"] != "EXTENDED_ARG") else {
+                continue;
+            };
+            prefixed += 1;
+            assert_eq!(
+                next["count"], row["count"],
+                "{v}: {} at {} behind EXTENDED_ARG",
+                next["opname"], next["offset"]
+            );
+        }
+        let count_of = |op: &str| {
+            rows.iter()
+                .find(|r| r["opname"] == op)
+                .map(|r| r["count"].clone())
+        };
+        assert_eq!(count_of("FOR_ITER"), Some(Value::from(11)), "{v}: FOR_ITER");
+        if v.at_least(3, 8) && !v.at_least(3, 10) || v.minor == 11 {
+            assert!(prefixed > 0, "{v}: the loop should need EXTENDED_ARG");
+        }
+        checked.push(v.to_string());
+    }
+    eprintln!(
+        "checked on {}; skipped {}",
+        checked.join(", "),
+        skipped.join(", ")
+    );
+}
+
+/// Issue 12: after os._exit, a crash or a timeout the counts are unknown, not 0.
+#[test]
+fn counts_are_unknown_when_the_program_takes_the_helper_down() {
+    let out = flypy()
+        .args(["trace", "-c", "import os\nos._exit(4)\n"])
+        .output()
+        .expect("runs");
+    assert_eq!(out.status.code(), Some(3));
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.starts_with("Executed instructions: unknown ("),
+        "{text}"
+    );
+    assert!(!text.contains("By opcode"), "{text}");
+    let out = flypy()
+        .args([
+            "trace",
+            "--format",
+            "json",
+            "--timeout",
+            "1",
+            "-c",
+            "while True: pass",
+        ])
+        .output()
+        .expect("runs");
+    let doc: Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    assert_eq!(doc["counts_known"], false);
+    assert!(doc["executed"].is_null());
+    assert!(doc["code"][0]["instructions"][1]["count"].is_null());
+}
+
+/// Issue 12: sys.exit's argument read as CPython reads it (False is 0, True is 1, an int
+/// beyond a C long is -1, so status 255), never a failure of flypy's helper.
+#[test]
+fn sys_exit_statuses_are_those_python_gives() {
+    let cases: [(&str, i32, &str); 4] = [
+        ("sys.exit(False)", 0, "the program finished"),
+        ("sys.exit(True)", 3, "exited with sys.exit(1)"),
+        ("sys.exit(2**70)", 3, "exited with status 255"),
+        ("sys.exit(256)", 0, "the program finished"),
+    ];
+    for (call, code, says) in cases {
+        let out = flypy()
+            .args(["trace", "-c", &format!("import sys\n{call}\n")])
+            .output()
+            .expect("runs");
+        let all = format!(
+            "{}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert_eq!(out.status.code(), Some(code), "{call}: {all}");
+        assert!(all.contains(says), "{call}: {all}");
+        assert!(!all.contains("helper failed"), "{call}: {all}");
+    }
+}
+
+/// Issue 12: an exception whose __str__ raises is reported as Python would, and the counts
+/// are kept; the traceback has the user's frames and names, not flypy's helper or temp files.
+#[test]
+fn an_exception_that_cannot_print_itself_keeps_the_counts_and_the_users_traceback() {
+    let code = "class Boom(Exception):\n    def __str__(self):\n        raise RuntimeError\n\ndef f():\n    raise Boom\n\nf()\n";
+    let out = flypy().args(["trace", "-c", code]).output().expect("runs");
+    assert_eq!(out.status.code(), Some(3));
+    let text = String::from_utf8_lossy(&out.stdout);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("raised Boom: <exception str() failed>"),
+        "{err}"
+    );
+    assert!(
+        text.contains("\nf (line 5): 4 executed") || text.contains("\nf (line 5): 3 executed"),
+        "{text}"
+    );
+    assert!(err.contains("File \"<string>\", line 6, in f"), "{err}");
+    assert!(
+        err.contains("File \"<string>\", line 8, in <module>"),
+        "{err}"
+    );
+    assert!(!err.contains("in main"), "{err}");
+    assert!(!format!("{text}{err}").contains("/tmp"), "{text}{err}");
+    // The listing names -c code as Python does.
+    assert!(text.contains("file \"<string>\", line 5>"), "{text}");
+}

@@ -6,6 +6,7 @@ pub mod decode;
 pub mod dis;
 pub mod exception_table;
 pub mod flow;
+pub mod hooks;
 pub mod instruction;
 pub mod lines;
 pub mod pyrepr;

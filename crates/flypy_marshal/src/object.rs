@@ -214,6 +214,34 @@ pub struct Code {
 }
 
 impl Code {
+    /// This code object and every one nested in it, with `co_filename` set to `name` (as the
+    /// same kind of string the tree had: `str`, or a Python 2 byte string). For code compiled
+    /// from a temporary file on the user's behalf (`-c CODE`), so it shows the name the
+    /// program runs under.
+    pub fn with_filename(&self, name: &str) -> Code {
+        let filename = match self.filename {
+            Object::Bytes(_) => Object::Bytes(Arc::from(name.as_bytes())),
+            _ => Object::Str(Arc::new(PyStr::new(name))),
+        };
+        self.renamed(&filename)
+    }
+
+    fn renamed(&self, filename: &Object) -> Code {
+        let consts = self
+            .consts
+            .iter()
+            .map(|c| match c {
+                Object::Code(inner) => Object::Code(Arc::new(inner.renamed(filename))),
+                other => other.clone(),
+            })
+            .collect();
+        Code {
+            consts,
+            filename: filename.clone(),
+            ..self.clone()
+        }
+    }
+
     /// This code object, then every code object nested in its constants, depth first in
     /// `co_consts` order: the order flypy's run helper numbers a program's code objects in.
     pub fn preorder(&self) -> Vec<&Code> {

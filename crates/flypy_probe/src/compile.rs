@@ -68,6 +68,7 @@ pub fn compile_files(
     let channel = tempfile::NamedTempFile::new().map_err(ProbeError::Channel)?;
     let helper_err = |detail: String| ProbeError::Helper {
         path: interp.path.clone(),
+        helper: "compile",
         detail,
     };
     let mut child = interp

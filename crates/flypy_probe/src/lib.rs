@@ -31,8 +31,13 @@ pub enum ProbeError {
         path: PathBuf,
         implementation: String,
     },
-    #[error("{path}: the compile helper failed: {detail}")]
-    Helper { path: PathBuf, detail: String },
+    /// One of flypy's helper programs (`helper`: "compile", "run", "timing") failed.
+    #[error("{path}: flypy's {helper} helper failed: {detail}")]
+    Helper {
+        path: PathBuf,
+        helper: &'static str,
+        detail: String,
+    },
     #[error("temporary channel file: {0}")]
     Channel(std::io::Error),
     #[error("CPython {version}: {method} cannot count executed instructions exactly: {reason}")]

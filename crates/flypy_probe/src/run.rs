@@ -121,7 +121,8 @@ impl Captured {
 pub enum Ending {
     /// It ran to its end (or called `sys.exit(0)`).
     Finished,
-    /// `sys.exit(n)` with `n != 0` (a non-integer argument counts as 1, as in Python).
+    /// `sys.exit(n)`: `n` as CPython's C int (a bool as 0 or 1, an int beyond a C long as -1,
+    /// a non-integer as 1), whose low byte, the process's exit status, is not 0.
     Exit(i64),
     /// An uncaught exception.
     Exception {
@@ -150,11 +151,24 @@ impl Ending {
         matches!(self, Ending::Finished)
     }
 
+    /// Whether the helper lived to report what it counted: not after `os._exit`, a crash, a
+    /// signal or the timeout (counts are then unknown, not zero).
+    pub fn reported(&self) -> bool {
+        !matches!(
+            self,
+            Ending::ProcessExit(_) | Ending::Signal(_) | Ending::Timeout(_)
+        )
+    }
+
     /// A one-line account for the user.
     pub fn describe(&self) -> String {
         match self {
             Ending::Finished => "finished".to_owned(),
-            Ending::Exit(n) => format!("exited with sys.exit({n})"),
+            Ending::Exit(n @ 1..=255) => format!("exited with sys.exit({n})"),
+            Ending::Exit(n) => format!(
+                "exited with status {} (sys.exit's argument as CPython's C int: {n})",
+                n & 0xFF
+            ),
             Ending::Exception {
                 type_name, message, ..
             } if message.is_empty() => format!("raised {type_name}"),
@@ -523,13 +537,16 @@ fn classify(
     }
     let helper = |detail: String| ProbeError::Helper {
         path: interp.path.clone(),
+        helper: "run",
         detail,
     };
     let r: Report = serde_json::from_str(text).map_err(|e| helper(format!("bad report: {e}")))?;
     let ending = match r.ending.as_str() {
         "finished" => Ending::Finished,
+        // The status is sys.exit's argument as CPython's C int; the process would exit with
+        // its low byte, so 256 ends as successfully as 0.
         "exit" => match r.status.unwrap_or(0) {
-            0 => Ending::Finished,
+            n if n & 0xFF == 0 => Ending::Finished,
             n => Ending::Exit(n),
         },
         "exception" => Ending::Exception {

@@ -125,6 +125,7 @@ pub fn time_worker_under(
     let spec_file = work.unwrap_or(own.path()).join("spec.json");
     let text = serde_json::to_string(spec).map_err(|e| ProbeError::Helper {
         path: interp.path.clone(),
+        helper: "timing",
         detail: format!("timing spec: {e}"),
     })?;
     std::fs::write(&spec_file, text).map_err(ProbeError::Channel)?;
@@ -149,6 +150,7 @@ pub fn time_worker_under(
     }
     let r: Report = serde_json::from_str(&done.report).map_err(|e| ProbeError::Helper {
         path: interp.path.clone(),
+        helper: "timing",
         detail: format!("bad timing report: {e}"),
     })?;
     match r.ending.as_str() {

@@ -306,13 +306,28 @@ pub(super) fn compile_module(
     interp: &flypy_probe::Interpreter,
     path: &Path,
 ) -> anyhow::Result<Object> {
+    compile_module_as(interp, path, None)
+}
+
+/// [`compile_module`], naming the code `shown` (its `co_filename`, and the file in errors)
+/// instead of the temporary file flypy wrote it to: `<string>` for `-c CODE`, as Python names it.
+pub(super) fn compile_module_as(
+    interp: &flypy_probe::Interpreter,
+    path: &Path,
+    shown: Option<&str>,
+) -> anyhow::Result<Object> {
     let outcome = flypy_probe::compile_files(interp, &[path.to_owned()])?
         .into_iter()
         .next()
         .context("the compile helper gave no answer")?;
-    load_compiled(path, interp.version, outcome)
+    let name = shown.map_or_else(|| path.display().to_string(), str::to_owned);
+    let code = load_compiled(path, interp.version, outcome)
         .map(|loaded| loaded.code)
-        .map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))
+        .map_err(|e| anyhow::anyhow!("{name}: {e}"))?;
+    Ok(match (shown, code.as_code()) {
+        (Some(shown), Some(c)) => Object::Code(std::sync::Arc::new(c.with_filename(shown))),
+        _ => code,
+    })
 }
 
 fn load_compiled(

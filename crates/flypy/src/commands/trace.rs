@@ -119,7 +119,9 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
             (program, path)
         }
     };
-    let module = super::dis::compile_module(&interp, &source_path)?;
+    // `-c` code runs as "<string>"; flypy's listing names it so too, not its temporary file.
+    let shown = args.code.as_ref().map(|_| "<string>");
+    let module = super::dis::compile_module_as(&interp, &source_path, shown)?;
     let module = module
         .as_code()
         .context("the compiled module is not a code object")?;
@@ -143,6 +145,13 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         );
     }
     let mut listings = join(module, &counts, version)?;
+    // A program that took the helper down with it left no counts: unknown, not zero.
+    let known = outcome.ending.reported();
+    if !known {
+        for r in listings.iter_mut().flat_map(|l| l.rows.iter_mut()) {
+            r.count = None;
+        }
+    }
     if args.adaptive {
         let warm = run_counted(&interp, &program, &limits, Counting::Adaptive)?;
         if warm.ending != outcome.ending {
@@ -158,7 +167,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let text = match args.format {
         Format::Text => text(&listings, &interp.full_version, method, &outcome.ending),
         Format::Json => {
-            let doc = json_doc(&listings, &interp, method, &outcome);
+            let doc = json_doc(&listings, &interp, method, &outcome, known);
             format!("{}\n", serde_json::to_string(&doc)?)
         }
     };
@@ -220,7 +229,10 @@ pub(crate) fn count_run(
 ) -> anyhow::Result<Counted> {
     let outcome = run_counted(interp, program, limits, counting)?;
     if counting != Counting::Edges {
-        let counts = outcome.counts.clone();
+        let mut counts = outcome.counts.clone();
+        if counting == Counting::Settrace {
+            after_extended_args(module, &mut counts, interp.version)?;
+        }
         return Ok(Counted {
             outcome,
             counts,
@@ -247,6 +259,23 @@ pub(crate) fn count_run(
             })
         }
     }
+}
+
+/// Each code object's counts as `sys.settrace` reports them, made counts of what ran
+/// (`flypy_bytecode::hooks::settrace_counts`: 3.7–3.11 put an EXTENDED_ARG-prefixed
+/// instruction's events on its prefix).
+fn after_extended_args(
+    module: &Code,
+    counts: &mut [CodeCounts],
+    version: PyVersion,
+) -> anyhow::Result<()> {
+    let codes = module.preorder();
+    for c in counts.iter_mut() {
+        if let Some(code) = c.index.and_then(|i| codes.get(i)) {
+            c.counts = flypy_bytecode::hooks::settrace_counts(code, version, &c.counts)?;
+        }
+    }
+    Ok(())
 }
 
 /// Every instruction's count, derived from the control-flow events counted in each code
@@ -420,11 +449,19 @@ fn text(listings: &[Listing], full_version: &str, method: &str, ending: &Ending)
         .flat_map(|l| l.rows.iter().filter_map(|r| r.count))
         .max()
         .unwrap_or(0);
-    let _ = writeln!(
-        t,
-        "Executed instructions: {total} (CPython {full_version}, counted with {method}; the program {})",
-        ending.describe()
-    );
+    if !ending.reported() {
+        let _ = writeln!(
+            t,
+            "Executed instructions: unknown (CPython {full_version}, counted with {method}; the program {}, and its counts were lost with it)",
+            ending.describe()
+        );
+    } else {
+        let _ = writeln!(
+            t,
+            "Executed instructions: {total} (CPython {full_version}, counted with {method}; the program {})",
+            ending.describe()
+        );
+    }
     let mut order: Vec<&Listing> = listings.iter().collect();
     order.sort_by(|a, b| {
         b.total()
@@ -432,13 +469,12 @@ fn text(listings: &[Listing], full_version: &str, method: &str, ending: &Ending)
             .then(a.firstlineno.cmp(&b.firstlineno))
     });
     for l in order {
-        let _ = writeln!(
-            t,
-            "\n{} (line {}): {} executed",
-            l.qualname,
-            l.firstlineno,
-            l.total()
-        );
+        let executed = if ending.reported() {
+            format!("{} executed", l.total())
+        } else {
+            "counts unknown".to_owned()
+        };
+        let _ = writeln!(t, "\n{} (line {}): {executed}", l.qualname, l.firstlineno);
         let _ = writeln!(
             t,
             "{:>12}   {:>5} {:>6}  instruction",
@@ -452,9 +488,11 @@ fn text(listings: &[Listing], full_version: &str, method: &str, ending: &Ending)
             } else {
                 format!(" ({})", r.argrepr)
             };
-            let count = r
-                .count
-                .map_or_else(|| "not seen".to_owned(), |c| c.to_string());
+            let count = match r.count {
+                Some(c) => c.to_string(),
+                None if ending.reported() => "not seen".to_owned(),
+                None => "unknown".to_owned(),
+            };
             let special = r
                 .specialized
                 .map(|s| format!("  -> {s}"))
@@ -472,6 +510,9 @@ fn text(listings: &[Listing], full_version: &str, method: &str, ending: &Ending)
                 special
             );
         }
+    }
+    if !ending.reported() {
+        return t;
     }
     let (ops, lines) = totals(listings);
     let _ = writeln!(t, "\nBy opcode:");
@@ -513,7 +554,10 @@ fn json_doc(
     interp: &flypy_probe::Interpreter,
     method: &str,
     outcome: &flypy_probe::run::RunOutcome,
+    known: bool,
 ) -> serde_json::Value {
+    // Unknown counts are null, never 0.
+    let executed = |n: u64| known.then_some(n);
     let (ops, lines) = totals(listings);
     let code: Vec<_> = listings
         .iter()
@@ -521,7 +565,7 @@ fn json_doc(
             json!({
                 "qualname": l.qualname,
                 "firstlineno": l.firstlineno,
-                "executed": l.total(),
+                "executed": executed(l.total()),
                 "instructions": l.rows.iter().map(|r| json!({
                     "offset": r.offset, "opname": r.opname, "arg": r.arg,
                     "argrepr": r.argrepr, "line": r.line, "count": r.count,
@@ -540,7 +584,8 @@ fn json_doc(
         "stdout_bytes": outcome.stdout.total,
         "stderr": String::from_utf8_lossy(&outcome.stderr.kept),
         "stderr_bytes": outcome.stderr.total,
-        "executed": listings.iter().map(Listing::total).sum::<u64>(),
+        "counts_known": known,
+        "executed": executed(listings.iter().map(Listing::total).sum::<u64>()),
         "code": code,
         "by_opcode": ops.iter().map(|(n, c)| json!({"opname": n, "count": c})).collect::<Vec<_>>(),
         "by_line": lines.iter().map(|(l, c)| json!({"line": l, "count": c})).collect::<Vec<_>>(),

@@ -65,17 +65,10 @@ def main():
         finally:
             stop()
     except SystemExit as e:
-        status = e.code
-        if status is None:
-            status = 0
-        elif not isinstance(status, int):
-            # sys.exit("message") prints the message and exits with 1.
-            sys.stderr.write("%s\n" % (status,))
-            status = 1
-        ending = {"ending": "exit", "status": status}
+        ending = {"ending": "exit", "status": exit_status(e.code)}
     except BaseException as e:  # the user's code failed; say how
-        ending = {"ending": "exception", "type": type(e).__name__, "message": str(e),
-                  "traceback": traceback.format_exc()}
+        ending = {"ending": "exception", "type": type(e).__name__, "message": safe_str(e),
+                  "traceback": user_traceback()}
     try:
         sys.stdout.flush()
         sys.stderr.flush()
@@ -91,6 +84,48 @@ def main():
             for i, c in enumerate(codes)]
     report(channel, ending)
     return 0
+
+
+def safe_str(e):
+    """str(e) as Python's traceback prints it: an exception whose __str__ fails is
+    "<exception str() failed>" (3.x; 2.7 says "<unprintable X object>")."""
+    try:
+        return str(e)
+    except BaseException:
+        return "<exception str() failed>"
+
+
+def user_traceback():
+    """The traceback of the exception being handled, without this helper's own frames (the
+    user's program starts at its first frame, as when Python runs it directly)."""
+    etype, value, tb = sys.exc_info()
+    own = globals()
+    while tb is not None and tb.tb_frame.f_globals is own:
+        tb = tb.tb_next
+    try:
+        return "".join(traceback.format_exception(etype, value, tb))
+    except BaseException:
+        return "%s: %s\n" % (etype.__name__, safe_str(value))
+
+
+def exit_status(code):
+    """The exit status CPython gives `sys.exit(code)` (pythonrun.c, _Py_HandleSystemExit): None
+    is 0; an int (a bool too: False is 0) is read as a C long and cast to int, and one out of
+    a long's range is -1; anything else is printed to stderr and the status is 1. (2.7 takes
+    only `int`, so a `long` is printed, as there.)"""
+    if code is None:
+        return 0
+    if isinstance(code, int):
+        code = int(code)
+        if not -(1 << 63) <= code < (1 << 63):
+            return -1
+        return ((code + (1 << 31)) % (1 << 32)) - (1 << 31)
+    try:
+        text = str(code)
+    except Exception:
+        text = ""  # CPython clears the error and writes just the newline
+    sys.stderr.write("%s\n" % (text,))
+    return 1
 
 
 def start_counting(how, codes, counts):
@@ -115,19 +150,31 @@ def start_counting(how, codes, counts):
             if frame.f_code not in own:
                 return None
             # Every RESUME (a call starting, a generator resuming) raises this event with
-            # f_lasti on it and gets no opcode event of its own (3.11-3.15, measured).
+            # f_lasti on it and gets no opcode event of its own (3.11-3.15, measured). But from
+            # 3.13 throw() and close() raise it too with f_lasti on the RESUME after the yield,
+            # and enter the frame past it, raising at once (ceval.c 3.12+: the throwflag path
+            # "avoids the RESUME"; measured: sys.monitoring reports no PY_RESUME there). So the
+            # RESUME counts once the frame's first event shows it ran: anything but that
+            # exception.
+            tracer = local
             if resume is not None and is_resume(frame.f_code, frame.f_lasti, resume):
                 key = (frame.f_code, frame.f_lasti)
-                counts[key] = counts.get(key, 0) + 1
+
+                def first(frame, event, arg):
+                    if event != "exception":
+                        counts[key] = counts.get(key, 0) + 1
+                    frame.f_trace = local
+                    return local(frame, event, arg)
+                tracer = first
             # From 3.13, f_trace_opcodes only takes effect on a frame that already has its
             # local trace function (measured: otherwise no or too few opcode events).
-            frame.f_trace = local
+            frame.f_trace = tracer
             frame.f_trace_opcodes = True
             if sys.version_info >= (3, 12):
                 # 3.12.1 only notices f_trace_opcodes set in a callback once settrace is
                 # called again (cpython#103615).
                 sys.settrace(calls)
-            return local
+            return tracer
 
         sys.settrace(calls)
         return lambda: sys.settrace(None)
