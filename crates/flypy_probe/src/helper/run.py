@@ -128,26 +128,45 @@ def exit_status(code):
     return 1
 
 
+def instruction_counters(codes, counts):
+    """Counters of executed instructions of `codes` in `counts`: a list per code object with a
+    slot per byte offset, by the code object's id (the program's own code objects, not its file
+    name: "-c" code and this helper are both "<string>"). Hashing a code object hashes its whole
+    bytecode and constants (~220 us an event for a 20,000-line function, measured), so ids; the
+    last code object's list is kept at hand. Returns the lists by id, and the count(code,
+    offset) callback."""
+    slots_of = counts["slots"] = dict((id(c), [0] * (len(c.co_code) + 2)) for c in codes)
+    last = [None, None]
+
+    def bump(code, offset, _id=id, _last=last, _slots=slots_of):
+        if code is _last[0]:
+            slots = _last[1]
+        else:
+            slots = _slots.get(_id(code))
+            if slots is None:
+                return
+            _last[0], _last[1] = code, slots
+        slots[offset] += 1
+    return slots_of, bump
+
+
 def start_counting(how, codes, counts):
     """Starts counting executed instructions of `codes` (the program's code objects, see
     preorder); returns the stop."""
     if how in ("none", "adaptive"):
         return lambda: None
     if how == "settrace":
-        # The program's own code objects, not its file name: "-c" code and this helper are
-        # both "<string>".
-        own = set(codes)
+        own, bump = instruction_counters(codes, counts)
 
-        def local(frame, event, arg):
+        def local(frame, event, arg, _bump=bump):
             if event == "opcode":
-                key = (frame.f_code, frame.f_lasti)
-                counts[key] = counts.get(key, 0) + 1
+                _bump(frame.f_code, frame.f_lasti)
             return local
 
         resume = resume_opcode()
 
-        def calls(frame, event, arg):
-            if frame.f_code not in own:
+        def calls(frame, event, arg, _id=id):
+            if _id(frame.f_code) not in own:
                 return None
             # Every RESUME (a call starting, a generator resuming) raises this event with
             # f_lasti on it and gets no opcode event of its own (3.11-3.15, measured). But from
@@ -158,11 +177,11 @@ def start_counting(how, codes, counts):
             # exception.
             tracer = local
             if resume is not None and is_resume(frame.f_code, frame.f_lasti, resume):
-                key = (frame.f_code, frame.f_lasti)
+                code, offset = frame.f_code, frame.f_lasti
 
                 def first(frame, event, arg):
                     if event != "exception":
-                        counts[key] = counts.get(key, 0) + 1
+                        bump(code, offset)
                     frame.f_trace = local
                     return local(frame, event, arg)
                 tracer = first
@@ -179,20 +198,16 @@ def start_counting(how, codes, counts):
         sys.settrace(calls)
         return lambda: sys.settrace(None)
     if how == "monitoring":
+        _, bump = instruction_counters(codes, counts)
         mon = sys.monitoring
         tool = mon.PROFILER_ID
         mon.use_tool_id(tool, "flypy")
-
-        def instruction(code, offset):
-            key = (code, offset)
-            counts[key] = counts.get(key, 0) + 1
-
-        mon.register_callback(tool, mon.events.INSTRUCTION, instruction)
         # RESUMEs get PY_START (a call starting) or PY_RESUME (a generator or coroutine
         # resuming) at their offset, never an INSTRUCTION event.
         starts = mon.events.PY_START | mon.events.PY_RESUME
-        mon.register_callback(tool, mon.events.PY_START, instruction)
-        mon.register_callback(tool, mon.events.PY_RESUME, instruction)
+        mon.register_callback(tool, mon.events.INSTRUCTION, bump)
+        mon.register_callback(tool, mon.events.PY_START, bump)
+        mon.register_callback(tool, mon.events.PY_RESUME, bump)
         for c in codes:
             mon.set_local_events(tool, c, mon.events.INSTRUCTION | starts)
 
@@ -403,20 +418,16 @@ def preorder(code):
 
 
 def counts_report(counts, codes):
-    """The counts grouped by code object, with what identifies a code object."""
-    index = {}
-    for i, c in enumerate(codes):
-        index.setdefault(c, i)
-    by_code = {}
-    for (c, offset), n in counts.items():
-        by_code.setdefault(c, []).append([offset, n])
+    """The counts by code object (those that ran), with what identifies a code object."""
+    slots_of = counts.get("slots", {})
     out = []
-    for c, pairs in by_code.items():
-        pairs.sort()
-        out.append({"index": index.get(c), "filename": c.co_filename, "name": c.co_name,
-                    "qualname": getattr(c, "co_qualname", None),
-                    "firstlineno": c.co_firstlineno, "counts": pairs})
-    out.sort(key=lambda e: (e["index"] is None, e["index"]))
+    for i, c in enumerate(codes):
+        slots = slots_of.get(id(c))
+        pairs = [[offset, n] for offset, n in enumerate(slots or ()) if n]
+        if pairs:
+            out.append({"index": i, "filename": c.co_filename, "name": c.co_name,
+                        "qualname": getattr(c, "co_qualname", None),
+                        "firstlineno": c.co_firstlineno, "counts": pairs})
     return out
 
 
