@@ -3,6 +3,7 @@
 
 mod commands;
 mod output;
+mod signals;
 
 use std::process::ExitCode;
 
@@ -52,6 +53,16 @@ pub const EXIT_INPUT: u8 = 2;
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    if let Err(e) = signals::install() {
+        eprintln!("flypy: error: cannot set up its temporary folder and signal handling: {e:#}");
+        return ExitCode::from(EXIT_INPUT);
+    }
+    let result = run(cli);
+    flypy_probe::session::end();
+    result
+}
+
+fn run(cli: Cli) -> ExitCode {
     let result = match cli.command {
         Command::Dive(args) => commands::dive::run(args),
         Command::Cases(args) => commands::cases::run(args),

@@ -1,5 +1,6 @@
 use std::io::Write;
 use std::os::unix::ffi::OsStrExt;
+use std::os::unix::process::CommandExt;
 use std::path::PathBuf;
 use std::process::Stdio;
 
@@ -73,16 +74,20 @@ pub fn compile_files(
     };
     let mut child = interp
         .command()
-        .args(["-B", "-c", include_str!("helper/compile.py")])
+        .args(["-B", "-c"])
+        .arg(crate::session::guarded(include_str!("helper/compile.py")))
         .arg(channel.path())
         .stdin(Stdio::piped())
         .stdout(Stdio::null())
         .stderr(Stdio::piped())
+        // Its own process group (with the children it forks), stopped on a signal to flypy.
+        .process_group(0)
         .spawn()
         .map_err(|source| ProbeError::Spawn {
             path: interp.path.clone(),
             source,
         })?;
+    let group = crate::session::Group::track(child.id());
     let mut request = Vec::new();
     for p in paths {
         request.extend_from_slice(p.as_os_str().as_bytes());
@@ -93,9 +98,10 @@ pub fn compile_files(
             .write_all(&request)
             .map_err(|e| helper_err(format!("sending paths: {e}")))?;
     }
-    let output = child
-        .wait_with_output()
-        .map_err(|e| helper_err(e.to_string()))?;
+    let output = child.wait_with_output();
+    drop(group);
+    crate::session::hold_if_abandoned();
+    let output = output.map_err(|e| helper_err(e.to_string()))?;
     if !output.status.success() {
         let stderr = String::from_utf8_lossy(&output.stderr);
         let tail: Vec<&str> = stderr.lines().rev().take(3).collect();

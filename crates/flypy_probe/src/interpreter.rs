@@ -125,6 +125,7 @@ impl Interpreter {
         if std::env::var_os("PYTHONHASHSEED").is_none() {
             cmd.env("PYTHONHASHSEED", "0");
         }
+        crate::session::prepare(&mut cmd);
         cmd
     }
 }

@@ -7,6 +7,7 @@ mod discover;
 pub mod elf;
 mod interpreter;
 pub mod run;
+pub mod session;
 pub mod timing;
 
 pub use compile::{compile_files, CompileFailure, CompileOutcome, Compiled, LoadError};

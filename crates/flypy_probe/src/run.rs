@@ -403,16 +403,17 @@ pub fn run_helper_under(
             }
             let plain = interp.command();
             for (key, value) in plain.get_envs() {
-                if let Some(v) = value {
-                    cmd.env(key, v);
-                }
+                match value {
+                    Some(v) => cmd.env(key, v),
+                    None => cmd.env_remove(key),
+                };
             }
             cmd.arg(&interp.path);
             cmd
         }
     };
     cmd.arg("-c")
-        .arg(helper)
+        .arg(crate::session::guarded(helper))
         .arg(&channel)
         .args(args)
         .stdin(Stdio::null())
@@ -425,6 +426,8 @@ pub fn run_helper_under(
         path: interp.path.clone(),
         source,
     })?;
+    // Registered until it is over, so that a signal to flypy stops it too.
+    let group = crate::session::Group::track(child.id());
     let limit = limits.output;
     let out = child
         .stdout
@@ -446,7 +449,8 @@ pub fn run_helper_under(
             Ok(_) => break false,
             Err(nix::errno::Errno::EINTR) => continue,
             Err(e) => {
-                kill_group(pgid);
+                group.kill();
+                drop(group);
                 let _ = child.wait();
                 return Err(ProbeError::Spawn {
                     path: interp.path.clone(),
@@ -457,7 +461,9 @@ pub fn run_helper_under(
     };
     // Whatever the program left running in its group (a daemon it started) goes too, so the
     // output pipes close and the drains end.
-    kill_group(pgid);
+    group.kill();
+    drop(group);
+    crate::session::hold_if_abandoned();
     let status = child.wait().map_err(|source| ProbeError::Spawn {
         path: interp.path.clone(),
         source,
@@ -507,15 +513,6 @@ fn check_counting(interp: &Interpreter, counting: Counting) -> Result<(), ProbeE
             "the specializing interpreter is new in 3.11",
         ),
         _ => Ok(()),
-    }
-}
-
-fn kill_group(pgid: u32) {
-    if let Ok(id) = i32::try_from(pgid) {
-        let _ = nix::sys::signal::killpg(
-            nix::unistd::Pid::from_raw(id),
-            nix::sys::signal::Signal::SIGKILL,
-        );
     }
 }
 

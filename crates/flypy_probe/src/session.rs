@@ -1,0 +1,129 @@
+//! What one flypy process leaves behind, and how it leaves nothing: every child runs in a process
+//! group of its own, registered here while it runs; every temporary file flypy makes lives in
+//! one folder of the process's own (`TMPDIR` points there, so `tempfile` puts everything in it);
+//! and every helper asks the kernel to kill it when the flypy thread that started it ends
+//! (`helper/watchdog.py`), which holds even when flypy is killed with SIGKILL. So on Ctrl-C,
+//! SIGTERM or SIGHUP the binary calls [`abandon`] and exits: no orphan, no temporary file.
+
+use std::collections::BTreeSet;
+use std::ffi::OsString;
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Mutex, OnceLock};
+
+/// The session's folder and the `TMPDIR` the user had (given back to the programs flypy runs).
+struct Session {
+    dir: PathBuf,
+    user_tmpdir: Option<OsString>,
+}
+
+static SESSION: OnceLock<Session> = OnceLock::new();
+static GROUPS: Mutex<BTreeSet<i32>> = Mutex::new(BTreeSet::new());
+static ABANDONED: AtomicBool = AtomicBool::new(false);
+
+/// Makes the session's temporary folder and points `TMPDIR` at it. Call first thing, before any
+/// thread starts (it changes the environment); a second call does nothing.
+pub fn begin() -> std::io::Result<()> {
+    if SESSION.get().is_some() {
+        return Ok(());
+    }
+    let user_tmpdir = std::env::var_os("TMPDIR");
+    let dir = tempfile::Builder::new().prefix("flypy-").tempdir()?.keep();
+    // Edition 2021: safe; sound because no other thread exists yet (see above).
+    std::env::set_var("TMPDIR", &dir);
+    let _ = SESSION.set(Session { dir, user_tmpdir });
+    Ok(())
+}
+
+/// The session's temporary folder, when [`begin`] made one.
+pub fn dir() -> Option<&'static std::path::Path> {
+    SESSION.get().map(|s| s.dir.as_path())
+}
+
+/// Removes the session's temporary folder (at the end of a normal run).
+pub fn end() {
+    if let Some(s) = SESSION.get() {
+        let _ = std::fs::remove_dir_all(&s.dir);
+    }
+}
+
+/// Stops every child process group still running and removes the temporary folder: what a
+/// signal handler does before flypy exits.
+pub fn abandon() {
+    ABANDONED.store(true, Ordering::SeqCst);
+    let groups: Vec<i32> = match GROUPS.lock() {
+        Ok(g) => g.iter().copied().collect(),
+        Err(poisoned) => poisoned.into_inner().iter().copied().collect(),
+    };
+    for g in groups {
+        kill_group(g);
+    }
+    end();
+}
+
+/// Called by a thread whose child just ended: when that is because flypy is being stopped
+/// ([`abandon`]), the thread waits for the exit instead of reporting the child's death as the
+/// program's own ending.
+pub fn hold_if_abandoned() {
+    while ABANDONED.load(Ordering::SeqCst) {
+        std::thread::sleep(std::time::Duration::from_secs(1));
+    }
+}
+
+/// Sets, on a command about to run a program for flypy, the environment the program should
+/// see: the user's own `TMPDIR` (not the session's folder), and flypy's process id for the
+/// helpers' watchdog (which removes it before any user code runs).
+pub fn prepare(cmd: &mut std::process::Command) {
+    if let Some(s) = SESSION.get() {
+        match &s.user_tmpdir {
+            Some(t) => cmd.env("TMPDIR", t),
+            None => cmd.env_remove("TMPDIR"),
+        };
+    }
+    cmd.env("FLYPY_PARENT_PID", std::process::id().to_string());
+}
+
+/// A child's process group, registered for [`abandon`] from creation until drop. Drop it before
+/// reaping the child: while the leader is an unreaped zombie its group id cannot be reused.
+pub struct Group(i32);
+
+impl Group {
+    /// Registers the group led by `pid` (a child started with `process_group(0)`).
+    pub fn track(pid: u32) -> Group {
+        let id = i32::try_from(pid).unwrap_or(i32::MAX);
+        if let Ok(mut g) = GROUPS.lock() {
+            g.insert(id);
+        }
+        Group(id)
+    }
+
+    /// Kills every process of the group (SIGKILL).
+    pub fn kill(&self) {
+        kill_group(self.0);
+    }
+}
+
+impl Drop for Group {
+    fn drop(&mut self) {
+        if let Ok(mut g) = GROUPS.lock() {
+            g.remove(&self.0);
+        }
+    }
+}
+
+fn kill_group(id: i32) {
+    if id > 1 {
+        let _ = nix::sys::signal::killpg(
+            nix::unistd::Pid::from_raw(id),
+            nix::sys::signal::Signal::SIGKILL,
+        );
+    }
+}
+
+/// The helpers' watchdog, to put before a helper's own source.
+pub const WATCHDOG: &str = include_str!("helper/watchdog.py");
+
+/// `helper` with the watchdog before it.
+pub fn guarded(helper: &str) -> String {
+    format!("{WATCHDOG}\n{helper}")
+}
