@@ -330,3 +330,31 @@ fn an_exception_that_cannot_print_itself_keeps_the_counts_and_the_users_tracebac
     // The listing names -c code as Python does.
     assert!(text.contains("file \"<string>\", line 5>"), "{text}");
 }
+
+/// Issue 13: a process the program starts in a session of its own (out of reach of the
+/// program's process group) and that keeps stdout open does not hold flypy up: reading stops a
+/// moment after the program ends, and flypy says so.
+#[test]
+fn output_held_open_by_a_detached_process_does_not_hold_flypy() {
+    let dir = tempfile::tempdir().expect("dir");
+    let pid_file = dir.path().join("sleeper");
+    let code = format!(
+        "import subprocess\np = subprocess.Popen(['sleep', '60'], start_new_session=True)\nopen({:?}, 'w').write(str(p.pid))\nprint('started')\n",
+        pid_file.display().to_string()
+    );
+    let t = std::time::Instant::now();
+    let out = flypy()
+        .args(["trace", "--timeout", "30", "-c", &code])
+        .output()
+        .expect("runs");
+    let took = t.elapsed();
+    // The sleeper is the test's to stop (flypy cannot reach it).
+    if let Ok(pid) = std::fs::read_to_string(&pid_file) {
+        let _ = std::process::Command::new("kill").arg(pid.trim()).status();
+    }
+    assert!(out.status.success());
+    assert!(took < std::time::Duration::from_secs(15), "{took:?}");
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.starts_with("started\n"), "{text}");
+    assert!(text.contains("[flypy: stdout: still held open"), "{text}");
+}

@@ -108,7 +108,13 @@ impl Default for Limits {
 pub struct Captured {
     pub kept: Vec<u8>,
     pub total: u64,
+    /// Still open [`HELD_OPEN_GRACE`] after the program ended (a process it started in a
+    /// session of its own, out of reach of the process group, kept it): reading stopped there.
+    pub held_open: bool,
 }
+
+/// How long output is still read after the program ended, for what it wrote last.
+pub const HELD_OPEN_GRACE: Duration = Duration::from_secs(1);
 
 impl Captured {
     pub fn truncated(&self) -> bool {
@@ -273,12 +279,53 @@ struct Report {
     adaptive: Vec<AdaptiveHex>,
 }
 
-/// Drains `stream` to its end, keeping the first `limit` bytes.
-fn drain(mut stream: impl Read, limit: usize) -> Captured {
+/// When the program ended, for the drains' deadline (`None` while it runs).
+#[derive(Default)]
+struct Ended(std::sync::Mutex<Option<Instant>>);
+
+impl Ended {
+    fn now(&self) {
+        if let Ok(mut e) = self.0.lock() {
+            e.get_or_insert_with(Instant::now);
+        }
+    }
+
+    /// Whether the grace after the end is over.
+    fn past_grace(&self) -> bool {
+        self.0
+            .lock()
+            .ok()
+            .and_then(|e| *e)
+            .is_some_and(|t| t.elapsed() >= HELD_OPEN_GRACE)
+    }
+}
+
+/// Drains `stream` to its end, keeping the first `limit` bytes; stops [`HELD_OPEN_GRACE`] after
+/// the program ended if something else still holds the stream open. Reads only when `poll`
+/// says there is something (or the end), so the deadline is checked at least every 100 ms.
+fn drain<S: Read + std::os::fd::AsFd>(mut stream: S, limit: usize, ended: &Ended) -> Captured {
+    use nix::poll::{poll, PollFd, PollFlags, PollTimeout};
     let mut kept = Vec::new();
     let mut total = 0u64;
+    let mut held_open = false;
     let mut buf = vec![0u8; 64 * 1024];
     loop {
+        let ready = {
+            let mut fds = [PollFd::new(stream.as_fd(), PollFlags::POLLIN)];
+            poll(&mut fds, PollTimeout::from(100u16))
+        };
+        match ready {
+            Ok(0) => {
+                if ended.past_grace() {
+                    held_open = true;
+                    break;
+                }
+                continue;
+            }
+            Err(nix::errno::Errno::EINTR) => continue,
+            Err(_) => break,
+            Ok(_) => {}
+        }
         match stream.read(&mut buf) {
             Ok(0) => break,
             Ok(n) => {
@@ -290,7 +337,11 @@ fn drain(mut stream: impl Read, limit: usize) -> Captured {
             Err(_) => break,
         }
     }
-    Captured { kept, total }
+    Captured {
+        kept,
+        total,
+        held_open,
+    }
 }
 
 /// Runs `program` under `interp` within `limits`.
@@ -429,14 +480,15 @@ pub fn run_helper_under(
     // Registered until it is over, so that a signal to flypy stops it too.
     let group = crate::session::Group::track(child.id());
     let limit = limits.output;
-    let out = child
-        .stdout
-        .take()
-        .map(|s| std::thread::spawn(move || drain(s, limit)));
-    let err = child
-        .stderr
-        .take()
-        .map(|s| std::thread::spawn(move || drain(s, limit)));
+    let ended = std::sync::Arc::new(Ended::default());
+    let out = child.stdout.take().map(|s| {
+        let ended = ended.clone();
+        std::thread::spawn(move || drain(s, limit, &ended))
+    });
+    let err = child.stderr.take().map(|s| {
+        let ended = ended.clone();
+        std::thread::spawn(move || drain(s, limit, &ended))
+    });
     let pgid = child.id();
     let pid = nix::unistd::Pid::from_raw(i32::try_from(pgid).unwrap_or(i32::MAX));
     let timed_out = loop {
@@ -464,6 +516,7 @@ pub fn run_helper_under(
     group.kill();
     drop(group);
     crate::session::hold_if_abandoned();
+    ended.now();
     let status = child.wait().map_err(|source| ProbeError::Spawn {
         path: interp.path.clone(),
         source,

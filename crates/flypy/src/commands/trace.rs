@@ -322,6 +322,13 @@ fn pass_through(
         let more = c.total - c.kept.len() as u64;
         writeln!(w, "[flypy: {name}: {more} more bytes not shown]")?;
     }
+    if c.held_open {
+        writeln!(
+            w,
+            "[flypy: {name}: still held open {:.0} s after the program ended (by a process it started in a session of its own, which flypy cannot stop); not read further]",
+            flypy_probe::run::HELD_OPEN_GRACE.as_secs_f64()
+        )?;
+    }
     w.flush()
 }
 
