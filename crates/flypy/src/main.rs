@@ -54,7 +54,7 @@ pub const EXIT_INPUT: u8 = 2;
 fn main() -> ExitCode {
     let cli = Cli::parse();
     if let Err(e) = signals::install() {
-        eprintln!("flypy: error: cannot set up its temporary folder and signal handling: {e:#}");
+        crate::noteln!("flypy: error: cannot set up its temporary folder and signal handling: {e:#}");
         return ExitCode::from(EXIT_INPUT);
     }
     let result = run(cli);
@@ -77,7 +77,7 @@ fn run(cli: Cli) -> ExitCode {
         Ok(code) => code,
         Err(err) if output::is_broken_pipe(&err) => ExitCode::SUCCESS,
         Err(err) => {
-            eprintln!("flypy: error: {err:#}");
+            crate::noteln!("flypy: error: {err:#}");
             ExitCode::from(EXIT_INPUT)
         }
     }

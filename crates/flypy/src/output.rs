@@ -18,3 +18,26 @@ pub fn print(text: &str) -> io::Result<()> {
     out.write_all(text.as_bytes())?;
     out.flush()
 }
+
+/// Writes to stderr like `eprint!`, but a closed stderr (`flypy dis DIR 2>&1 | head -c1`) is
+/// ignored instead of a panic: messages there are for a reader who may have gone.
+#[macro_export]
+macro_rules! note {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = write!(std::io::stderr(), $($arg)*);
+    }};
+}
+
+/// [`note!`] with a newline, like `eprintln!`.
+#[macro_export]
+macro_rules! noteln {
+    () => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stderr());
+    }};
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stderr(), $($arg)*);
+    }};
+}

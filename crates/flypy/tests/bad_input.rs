@@ -196,3 +196,23 @@ fn hostile_nesting_and_sizes_are_bounded() {
         assert!(stderr.contains(want), "{name}: {stderr}");
     }
 }
+
+/// Issue 13: a closed stderr (`flypy dis DIR 2>&1 | head -c1`) is as quiet as a closed stdout:
+/// no panic (exit 101), the exit code of the input error.
+#[test]
+fn a_closed_stderr_is_no_panic() {
+    let dir = tempfile::tempdir().expect("dir");
+    for i in 0..50 {
+        std::fs::write(dir.path().join(format!("x{i}.pyc")), b"not a pyc").expect("write");
+    }
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_flypy"))
+        .arg("dis")
+        .arg(dir.path())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("starts");
+    drop(child.stderr.take());
+    let status = child.wait().expect("waits");
+    assert_eq!(status.code(), Some(2), "{status}");
+}

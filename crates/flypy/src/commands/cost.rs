@@ -73,7 +73,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let mut costs = Vec::new();
     for i in 0..args.statements.len() {
         if args.format == Format::Text {
-            eprintln!(
+            crate::noteln!(
                 "flypy: statement {} of {} under callgrind ({} and {} calls)…",
                 i + 1,
                 args.statements.len(),
@@ -84,7 +84,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         match cost_of(&interp, &args, i, &limits)? {
             Ok(c) => costs.push(c),
             Err(failed) => {
-                eprintln!("flypy: {failed}");
+                crate::noteln!("flypy: {failed}");
                 return Ok(ExitCode::from(EXIT_USER_CODE));
             }
         }

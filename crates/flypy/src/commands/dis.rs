@@ -111,7 +111,7 @@ pub fn run(args: Args) -> anyhow::Result<std::process::ExitCode> {
                     failures += 1;
                     // Keep stdout and stderr in step for a reader of both.
                     out.flush()?;
-                    eprintln!("flypy: error: {}: {e}", path.display());
+                    crate::noteln!("flypy: error: {}: {e}", path.display());
                 }
             }
         }

@@ -110,7 +110,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         match measure(&args)? {
             Ok(measured) => measured,
             Err(failed) => {
-                eprintln!("flypy: {failed}");
+                crate::noteln!("flypy: {failed}");
                 return Ok(ExitCode::from(EXIT_USER_CODE));
             }
         }
@@ -247,11 +247,11 @@ pub(crate) fn measure(args: &Args) -> anyhow::Result<Result<(Vec<Variant>, About
         }
         k += 1;
         if args.format == TimeFormat::Text && std::io::IsTerminal::is_terminal(&std::io::stderr()) {
-            eprint!("\rflypy: {k} worker processes done");
+            crate::note!("\rflypy: {k} worker processes done");
         }
     }
     if args.format == TimeFormat::Text && std::io::IsTerminal::is_terminal(&std::io::stderr()) {
-        eprintln!();
+        crate::noteln!();
     }
     let model = flypy_energy::PowerModel::choose(
         args.cpu_watts,

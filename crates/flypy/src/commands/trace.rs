@@ -140,7 +140,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         fallback,
     } = count_run(&interp, module, &program, &limits, counting, strict)?;
     if let Some(why) = fallback {
-        eprintln!(
+        crate::noteln!(
             "flypy: note: {why}\nflypy: note: counting every instruction instead, in a second run"
         );
     }
@@ -155,7 +155,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     if args.adaptive {
         let warm = run_counted(&interp, &program, &limits, Counting::Adaptive)?;
         if warm.ending != outcome.ending {
-            eprintln!(
+            crate::noteln!(
                 "flypy: note: the run for the specialized view {} (the counted run {})",
                 warm.ending.describe(),
                 outcome.ending.describe()
@@ -180,9 +180,9 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     if outcome.ending.is_success() {
         Ok(ExitCode::SUCCESS)
     } else {
-        eprintln!("flypy: the program {}", outcome.ending.describe());
+        crate::noteln!("flypy: the program {}", outcome.ending.describe());
         if let Ending::Exception { traceback, .. } = &outcome.ending {
-            eprint!("{traceback}");
+            crate::note!("{traceback}");
         }
         Ok(ExitCode::from(EXIT_USER_CODE))
     }
