@@ -2,6 +2,7 @@
 //! lives in the library crates.
 
 mod commands;
+mod input;
 mod output;
 mod signals;
 
@@ -54,7 +55,9 @@ pub const EXIT_INPUT: u8 = 2;
 fn main() -> ExitCode {
     let cli = Cli::parse();
     if let Err(e) = signals::install() {
-        crate::noteln!("flypy: error: cannot set up its temporary folder and signal handling: {e:#}");
+        crate::noteln!(
+            "flypy: error: cannot set up its temporary folder and signal handling: {e:#}"
+        );
         return ExitCode::from(EXIT_INPUT);
     }
     let result = run(cli);

@@ -216,3 +216,43 @@ fn a_closed_stderr_is_no_panic() {
     let status = child.wait().expect("waits");
     assert_eq!(status.code(), Some(2), "{status}");
 }
+
+/// Issue 13: a device, FIFO or directory where a file is expected is refused by name, before
+/// anything is read (`time --load /dev/zero` once grew to 24 GB).
+#[test]
+fn devices_and_fifos_are_refused_not_read() {
+    let dir = tempfile::tempdir().expect("dir");
+    let zero_pyc = dir.path().join("zero.pyc");
+    let zero_py = dir.path().join("zero.py");
+    std::os::unix::fs::symlink("/dev/zero", &zero_pyc).expect("symlink");
+    std::os::unix::fs::symlink("/dev/zero", &zero_py).expect("symlink");
+    let fifo = dir.path().join("fifo.py");
+    let made = std::process::Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .expect("mkfifo");
+    assert!(made.success());
+    let cases: Vec<(Vec<std::ffi::OsString>, &str)> = vec![
+        (
+            vec!["time".into(), "--load".into(), "/dev/zero".into()],
+            "a character device",
+        ),
+        (vec!["dis".into(), zero_pyc.into()], "a character device"),
+        (vec!["dis".into(), zero_py.into()], "a character device"),
+        (vec!["dis".into(), fifo.clone().into()], "a FIFO"),
+        (vec!["trace".into(), fifo.into()], "a FIFO"),
+        (vec!["trace".into(), dir.path().into()], "a directory"),
+    ];
+    for (args, says) in cases {
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_flypy"))
+            .args(&args)
+            .output()
+            .expect("runs");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {err}");
+        assert!(
+            err.contains(&format!("not a regular file ({says})")),
+            "{args:?}: {err}"
+        );
+    }
+}

@@ -238,6 +238,7 @@ fn collect(paths: &[PathBuf]) -> anyhow::Result<Vec<(PathBuf, Source)>> {
                     p.display()
                 )
             })?;
+            crate::input::check_regular(p).map_err(|e| anyhow::anyhow!("{}: {e}", p.display()))?;
             files.push((p.clone(), kind));
         }
     }
@@ -350,7 +351,7 @@ fn load_compiled(
 }
 
 fn read_pyc_file(path: &Path) -> Result<Loaded, String> {
-    let data = std::fs::read(path).map_err(|e| format!("cannot read it: {e}"))?;
+    let data = crate::input::read_bounded(path)?;
     let pyc = flypy_marshal::read_pyc(&data).map_err(|e| e.to_string())?;
     Ok(Loaded {
         path: path.to_owned(),

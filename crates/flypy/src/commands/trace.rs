@@ -109,9 +109,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
                 .split_first()
                 .context("a script or -c CODE is needed")?;
             let path = PathBuf::from(script);
-            if !path.is_file() {
-                bail!("{script}: no such file");
-            }
+            crate::input::check_regular(&path).map_err(|e| anyhow::anyhow!("{script}: {e}"))?;
             let program = Program::Script {
                 path: path.clone(),
                 args: rest.to_vec(),
