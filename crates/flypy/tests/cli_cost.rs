@@ -229,3 +229,45 @@ fn every_statement_is_compared_with_the_first() {
     }
     assert_eq!(doc["diff_1_minus_2"], diffs[0]["by_function"]);
 }
+
+/// Issue 13: a valgrind that is missing, broken or hanging is said to be so, each in its own
+/// words, with exit code 2.
+#[test]
+fn missing_and_broken_valgrind_are_told_apart() {
+    let python = flypy_probe::discover()
+        .into_iter()
+        .find(|i| i.version.at_least(3, 6))
+        .expect("an interpreter");
+    let dir = tempfile::tempdir().expect("dir");
+    let fake = dir.path().join("valgrind");
+    std::fs::write(
+        &fake,
+        "#!/bin/sh\necho 'valgrind: broken install' >&2\nexit 1\n",
+    )
+    .expect("write");
+    let made = std::process::Command::new("chmod")
+        .args(["+x"])
+        .arg(&fake)
+        .status()
+        .expect("chmod");
+    assert!(made.success());
+    let cases = [
+        (
+            dir.path().display().to_string(),
+            "installed but does not work",
+        ),
+        ("/nonexistent".to_owned(), "valgrind is not installed"),
+    ];
+    for (path, says) in cases {
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_flypy"))
+            .args(["cost", "--python"])
+            .arg(&python.path)
+            .arg("x = 1")
+            .env("PATH", &path)
+            .output()
+            .expect("runs");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{err}");
+        assert!(err.contains(says), "PATH={path}: {err}");
+    }
+}

@@ -281,10 +281,10 @@ struct Report {
 
 /// When the program ended, for the drains' deadline (`None` while it runs).
 #[derive(Default)]
-struct Ended(std::sync::Mutex<Option<Instant>>);
+pub(crate) struct Ended(std::sync::Mutex<Option<Instant>>);
 
 impl Ended {
-    fn now(&self) {
+    pub(crate) fn now(&self) {
         if let Ok(mut e) = self.0.lock() {
             e.get_or_insert_with(Instant::now);
         }
@@ -303,7 +303,11 @@ impl Ended {
 /// Drains `stream` to its end, keeping the first `limit` bytes; stops [`HELD_OPEN_GRACE`] after
 /// the program ended if something else still holds the stream open. Reads only when `poll`
 /// says there is something (or the end), so the deadline is checked at least every 100 ms.
-fn drain<S: Read + std::os::fd::AsFd>(mut stream: S, limit: usize, ended: &Ended) -> Captured {
+pub(crate) fn drain<S: Read + std::os::fd::AsFd>(
+    mut stream: S,
+    limit: usize,
+    ended: &Ended,
+) -> Captured {
     use nix::poll::{poll, PollFd, PollFlags, PollTimeout};
     let mut kept = Vec::new();
     let mut total = 0u64;

@@ -107,14 +107,30 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
+/// Whether valgrind is there and works: not installed, broken (it runs but fails) and hanging
+/// are three different answers.
 pub(crate) fn check_valgrind() -> anyhow::Result<()> {
-    match Command::new("valgrind").arg("--version").output() {
-        Ok(out) if out.status.success() => Ok(()),
-        _ => bail!(
+    let asked = flypy_probe::session::output_within(
+        Command::new("valgrind").arg("--version"),
+        Duration::from_secs(20),
+    );
+    match asked {
+        Ok(Some(out)) if out.status.success() => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => bail!(
             "valgrind is not installed (or not on PATH); flypy cost counts machine instructions \
              with its callgrind tool. Install it: `apt-get install valgrind` (Debian, Ubuntu), \
-             `dnf install valgrind` (Fedora), `brew install valgrind` is not available on macOS"
+             `dnf install valgrind` (Fedora); there is no valgrind for macOS on Apple silicon"
         ),
+        Err(e) => bail!("valgrind cannot be started: {e}"),
+        Ok(None) => bail!("valgrind --version did not answer within 20 s: valgrind is broken here"),
+        Ok(Some(out)) => {
+            let err = String::from_utf8_lossy(&out.stderr);
+            let last = err.lines().last().unwrap_or("no message");
+            bail!(
+                "valgrind is installed but does not work: `valgrind --version` {} ({last})",
+                out.status
+            )
+        }
     }
 }
 
@@ -175,6 +191,14 @@ pub(crate) fn machine_cost(
         let mut valgrind = Command::new("valgrind");
         valgrind
             .arg("--tool=callgrind")
+            // No gdb server: its FIFOs would be left behind whenever a run is killed.
+            .arg("--vgdb=no")
+            // valgrind's own messages to a file, not into the program's stderr (a killed run
+            // would otherwise show the user its whole log).
+            .arg(format!(
+                "--log-file={}",
+                run_dir.join("valgrind.%p").display()
+            ))
             .arg(format!(
                 "--callgrind-out-file={}",
                 run_dir.join("callgrind.%p").display()
