@@ -256,3 +256,34 @@ fn devices_and_fifos_are_refused_not_read() {
         );
     }
 }
+
+/// Issue 13: an "interpreter" that hangs on start does not hang flypy: the probe has a
+/// deadline, and the error names the interpreter.
+#[test]
+fn an_interpreter_that_hangs_is_reported_not_waited_for() {
+    let dir = tempfile::tempdir().expect("dir");
+    let fake = dir.path().join("python3.99");
+    std::fs::write(&fake, "#!/bin/sh\nexec sleep 1000\n").expect("write");
+    let made = std::process::Command::new("chmod")
+        .arg("+x")
+        .arg(&fake)
+        .status()
+        .expect("chmod");
+    assert!(made.success());
+    let t = std::time::Instant::now();
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_flypy"))
+        .args(["trace", "--python"])
+        .arg(&fake)
+        .args(["-c", "pass"])
+        .output()
+        .expect("runs");
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(err.contains("did not answer within"), "{err}");
+    assert!(err.contains("python3.99"), "{err}");
+    assert!(
+        t.elapsed() < std::time::Duration::from_secs(60),
+        "{:?}",
+        t.elapsed()
+    );
+}

@@ -1,5 +1,5 @@
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
+use std::process::Command;
 
 use flypy_marshal::PyVersion;
 
@@ -69,21 +69,29 @@ fn symbols_of(files: &[PathBuf]) -> Option<bool> {
     Some(all)
 }
 
+/// How long an interpreter may take to describe itself.
+const PROBE_DEADLINE: std::time::Duration = std::time::Duration::from_secs(15);
+
 impl Interpreter {
     /// Runs `path` with the embedded describe helper and checks that it is CPython.
     pub fn probe(path: &Path, found_by: Discovery) -> Result<Self, ProbeError> {
         let channel = tempfile::NamedTempFile::new().map_err(ProbeError::Channel)?;
-        let output = Command::new(path)
-            .args(["-S", "-c", include_str!("helper/describe.py")])
-            .arg(channel.path())
-            .stdin(Stdio::null())
-            .stdout(Stdio::null())
-            .stderr(Stdio::piped())
-            .output()
-            .map_err(|source| ProbeError::Spawn {
-                path: path.to_owned(),
-                source,
-            })?;
+        // A deadline: an "interpreter" that hangs on start (a wrapper script gone wrong) must
+        // not hang flypy; discovery skips it, an explicit --python reports it.
+        let output = crate::session::output_within(
+            Command::new(path)
+                .args(["-S", "-c", include_str!("helper/describe.py")])
+                .arg(channel.path()),
+            PROBE_DEADLINE,
+        )
+        .map_err(|source| ProbeError::Spawn {
+            path: path.to_owned(),
+            source,
+        })?
+        .ok_or_else(|| ProbeError::NotPython {
+            path: path.to_owned(),
+            detail: format!("it did not answer within {} s", PROBE_DEADLINE.as_secs()),
+        })?;
         let text = std::fs::read_to_string(channel.path()).unwrap_or_default();
         let not_python = |detail: String| ProbeError::NotPython {
             path: path.to_owned(),
