@@ -764,3 +764,83 @@ fn static_only_dive_text() {
     let text = String::from_utf8_lossy(&out.stdout).replace(&py27.full_version, "2.7.x");
     insta::assert_snapshot!(text);
 }
+
+/// Issue 12, item 8: with `python3` a pyenv-style shim (a bash script that execs the
+/// interpreter), the dive runs the interpreter itself, not the script (callgrind would trace
+/// bash and pyenv at every start), and says so.
+#[test]
+fn pyenv_shim_resolves_to_the_real_interpreter() {
+    use std::os::unix::fs::PermissionsExt;
+    let Some(real) = measured_interpreters()
+        .into_iter()
+        .find(|i| !flypy_probe::is_script(&i.path))
+    else {
+        eprintln!("dive tests: skipped the shim test: no 3.7+ interpreter binary");
+        return;
+    };
+    let shims = tempfile::tempdir().expect("temporary folder");
+    let shim = shims.path().join("python3");
+    std::fs::write(
+        &shim,
+        format!(
+            "#!/usr/bin/env bash\nset -e\nexec {:?} \"$@\"\n",
+            real.executable
+        ),
+    )
+    .expect("write the shim");
+    std::fs::set_permissions(&shim, std::fs::Permissions::from_mode(0o755)).expect("chmod");
+    let path = format!(
+        "{}:{}",
+        shims.path().display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
+    let out = flypy()
+        .args(["dive", "--quick", "--format", "json"])
+        .env("PATH", path)
+        .output()
+        .expect("runs");
+    let doc: Value = flypy_testkit::json_of(&out, "flypy dive through a shim");
+    let run = &doc["pythons"][0];
+    assert_eq!(run["path"], real.executable.as_str(), "{run}");
+    let notes = run["notes"].to_string();
+    assert!(
+        notes.contains(&format!("{} is a wrapper script", shim.display())),
+        "{notes}"
+    );
+}
+
+/// Issue 12, item 13: of several installations of one version, the dive takes one with symbols
+/// (the machine level names C functions only with them) and says which it took.
+#[test]
+fn python_version_prefers_the_installation_with_symbols() {
+    let all = flypy_probe::discover();
+    let Some(version) = all
+        .iter()
+        .filter(|i| i.version.at_least(3, 7) && i.symbols == Some(false))
+        .map(|i| i.version)
+        .find(|v| {
+            all.iter()
+                .any(|j| j.version == *v && j.symbols == Some(true))
+        })
+    else {
+        eprintln!(
+            "dive tests: skipped the symbols choice: no version installed both with and \
+             without symbols"
+        );
+        return;
+    };
+    let v = version.to_string();
+    let doc = dive_json(&["--quick", "--python", &v, "--case", "membership"]);
+    let run = &doc["pythons"][0];
+    let path = run["path"].as_str().expect("path");
+    let chosen = all
+        .iter()
+        .find(|i| i.path.display().to_string() == path)
+        .expect("the interpreter used is one discovered");
+    assert_eq!(chosen.symbols, Some(true), "{path}");
+    let notes = run["notes"].to_string();
+    assert!(
+        notes.contains(&format!("CPython {v}: using {path} (")) && notes.contains("passed over: "),
+        "{notes}"
+    );
+}

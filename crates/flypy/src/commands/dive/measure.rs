@@ -160,6 +160,7 @@ if __name__ == "__main__":
 /// The dive on `interp`, or how the user's code failed.
 pub(crate) fn dive(
     interp: &Interpreter,
+    notes: &[String],
     case: &Prepared,
     opts: &Options,
 ) -> anyhow::Result<Result<Dive, String>> {
@@ -173,7 +174,7 @@ pub(crate) fn dive(
         version: version.to_string(),
         path: interp.path.display().to_string(),
         static_only: false,
-        notes: Vec::new(),
+        notes: notes.to_vec(),
         iterations: case.iterations,
         results_equal: None,
         variants: Vec::new(),
