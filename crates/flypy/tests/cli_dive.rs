@@ -142,6 +142,14 @@ fn check_dive(doc: &Value, context: &str) {
                 "{ctx}"
             );
         }
+        // The energy method says each thing once (issue 12, item 11).
+        if let Some(energy) = run["methods"]["energy"].as_str() {
+            let clauses: Vec<&str> = energy.split("; ").collect();
+            for (i, c) in clauses.iter().enumerate() {
+                assert!(!clauses[..i].contains(c), "{ctx}: {c:?} twice in {energy}");
+            }
+            assert!(energy.matches("CPU time x").count() <= 1, "{ctx}: {energy}");
+        }
         let iterations = run["iterations"].as_u64();
         let comparisons = run["comparisons"].as_array().expect("comparisons");
         assert_eq!(comparisons.len(), variants.len() - 1, "{ctx}");

@@ -125,8 +125,8 @@ impl PowerModel {
 
     /// What a reader must know to weigh a figure from this model.
     pub fn assumptions(&self) -> Vec<String> {
+        // (That energy is CPU time x per-core power, not measured, is the method's summary.)
         let mut out = vec![
-            "energy = CPU time x per-core power; not measured".to_string(),
             "memory, disks, network, cooling and power-supply losses are not included".to_string(),
         ];
         match &self.basis {
@@ -145,11 +145,11 @@ impl PowerModel {
             PowerBasis::User => {}
         }
         if let PowerBasis::Generic { .. } = self.basis {
-            out.push(format!(
-                "the CPU is not in flypy's table: {} W per core is a generic assumption; pass \
-                 --cpu-watts for your machine",
-                crate::estimate::format_watts(self.watts_per_core)
-            ));
+            out.push(
+                "pass --cpu-watts with this CPU's rated watts per core to replace the generic \
+                 assumption"
+                    .to_string(),
+            );
         }
         out
     }

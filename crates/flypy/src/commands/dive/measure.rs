@@ -364,7 +364,7 @@ pub(crate) fn dive(
             joules_per_call: e.joules_per_call,
             joules_per_million_calls: e.joules_per_call * 1e6,
             grams_co2e_per_million_calls: e.joules_per_call * 1e6 * grams_per_joule,
-            method: format!("{}; {}", e.method.summary(), e.assumptions.join("; ")),
+            method: e.account(),
         });
     }
     // flypy time's account, less its first clause (about statements given to it directly).
