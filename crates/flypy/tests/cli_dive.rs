@@ -852,3 +852,46 @@ fn python_version_prefers_the_installation_with_symbols() {
         "{notes}"
     );
 }
+
+/// Issue 12, item 9: when variants return different values, the note comes first (in the
+/// notes and on top of the text, not as the last line) and names the variants by value.
+#[test]
+fn results_that_differ_are_said_first_naming_the_variants() {
+    let Some(py) = any_interpreter() else { return };
+    let dir = tempfile::tempdir().expect("tempdir");
+    let file = case_file(
+        dir.path(),
+        "\"\"\"Pairs as tuples or lists?\"\"\"\nITERATIONS = 100\n\ndef setup():\n    return {'n': 100}\n\n\
+         def variant_tuples(n):\n    return [(i, i) for i in range(n)]\n\n\
+         def variant_lists(n):\n    return [[i, i] for i in range(n)]\n\n\
+         def variant_tuples_again(n):\n    return list((i, i) for i in range(n))\n",
+    );
+    let doc = dive_json(&["--quick", "--python", &py, &file]);
+    let run = &doc["pythons"][0];
+    assert_eq!(run["results_equal"], false);
+    assert_eq!(
+        run["result_groups"],
+        serde_json::json!([["tuples", "tuples_again"], ["lists"]])
+    );
+    let first = run["notes"][0].as_str().expect("a note");
+    assert!(
+        first.contains("tuples and tuples_again return one value, lists another"),
+        "{first}"
+    );
+    let out = flypy()
+        .args(["dive", "--quick", "--python", &py, &file])
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("runs");
+    let text = String::from_utf8_lossy(&out.stdout);
+    let at = text
+        .find("note: the variants do not all return the same value")
+        .expect("the note is printed");
+    let variants = text.find("── Variants").expect("the variants");
+    assert!(at < variants, "the note comes before the variants:\n{text}");
+    assert_eq!(
+        text.matches("do not all return the same value").count(),
+        1,
+        "said once:\n{text}"
+    );
+}

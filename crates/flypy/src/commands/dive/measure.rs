@@ -57,6 +57,12 @@ pub(crate) struct Dive {
     pub iterations: Option<u64>,
     /// Whether every variant returned the same value (`None`: not run).
     pub results_equal: Option<bool>,
+    /// When they differ: the variants (labels) returning equal values, one group per value, in
+    /// the variants' order.
+    pub result_groups: Option<Vec<Vec<String>>>,
+    /// When they differ, the note saying so (the first of `notes`; the text shows it on top).
+    #[serde(skip)]
+    pub results_differ: Option<String>,
     pub variants: Vec<Variant>,
     /// Variant indexes from slowest to fastest.
     pub order: Vec<usize>,
@@ -147,13 +153,24 @@ if __name__ == "__main__":
             for _ in range(calls):
                 r = f(*args)
             results.append(r)
-        try:
-            same = all(r == results[0] for r in results)
-        except Exception:
-            same = False
+        # Variants whose results are equal (==), as groups of indexes; a comparison that
+        # raises or does not give a truth value counts as different.
+        groups = []
+        for k, r in enumerate(results):
+            for group in groups:
+                try:
+                    same = bool(results[group[0]] == r)
+                except Exception:
+                    same = False
+                if same:
+                    group.append(k)
+                    break
+            else:
+                groups.append([k])
         it = g.get("ITERATIONS")
         with open(sys.argv[3], "w") as report:
-            report.write("%s %s\n" % (int(bool(same)), it if isinstance(it, int) else ""))
+            report.write("%s %s %s\n" % (int(len(groups) == 1), it if isinstance(it, int) else "",
+                                         ";".join(",".join(str(k) for k in gr) for gr in groups)))
     _flypy_drive()
 "#;
 
@@ -177,6 +194,8 @@ pub(crate) fn dive(
         notes: notes.to_vec(),
         iterations: case.iterations,
         results_equal: None,
+        result_groups: None,
+        results_differ: None,
         variants: Vec::new(),
         order: Vec::new(),
         comparisons: Vec::new(),
@@ -498,16 +517,29 @@ fn counted(
         std::fs::read_to_string(&report).context("the counted run finished without its report")?;
     let mut parts = marker.trim_end().split(' ');
     dive.results_equal = Some(parts.next() == Some("1"));
-    if dive.results_equal == Some(false) {
-        dive.notes.push(
-            "the variants do not all return the same value: they may not compute the same thing"
-                .to_owned(),
-        );
-    }
     if let Some(n) = parts.next().and_then(|s| s.parse::<u64>().ok()) {
         if dive.iterations.is_none() && n > 0 {
             dive.iterations = Some(n);
         }
+    }
+    if dive.results_equal == Some(false) {
+        let labels: Vec<Vec<String>> = parts
+            .next()
+            .unwrap_or_default()
+            .split(';')
+            .map(|g| {
+                g.split(',')
+                    .filter_map(|k| k.parse::<usize>().ok())
+                    .filter_map(|k| dive.variants.get(k).map(|v| v.label.clone()))
+                    .collect::<Vec<_>>()
+            })
+            .filter(|g| !g.is_empty())
+            .collect();
+        let note = flypy_dive::text::results_differ(&labels);
+        // First: whatever else the dive says compares things that may not be alike.
+        dive.notes.insert(0, note.clone());
+        dive.results_differ = Some(note);
+        dive.result_groups = Some(labels);
     }
     if outcome.stdout.total > 0 || outcome.stderr.total > 0 {
         dive.notes.push(format!(

@@ -55,6 +55,12 @@ pub(crate) fn one(d: &Dive, case: &Prepared, opts: &Options, style: &Style) -> S
         None => "no iteration count given (counts are per call; --iterations N)".to_owned(),
     };
     let _ = writeln!(t, "{} variants; {per}.", d.variants.len());
+    // Variants that compute different things: before anything compares them.
+    if let Some(n) = &d.results_differ {
+        for l in wrap(&format!("note: {n}"), w, "", "      ") {
+            let _ = writeln!(t, "{l}");
+        }
+    }
     style.heading(&mut t, "Variants", w);
     for v in &d.variants {
         let pad = 18usize.max(v.label.chars().count() + 1);
@@ -137,7 +143,11 @@ pub(crate) fn one(d: &Dive, case: &Prepared, opts: &Options, style: &Style) -> S
             let _ = writeln!(t, "{l}");
         }
     }
-    for n in &d.notes {
+    for n in d
+        .notes
+        .iter()
+        .filter(|n| Some(*n) != d.results_differ.as_ref())
+    {
         for l in wrap(&format!("note: {n}"), w, "", "      ") {
             let _ = writeln!(t, "{l}");
         }
@@ -387,6 +397,19 @@ pub(crate) fn across(dives: &[Dive], case: &Prepared, opts: &Options, style: &St
     for l in wrap(&case.about.question, w, "", "") {
         let _ = writeln!(t, "{l}");
     }
+    // Variants that compute different things: before anything compares them.
+    for d in dives {
+        if let Some(n) = &d.results_differ {
+            for l in wrap(
+                &format!("note: CPython {}: {n}", d.version),
+                w,
+                "",
+                "      ",
+            ) {
+                let _ = writeln!(t, "{l}");
+            }
+        }
+    }
     let labels: Vec<String> = dives
         .iter()
         .flat_map(|d| d.variants.iter().map(|v| v.label.clone()))
@@ -468,7 +491,11 @@ pub(crate) fn across(dives: &[Dive], case: &Prepared, opts: &Options, style: &St
     // Each note once, with the versions it applies to.
     let mut notes: Vec<(String, Vec<String>)> = Vec::new();
     for d in dives {
-        for n in &d.notes {
+        for n in d
+            .notes
+            .iter()
+            .filter(|n| Some(*n) != d.results_differ.as_ref())
+        {
             match notes.iter_mut().find(|(text, _)| text == n) {
                 Some((_, versions)) => versions.push(d.version.clone()),
                 None => notes.push((n.clone(), vec![d.version.clone()])),
