@@ -895,3 +895,81 @@ fn results_that_differ_are_said_first_naming_the_variants() {
         "said once:\n{text}"
     );
 }
+
+/// Issue 12, item 7: the temporary file flypy runs the case from never shows: the disassembly's
+/// code object reprs, errors and tracebacks name the case file as given, `<case NAME>` for a
+/// built-in case and `<case inline>` for statements; a repr is never cut across lines; a
+/// traceback shows the user's frames, not flypy's driver.
+#[test]
+fn temporary_paths_show_the_users_names() {
+    let Some(py) = measured_interpreters()
+        .into_iter()
+        .find(|i| i.version.at_least(3, 7) && !i.version.at_least(3, 12))
+        .map(|i| i.path.display().to_string())
+    else {
+        eprintln!("dive tests: skipped the names test: no 3.7-3.11 (comprehension code objects)");
+        return;
+    };
+    let text = |args: &[&str], ok: bool| {
+        let out = flypy()
+            .arg("dive")
+            .args(args)
+            .env("NO_COLOR", "1")
+            .output()
+            .expect("runs");
+        assert_eq!(
+            out.status.success(),
+            ok,
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        format!(
+            "{}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        )
+    };
+    let clean = |t: &str| {
+        assert!(!t.contains("flypy_case"), "{t}");
+        assert!(!t.contains("/tmp/"), "{t}");
+    };
+    let builtin = text(&["--quick", "--python", &py], true);
+    clean(&builtin);
+    let repr_lines: Vec<&str> = builtin
+        .lines()
+        .filter(|l| l.contains("<code object "))
+        .collect();
+    assert!(!repr_lines.is_empty(), "{builtin}");
+    for l in repr_lines {
+        assert!(
+            l.contains("file \"<case list-init>\", line "),
+            "a repr cut or not renamed: {l:?}"
+        );
+    }
+    let dir = tempfile::tempdir().expect("tempdir");
+    let file = case_file(
+        dir.path(),
+        "def variant_a():\n    return 1/0\n\ndef variant_b():\n    return 1\n",
+    );
+    let failed = text(&["--quick", "--python", &py, &file], false);
+    clean(&failed.replace(&file, "CASE"));
+    assert!(
+        failed.contains(&format!("File \"{file}\", line 2, in variant_a")),
+        "{failed}"
+    );
+    assert!(
+        !failed.contains("_flypy_drive") && !failed.contains(" in main"),
+        "{failed}"
+    );
+    let inline = text(
+        &["--quick", "--python", &py, "-s", "n = 3", "1/0", "n + 1"],
+        false,
+    );
+    clean(&inline);
+    assert!(inline.contains("File \"<case inline>\", line "), "{inline}");
+    let broken = text(
+        &["--quick", "--python", &py, "-s", "n = 3", "n +", "n + 1"],
+        false,
+    );
+    clean(&broken);
+}

@@ -174,6 +174,85 @@ if __name__ == "__main__":
     _flypy_drive()
 "#;
 
+/// The name the user knows the case module by, shown wherever the temporary file flypy runs it
+/// from would appear (code object reprs in the disassembly, errors, tracebacks): a case file's
+/// own path as given, else `<case NAME>` (a built-in case, or `<case inline>` for statements).
+pub(crate) struct Shown {
+    /// The temporary folder's path, as the interpreter sees it.
+    dir: String,
+    name: String,
+    /// Lines of the case's own source: a traceback frame past them is the driver's.
+    source_lines: usize,
+}
+
+impl Shown {
+    pub(crate) fn new(dir: &Path, case: &Prepared) -> Self {
+        let name = if case.statements.is_none() && case.name.ends_with(".py") {
+            case.name.clone()
+        } else {
+            format!("<case {}>", case.name)
+        };
+        Shown {
+            dir: dir.display().to_string(),
+            name,
+            source_lines: case.source.lines().count(),
+        }
+    }
+
+    /// `text` with every path of a case module in the temporary folder (`flypy_case.py`, and
+    /// `flypy_case_N.py` of the variants compiled one by one) replaced by the user's name.
+    pub(crate) fn text(&self, text: &str) -> String {
+        let prefix = format!("{}/{MODULE}", self.dir);
+        let mut out = String::with_capacity(text.len());
+        let mut rest = text;
+        while let Some(at) = rest.find(&prefix) {
+            out.push_str(&rest[..at]);
+            let after = &rest[at + prefix.len()..];
+            let digits = after
+                .strip_prefix('_')
+                .map_or(0, |d| 1 + d.bytes().take_while(u8::is_ascii_digit).count());
+            let tail = &after[digits.min(after.len())..];
+            if (digits != 1) && tail.starts_with(".py") {
+                out.push_str(&self.name);
+                rest = &tail[3..];
+            } else {
+                out.push_str(&prefix);
+                rest = after;
+            }
+        }
+        out.push_str(rest);
+        out
+    }
+
+    /// A traceback of the case's run as the user would want it: their names for the case file,
+    /// and without the frames of flypy's own code (the run helper's `main`, the driver appended
+    /// to the case), which name nothing the user wrote.
+    pub(crate) fn traceback(&self, traceback: &str) -> String {
+        let text = self.text(traceback);
+        let own = format!("  File \"{}\", line ", self.name);
+        let mut out: Vec<&str> = Vec::new();
+        let mut skipping = false;
+        for (k, line) in text.lines().enumerate() {
+            if line.starts_with("  File ") {
+                let helper =
+                    k == 1 && line.starts_with("  File \"<string>\"") && line.ends_with(" in main");
+                let driver = line
+                    .strip_prefix(own.as_str())
+                    .and_then(|r| r.split(',').next())
+                    .and_then(|n| n.parse::<usize>().ok())
+                    .is_some_and(|n| n > self.source_lines);
+                skipping = helper || driver;
+            } else if !line.starts_with("    ") {
+                skipping = false;
+            }
+            if !skipping {
+                out.push(line);
+            }
+        }
+        out.join("\n")
+    }
+}
+
 /// The dive on `interp`, or how the user's code failed.
 pub(crate) fn dive(
     interp: &Interpreter,
@@ -186,6 +265,7 @@ pub(crate) fn dive(
     let dir = tempfile::tempdir().context("temporary folder")?;
     let path = dir.path().join(format!("{MODULE}.py"));
     std::fs::write(&path, format!("{}{DRIVER}", case.source)).context("writing the case")?;
+    let shown = Shown::new(dir.path(), case);
     let mut dive = Dive {
         python: interp.full_version.clone(),
         version: version.to_string(),
@@ -218,13 +298,14 @@ pub(crate) fn dive(
             // others; a single interpreter that cannot compile the case is an error.
             dive.static_only = true;
             let why = format!("{e:#}").replace(&format!("{}: ", path.display()), "");
+            let why = shown.text(&why);
             dive.notes.push(format!(
                 "cannot compile the whole case ({why}); each variant was compiled on its own"
             ));
             static_variants(interp, case, &mut dive)?;
             return Ok(Ok(dive));
         }
-        Err(e) => bail!("{}: {e:#}", case.name),
+        Err(e) => bail!("{}", shown.text(&format!("{e:#}"))),
     };
     let module = module
         .as_code()
@@ -238,7 +319,9 @@ pub(crate) fn dive(
         );
     }
     for (i, f) in found.iter().enumerate() {
-        dive.variants.push(compiled_variant(f, i, case, version)?);
+        let mut v = compiled_variant(f, i, case, version)?;
+        v.disassembly = shown.text(&v.disassembly);
+        dive.variants.push(v);
     }
     if !version.at_least(3, 7) {
         dive.static_only = true;
@@ -256,10 +339,11 @@ pub(crate) fn dive(
     };
     // Executed instructions, exactly.
     progress.say("counting executed instructions");
-    let (listings, counting) = match counted(interp, module, &path, &names, &limits, &mut dive)? {
-        Ok(x) => x,
-        Err(failed) => return Ok(Err(failed)),
-    };
+    let (listings, counting) =
+        match counted(interp, module, &path, &names, &limits, &shown, &mut dive)? {
+            Ok(x) => x,
+            Err(failed) => return Ok(Err(failed)),
+        };
     let mut listings = listings;
     if version.at_least(3, 11) {
         progress.say("reading what specialized");
@@ -281,7 +365,7 @@ pub(crate) fn dive(
         } else {
             dive.notes.push(format!(
                 "the run for the specialized view {}",
-                warm.ending.describe()
+                shown.text(&warm.ending.describe())
             ));
         }
     }
@@ -356,7 +440,7 @@ pub(crate) fn dive(
     };
     let (timed, about) = match time::measure(&targs)? {
         Ok(t) => t,
-        Err(e) => return Ok(Err(e.to_string())),
+        Err(e) => return Ok(Err(shown.traceback(&e.to_string()))),
     };
     let grams_per_joule = opts.region.g_co2e_per_kwh / 3.6e6;
     let fastest = time::fastest(&timed);
@@ -435,7 +519,7 @@ pub(crate) fn dive(
                     ));
                 }
             }
-            Err(failed) => return Ok(Err(failed)),
+            Err(failed) => return Ok(Err(shown.traceback(&failed))),
         }
     }
     // Compare: each variant against the next faster one.
@@ -479,6 +563,7 @@ fn counted(
     path: &Path,
     names: &[String],
     limits: &Limits,
+    shown: &Shown,
     dive: &mut Dive,
 ) -> anyhow::Result<Result<(Vec<trace::Listing>, &'static str), String>> {
     let version = interp.version;
@@ -505,7 +590,7 @@ fn counted(
         false,
     )?;
     if !outcome.ending.is_success() {
-        return Ok(Err(failure(&outcome.ending)));
+        return Ok(Err(failure(&outcome.ending, shown)));
     }
     if let Some(why) = fallback {
         dive.notes.push(format!(
@@ -553,11 +638,11 @@ fn counted(
     )))
 }
 
-fn failure(ending: &Ending) -> String {
-    let mut s = format!("the case {}", ending.describe());
+fn failure(ending: &Ending, shown: &Shown) -> String {
+    let mut s = format!("the case {}", shown.text(&ending.describe()));
     if let Ending::Exception { traceback, .. } = ending {
         s.push('\n');
-        s.push_str(traceback.trim_end());
+        s.push_str(shown.traceback(traceback).trim_end());
     }
     s
 }
@@ -720,6 +805,7 @@ fn static_variants(interp: &Interpreter, case: &Prepared, dive: &mut Dive) -> an
         .map(|n| format!("variant_{n}"))
         .collect();
     let dir = tempfile::tempdir().context("temporary folder")?;
+    let shown = Shown::new(dir.path(), case);
     for (i, name) in names.iter().enumerate() {
         let path = dir.path().join(format!("{MODULE}_{i}.py"));
         std::fs::write(
@@ -737,11 +823,12 @@ fn static_variants(interp: &Interpreter, case: &Prepared, dive: &mut Dive) -> an
                 let module = module.as_code().context("not a code object")?;
                 if let Some(f) = variants_of(module).into_iter().find(|f| &f.name == name) {
                     v = compiled_variant(&f, i, case, interp.version)?;
+                    v.disassembly = shown.text(&v.disassembly);
                 }
             }
             Err(e) => {
                 v.doc = format!("(CPython {} cannot compile it)", interp.version);
-                let why = format!("{e:#}");
+                let why = shown.text(&format!("{e:#}"));
                 let why = why.rsplit(": ").take(2).collect::<Vec<_>>();
                 dive.notes.push(format!(
                     "{name}: cannot compile it ({})",
@@ -780,6 +867,35 @@ impl Progress {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn temporary_case_paths_show_the_users_name() {
+        let shown = Shown {
+            dir: "/tmp/.tmpAB12".to_owned(),
+            name: "<case list-init>".to_owned(),
+            source_lines: 10,
+        };
+        assert_eq!(
+            shown.text(
+                "file \"/tmp/.tmpAB12/flypy_case.py\", line 3; /tmp/.tmpAB12/flypy_case_2.py: x"
+            ),
+            "file \"<case list-init>\", line 3; <case list-init>: x"
+        );
+        // Other files in the folder stay as they are.
+        assert_eq!(
+            shown.text("/tmp/.tmpAB12/flypy_case_.py /tmp/.tmpAB12/flypy_cases.py"),
+            "/tmp/.tmpAB12/flypy_case_.py /tmp/.tmpAB12/flypy_cases.py"
+        );
+        let tb = "Traceback (most recent call last):\n  File \"<string>\", line 64, in main\n  \
+                  File \"/tmp/.tmpAB12/flypy_case.py\", line 48, in <module>\n    _flypy_drive()\n  \
+                  File \"/tmp/.tmpAB12/flypy_case.py\", line 2, in variant_a\n    return 1/0\n    \
+                  ~^~\nZeroDivisionError: division by zero";
+        assert_eq!(
+            shown.traceback(tb),
+            "Traceback (most recent call last):\n  File \"<case list-init>\", line 2, in \
+             variant_a\n    return 1/0\n    ~^~\nZeroDivisionError: division by zero"
+        );
+    }
 
     #[test]
     fn callgrind_calls_shrink_for_slow_variants() {

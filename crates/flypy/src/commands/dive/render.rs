@@ -83,20 +83,8 @@ pub(crate) fn one(d: &Dive, case: &Prepared, opts: &Options, style: &Style) -> S
             let _ = writeln!(t, "  (not compiled by this version: see the notes)");
         }
         for line in v.disassembly.lines() {
-            // dis's long lines (a nested code object's repr) continue on the next line.
-            let chars: Vec<char> = line.trim_end().chars().collect();
-            let mut rest: &[char] = &chars;
-            let mut first = true;
-            loop {
-                let room = if first { w } else { w - 8 };
-                let (now, later) = rest.split_at(rest.len().min(room));
-                let lead = if first { "" } else { "        " };
-                let _ = writeln!(t, "{lead}{}", now.iter().collect::<String>());
-                rest = later;
-                first = false;
-                if rest.is_empty() {
-                    break;
-                }
+            for l in fold_dis_line(line, w) {
+                let _ = writeln!(t, "{l}");
             }
         }
         if let Some(spec) = specialized_line(v) {
@@ -153,6 +141,76 @@ pub(crate) fn one(d: &Dive, case: &Prepared, opts: &Options, style: &Style) -> S
         }
     }
     t
+}
+
+/// A disassembly line in lines of at most `w` columns, continuations indented by 8: a long line
+/// (a nested code object's repr) breaks before the repr (with its opening parenthesis), never
+/// inside it; a repr longer than a whole line stands on a line of its own, over the width.
+/// Other text longer than a line is cut where the line ends.
+fn fold_dis_line(line: &str, w: usize) -> Vec<String> {
+    const LEAD: &str = "        ";
+    let line = line.trim_end();
+    // Pieces: (text, breakable). A repr runs from "<code object " to the ", line N>" closing it.
+    let mut pieces: Vec<(String, bool)> = Vec::new();
+    let mut rest = line;
+    while let Some(start) = rest.find("<code object ") {
+        let end = rest[start..]
+            .find(", line ")
+            .and_then(|l| rest[start + l..].find('>').map(|g| start + l + g + 1));
+        let Some(mut end) = end else { break };
+        // So does the punctuation right after it (the closing parenthesis, the header's colon).
+        end += rest[end..]
+            .bytes()
+            .take_while(|b| matches!(b, b')' | b':' | b','))
+            .count();
+        // An opening parenthesis right before the repr goes with it.
+        let start = if rest[..start].ends_with('(') {
+            start - 1
+        } else {
+            start
+        };
+        pieces.push((rest[..start].to_owned(), true));
+        pieces.push((rest[start..end].to_owned(), false));
+        rest = &rest[end..];
+    }
+    pieces.push((rest.to_owned(), true));
+    let mut out: Vec<String> = Vec::new();
+    let mut cur = String::new();
+    let room = |out: &Vec<String>| if out.is_empty() { w } else { w - LEAD.len() };
+    for (text, breakable) in pieces {
+        let mut text = text.as_str();
+        loop {
+            let used = cur.chars().count();
+            let left = room(&out).saturating_sub(used);
+            let n = text.chars().count();
+            if n <= left {
+                cur.push_str(text);
+                break;
+            }
+            if !breakable {
+                if used > LEAD.len() || (out.is_empty() && used > 0) {
+                    // Start the repr on a line of its own.
+                    out.push(cur.trim_end().to_owned());
+                    cur = LEAD.to_owned();
+                    continue;
+                }
+                cur.push_str(text);
+                break;
+            }
+            let cut = text.char_indices().nth(left).map_or(text.len(), |(i, _)| i);
+            cur.push_str(&text[..cut]);
+            out.push(cur.trim_end().to_owned());
+            cur = LEAD.to_owned();
+            text = &text[cut..];
+            if text.is_empty() {
+                break;
+            }
+        }
+    }
+    if !cur.trim().is_empty() || out.is_empty() {
+        out.push(cur.trim_end().to_owned());
+    }
+    out
 }
 
 fn executed_title(d: &Dive) -> &'static str {
@@ -564,4 +622,47 @@ pub(crate) fn json(dives: &[Dive], case: &Prepared, opts: &Options) -> serde_jso
         "pythons": runs,
         "version_changes": changes,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Issue 12, item 7: a code object's repr is never cut in the middle; the line breaks
+    /// before it, and lines that fit are left alone.
+    #[test]
+    fn dis_lines_never_break_a_code_object_repr() {
+        let repr = "<code object <listcomp> at 0x7f4f3847f770, file \"<case list-init>\", line 27>";
+        let line = format!(" 27           2 LOAD_CONST               1 ({repr})");
+        let folded = fold_dis_line(&line, 100);
+        assert_eq!(
+            folded,
+            [
+                " 27           2 LOAD_CONST               1".to_owned(),
+                format!("        ({repr})"),
+            ]
+        );
+        let header = format!("Disassembly of {repr}:");
+        assert_eq!(fold_dis_line(&header, 100), vec![header.clone()]);
+        let folded = fold_dis_line(&header, 80);
+        assert_eq!(
+            folded,
+            ["Disassembly of".to_owned(), format!("        {repr}:")]
+        );
+        // Longer than a whole line: on a line of its own, whole.
+        let long = format!(
+            " 3  LOAD_CONST 1 (<code object f at 0x1, file \"/a/very/{}/case.py\", line 3>)",
+            "long/".repeat(30)
+        );
+        let folded = fold_dis_line(&long, 100);
+        assert_eq!(folded.len(), 2, "{folded:?}");
+        assert!(
+            folded[1].trim_start().starts_with("(<code object f"),
+            "{folded:?}"
+        );
+        assert!(folded[1].ends_with("line 3>)"), "{folded:?}");
+        assert!(folded[0].chars().count() <= 100);
+        // Plain lines: as they were.
+        assert_eq!(fold_dis_line("  2 RETURN_VALUE", 60), ["  2 RETURN_VALUE"]);
+    }
 }
