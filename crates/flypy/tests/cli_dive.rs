@@ -973,3 +973,53 @@ fn temporary_paths_show_the_users_names() {
     );
     clean(&broken);
 }
+
+/// Issue 12, item 10: labels over 18 characters line up in the variant list and are not cut in
+/// the tables; five variants share one table at 100 columns.
+#[test]
+fn long_labels_line_up_and_are_not_cut() {
+    let Some(py) = any_interpreter() else { return };
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut body = String::from(
+        "\"\"\"Which container?\"\"\"\nITERATIONS = 50\n\ndef setup():\n    return {'n': 50}\n",
+    );
+    for (name, expr) in [
+        ("in_global_frozenset_lookup", "frozenset(range(n))"),
+        ("in_list", "list(range(n))"),
+        ("in_tuple", "tuple(range(n))"),
+        ("in_dict_keys_of_a_dictionary", "dict.fromkeys(range(n))"),
+        ("in_set", "set(range(n))"),
+    ] {
+        body.push_str(&format!(
+            "\ndef variant_{name}(n):\n    \"\"\"{name} doc\"\"\"\n    c = {expr}\n    return sum(1 for i in range(n) if i in c)\n"
+        ));
+    }
+    let file = case_file(dir.path(), &body);
+    let out = flypy()
+        .args(["dive", "--quick", "--python", &py, &file])
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("runs");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = String::from_utf8_lossy(&out.stdout);
+    let docs: Vec<usize> = text
+        .lines()
+        .filter_map(|l| l.find(" doc").map(|end| l[..end].rfind(' ').unwrap_or(0)))
+        .collect();
+    assert_eq!(docs.len(), 5, "{text}");
+    assert!(
+        docs.iter().all(|&c| c == docs[0]),
+        "the docs line up: {docs:?}\n{text}"
+    );
+    assert!(!text.contains('…'), "nothing cut:\n{text}");
+    assert_eq!(
+        text.matches("time per call (µs)").count(),
+        1,
+        "one table:\n{text}"
+    );
+    assert!(text.lines().all(|l| l.chars().count() <= 100), "{text}");
+}
