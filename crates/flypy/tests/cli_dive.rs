@@ -127,10 +127,13 @@ fn check_dive(doc: &Value, context: &str) {
         }
         let variants = run["variants"].as_array().expect("variants");
         assert!(variants.len() >= 2, "{ctx}");
+        // Before 3.7 nothing counts executed instructions (no opcode trace events).
+        let countable = !matches!(run["version"].as_str(), Some("2.7" | "3.6"));
         for v in variants {
-            assert!(
+            assert_eq!(
                 v["ops_per_call"].is_object(),
-                "{ctx}: {} was not counted",
+                countable,
+                "{ctx}: {} counted or not",
                 v["label"]
             );
             assert!(
@@ -471,7 +474,8 @@ fn pythons_all() {
     assert_eq!(dived, versions, "every interpreter present is in the table");
     for r in runs {
         let v = r["version"].as_str().unwrap_or("");
-        if v == "2.7" || v == "3.6" {
+        if v == "2.7" {
+            // The default case's [*range(n)] is 3.5+ syntax: 2.7 cannot compile the case.
             assert_eq!(r["static_only"], true, "{v}");
             assert!(
                 r["notes"].as_array().is_some_and(|n| !n.is_empty()),
@@ -1022,4 +1026,63 @@ fn long_labels_line_up_and_are_not_cut() {
         "one table:\n{text}"
     );
     assert!(text.lines().all(|l| l.chars().count() <= 100), "{text}");
+}
+
+/// Issue 12, item 12: 2.7 and 3.6 have no opcode trace events, but timing and callgrind need
+/// none: their dives give time and machine instructions, and say once that executed bytecode
+/// instructions are not countable before 3.7.
+#[test]
+fn old_versions_get_time_and_machine_counts() {
+    let old: Vec<_> = flypy_probe::discover()
+        .into_iter()
+        .filter(|i| !i.version.at_least(3, 7))
+        .collect();
+    for v in ["2.7", "3.6"] {
+        if !old.iter().any(|i| i.version.to_string() == v) {
+            eprintln!("dive tests: skipped CPython {v} timing: not installed");
+        }
+    }
+    let dir = tempfile::tempdir().expect("tempdir");
+    let file = case_file(
+        dir.path(),
+        "\"\"\"Loop or comprehension?\"\"\"\nITERATIONS = 100\n\ndef setup():\n    return {'n': 100}\n\n\
+         def variant_loop(n):\n    r = []\n    for i in range(n):\n        r.append(i)\n    return r\n\n\
+         def variant_comprehension(n):\n    return [i for i in range(n)]\n",
+    );
+    let full = have_valgrind();
+    let mut seen = BTreeSet::new();
+    for interp in old {
+        if !seen.insert(interp.version) {
+            continue;
+        }
+        let py = interp.path.display().to_string();
+        let mut args = vec!["--python", py.as_str(), file.as_str()];
+        if !full {
+            args.insert(0, "--quick");
+        }
+        let doc = dive_json(&args);
+        check_dive(&doc, &format!("CPython {}", interp.version));
+        let run = &doc["pythons"][0];
+        assert_eq!(run["static_only"], false, "{run}");
+        assert_eq!(run["results_equal"], true, "{run}");
+        for v in run["variants"].as_array().expect("variants") {
+            assert!(v["time"]["mean_s"].as_f64().is_some_and(|t| t > 0.0), "{v}");
+            assert!(v["ops_per_call"].is_null(), "{v}");
+            if full {
+                assert!(
+                    v["machine"]["instructions_per_call"]
+                        .as_f64()
+                        .is_some_and(|m| m > 1000.0),
+                    "{v}"
+                );
+            }
+        }
+        assert_eq!(run["comparisons"].as_array().map(Vec::len), Some(1));
+        let notes = run["notes"].to_string();
+        assert_eq!(
+            notes.matches("not countable before 3.7").count(),
+            1,
+            "{notes}"
+        );
+    }
 }

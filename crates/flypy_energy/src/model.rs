@@ -146,8 +146,7 @@ impl PowerModel {
         }
         if let PowerBasis::Generic { .. } = self.basis {
             out.push(
-                "pass --cpu-watts with this CPU's rated watts per core to replace the generic \
-                 assumption"
+                "the generic figure stands in for this CPU's own rating (--cpu-watts gives it)"
                     .to_string(),
             );
         }
@@ -220,7 +219,7 @@ mod tests {
         assert!(model
             .assumptions()
             .iter()
-            .any(|a| a.contains("generic assumption") && a.contains("--cpu-watts")));
+            .any(|a| a.contains("generic figure") && a.contains("--cpu-watts")));
         let none = PowerModel::for_model_name(None);
         assert_eq!(none.basis, PowerBasis::Generic { cpu: None });
         assert!(none.source().contains("model name is unknown"));

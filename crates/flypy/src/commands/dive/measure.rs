@@ -12,7 +12,7 @@ use flypy_dive::model::{
     Comparison, Energy, FunctionCost, InstructionCount, Machine, Ratio, Timing, Variant,
 };
 use flypy_marshal::{Code, Object, PyVersion};
-use flypy_probe::run::{run_counted, Counting, Ending, Limits, Program};
+use flypy_probe::run::{run_counted, Counting, Ending, Limits, Program, RunOutcome};
 use flypy_probe::timing::TimingError;
 use flypy_probe::Interpreter;
 use serde::Serialize;
@@ -323,97 +323,102 @@ pub(crate) fn dive(
         v.disassembly = shown.text(&v.disassembly);
         dive.variants.push(v);
     }
-    if !version.at_least(3, 7) {
-        dive.static_only = true;
-        dive.notes.push(
-            "disassembly only: counting executed instructions needs opcode trace events (3.7+), \
-             and dives time and cost 3.7+"
-                .to_owned(),
-        );
-        return Ok(Ok(dive));
-    }
     let names: Vec<String> = found.iter().map(|f| f.name.clone()).collect();
     let limits = Limits {
         timeout: opts.timeout,
         ..Limits::default()
     };
-    // Executed instructions, exactly.
-    progress.say("counting executed instructions");
-    let (listings, counting) =
-        match counted(interp, module, &path, &names, &limits, &shown, &mut dive)? {
-            Ok(x) => x,
-            Err(failed) => return Ok(Err(failed)),
-        };
-    let mut listings = listings;
-    if version.at_least(3, 11) {
-        progress.say("reading what specialized");
-        let program = Program::Script {
-            path: path.clone(),
-            args: vec![
-                WARM_CALLS.to_string(),
-                names.join(","),
-                dir.path().join("warm-report").display().to_string(),
-            ],
-        };
-        let warm = run_counted(interp, &program, &limits, Counting::Adaptive)?;
-        if warm.ending.is_success() {
-            trace::specialize(&mut listings, module, &warm.adaptive, version)?;
-            dive.methods.specialization = Some(format!(
-                "the quickened bytecode after {WARM_CALLS} calls of each variant, read from the \
-                 code objects (as dis(adaptive=True) shows it)"
-            ));
-        } else {
-            dive.notes.push(format!(
-                "the run for the specialized view {}",
-                shown.text(&warm.ending.describe())
-            ));
-        }
-    }
-    let pre = module.preorder();
-    for (f, v) in found.iter().zip(dive.variants.iter_mut()) {
-        let start = pre
-            .iter()
-            .position(|c| std::ptr::eq(*c, f.code))
-            .context("a variant is not in the module's code tree")?;
-        let size = f.code.preorder().len();
-        let mut ops: BTreeMap<String, f64> = BTreeMap::new();
-        let mut spec: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
-        for listing in listings.get(start..start + size).unwrap_or_default() {
-            for r in &listing.rows {
-                v.instructions.push(InstructionCount {
-                    code: listing.qualname.clone(),
-                    firstlineno: listing.firstlineno,
-                    line: r.line,
-                    offset: r.offset,
-                    opname: r.opname.to_owned(),
-                    argrepr: r.argrepr.clone(),
-                    per_call: r.count.map(|n| n as f64 / f64::from(COUNTED_CALLS)),
-                    specialized: r.specialized.map(str::to_owned),
-                });
-                let Some(n) = r.count else { continue };
-                if n == 0 {
-                    continue;
-                }
-                *ops.entry(r.opname.to_owned()).or_default() += n as f64 / f64::from(COUNTED_CALLS);
-                if let Some(s) = r.specialized {
-                    spec.entry(r.opname.to_owned())
-                        .or_default()
-                        .insert(s.to_owned());
-                }
+    if version.at_least(3, 7) {
+        // Executed instructions, exactly.
+        progress.say("counting executed instructions");
+        let (listings, counting) =
+            match counted(interp, module, &path, &names, &limits, &shown, &mut dive)? {
+                Ok(x) => x,
+                Err(failed) => return Ok(Err(failed)),
+            };
+        let mut listings = listings;
+        if version.at_least(3, 11) {
+            progress.say("reading what specialized");
+            let program = Program::Script {
+                path: path.clone(),
+                args: vec![
+                    WARM_CALLS.to_string(),
+                    names.join(","),
+                    dir.path().join("warm-report").display().to_string(),
+                ],
+            };
+            let warm = run_counted(interp, &program, &limits, Counting::Adaptive)?;
+            if warm.ending.is_success() {
+                trace::specialize(&mut listings, module, &warm.adaptive, version)?;
+                dive.methods.specialization = Some(format!(
+                    "the quickened bytecode after {WARM_CALLS} calls of each variant, read from the \
+                     code objects (as dis(adaptive=True) shows it)"
+                ));
+            } else {
+                dive.notes.push(format!(
+                    "the run for the specialized view {}",
+                    shown.text(&warm.ending.describe())
+                ));
             }
         }
-        v.ops_per_call = Some(ops);
-        v.specialized = spec
-            .into_iter()
-            .map(|(k, s)| (k, s.into_iter().collect()))
-            .collect();
+        let pre = module.preorder();
+        for (f, v) in found.iter().zip(dive.variants.iter_mut()) {
+            let start = pre
+                .iter()
+                .position(|c| std::ptr::eq(*c, f.code))
+                .context("a variant is not in the module's code tree")?;
+            let size = f.code.preorder().len();
+            let mut ops: BTreeMap<String, f64> = BTreeMap::new();
+            let mut spec: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+            for listing in listings.get(start..start + size).unwrap_or_default() {
+                for r in &listing.rows {
+                    v.instructions.push(InstructionCount {
+                        code: listing.qualname.clone(),
+                        firstlineno: listing.firstlineno,
+                        line: r.line,
+                        offset: r.offset,
+                        opname: r.opname.to_owned(),
+                        argrepr: r.argrepr.clone(),
+                        per_call: r.count.map(|n| n as f64 / f64::from(COUNTED_CALLS)),
+                        specialized: r.specialized.map(str::to_owned),
+                    });
+                    let Some(n) = r.count else { continue };
+                    if n == 0 {
+                        continue;
+                    }
+                    *ops.entry(r.opname.to_owned()).or_default() +=
+                        n as f64 / f64::from(COUNTED_CALLS);
+                    if let Some(s) = r.specialized {
+                        spec.entry(r.opname.to_owned())
+                            .or_default()
+                            .insert(s.to_owned());
+                    }
+                }
+            }
+            v.ops_per_call = Some(ops);
+            v.specialized = spec
+                .into_iter()
+                .map(|(k, s)| (k, s.into_iter().collect()))
+                .collect();
+        }
+        dive.methods.counting = Some(format!(
+            "{counting}; per call = the count over {COUNTED_CALLS} calls of each variant / \
+             {COUNTED_CALLS}, the variant's own code objects only; instructions as compiled (a \
+             specialized form may also do the next one's work, e.g. 3.12's CALL_NO_KW_LIST_APPEND \
+             skips its POP_TOP)"
+        ));
+    } else {
+        // No opcode trace events before 3.7: nothing counts executed instructions. Time and
+        // callgrind need none; the driver still runs once, for the results and ITERATIONS.
+        progress.say("running the variants");
+        if let Err(failed) = checked(interp, &path, &names, &limits, &shown, &mut dive)? {
+            return Ok(Err(failed));
+        }
+        dive.notes.push(format!(
+            "executed bytecode instructions: not countable before 3.7 (CPython {version} has no \
+             opcode trace events); time and machine instructions need none"
+        ));
     }
-    dive.methods.counting = Some(format!(
-        "{counting}; per call = the count over {COUNTED_CALLS} calls of each variant / \
-         {COUNTED_CALLS}, the variant's own code objects only; instructions as compiled (a \
-         specialized form may also do the next one's work, e.g. 3.12's CALL_NO_KW_LIST_APPEND \
-         skips its POP_TOP)"
-    ));
     // Time.
     progress.say("timing (worker processes)");
     let setup = timing_setup(dir.path(), &found, module)?;
@@ -598,8 +603,18 @@ fn counted(
             trace::describe(counting)
         ));
     }
+    read_report(&report, &outcome, dive)?;
+    Ok(Ok((
+        trace::join(module, &counts, version)?,
+        trace::describe(counting),
+    )))
+}
+
+/// What the driver reported (whether the variants return the same value, and ITERATIONS) and
+/// what the case wrote while it ran.
+fn read_report(report: &Path, outcome: &RunOutcome, dive: &mut Dive) -> anyhow::Result<()> {
     let marker =
-        std::fs::read_to_string(&report).context("the counted run finished without its report")?;
+        std::fs::read_to_string(report).context("the case's run finished without its report")?;
     let mut parts = marker.trim_end().split(' ');
     dive.results_equal = Some(parts.next() == Some("1"));
     if let Some(n) = parts.next().and_then(|s| s.parse::<u64>().ok()) {
@@ -632,10 +647,34 @@ fn counted(
             outcome.stdout.total, outcome.stderr.total
         ));
     }
-    Ok(Ok((
-        trace::join(module, &counts, version)?,
-        trace::describe(counting),
-    )))
+    Ok(())
+}
+
+/// The driver run once, uncounted (before 3.7): whether the variants return the same value, and
+/// the case's ITERATIONS.
+fn checked(
+    interp: &Interpreter,
+    path: &Path,
+    names: &[String],
+    limits: &Limits,
+    shown: &Shown,
+    dive: &mut Dive,
+) -> anyhow::Result<Result<(), String>> {
+    let report = path.with_file_name("checked-report");
+    let program = Program::Script {
+        path: path.to_owned(),
+        args: vec![
+            "1".to_owned(),
+            names.join(","),
+            report.display().to_string(),
+        ],
+    };
+    let outcome = flypy_probe::run::run(interp, &program, limits)?;
+    if !outcome.ending.is_success() {
+        return Ok(Err(failure(&outcome.ending, shown)));
+    }
+    read_report(&report, &outcome, dive)?;
+    Ok(Ok(()))
 }
 
 fn failure(ending: &Ending, shown: &Shown) -> String {

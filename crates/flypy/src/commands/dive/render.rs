@@ -87,8 +87,10 @@ pub(crate) fn one(d: &Dive, case: &Prepared, opts: &Options, style: &Style) -> S
     if !d.static_only {
         style.heading(&mut t, "Side by side", w);
         t.push_str(&summary_table(d, w));
-        style.heading(&mut t, executed_title(d), w);
-        t.push_str(&ops_table(d, w));
+        if counted(d) {
+            style.heading(&mut t, executed_title(d), w);
+            t.push_str(&ops_table(d, w));
+        }
     }
     style.heading(&mut t, "What the compiler made (flypy's disassembly)", w);
     for v in &d.variants {
@@ -225,6 +227,11 @@ fn fold_dis_line(line: &str, w: usize) -> Vec<String> {
         out.push(cur.trim_end().to_owned());
     }
     out
+}
+
+/// Whether executed instructions were counted (3.7+; before, the notes say why not).
+fn counted(d: &Dive) -> bool {
+    d.variants.iter().any(|v| v.ops_per_call.is_some())
 }
 
 fn executed_title(d: &Dive) -> &'static str {
@@ -396,15 +403,17 @@ fn summary_table(d: &Dive, w: usize) -> String {
             })
         }),
     ));
-    rows.push(Row::plain(
-        "bytecode / call",
-        cell(&|v| v.bytecode_per_call().map(count)),
-    ));
-    if let Some(n) = d.iterations {
+    if counted(d) {
         rows.push(Row::plain(
-            "bytecode / iteration",
-            cell(&|v| v.bytecode_per_call().map(|b| fixed(b / n as f64))),
+            "bytecode / call",
+            cell(&|v| v.bytecode_per_call().map(count)),
         ));
+        if let Some(n) = d.iterations {
+            rows.push(Row::plain(
+                "bytecode / iteration",
+                cell(&|v| v.bytecode_per_call().map(|b| fixed(b / n as f64))),
+            ));
+        }
     }
     if vs.iter().any(|v| v.machine.is_some()) {
         rows.push(Row::plain(
@@ -659,7 +668,7 @@ pub(crate) fn across(dives: &[Dive], case: &Prepared, opts: &Options, style: &St
 
 /// What changed between consecutive measured versions (static-only ones have no counts).
 fn version_changes(dives: &[Dive]) -> Vec<(&Dive, &Dive, Vec<String>)> {
-    let counted: Vec<&Dive> = dives.iter().filter(|d| !d.static_only).collect();
+    let counted: Vec<&Dive> = dives.iter().filter(|d| counted(d)).collect();
     counted
         .windows(2)
         .map(|p| {
