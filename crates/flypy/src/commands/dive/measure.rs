@@ -303,6 +303,35 @@ pub(crate) fn dive(
                 "cannot compile the whole case ({why}); each variant was compiled on its own"
             ));
             static_variants(interp, case, &mut dive)?;
+            // Two or more variants that compile are measured without the others.
+            let failing: Vec<String> = dive
+                .variants
+                .iter()
+                .filter(|v| v.disassembly.is_empty())
+                .map(|v| v.function.clone())
+                .collect();
+            let compiled = dive.variants.len() - failing.len();
+            if !failing.is_empty() && compiled >= 2 {
+                let reduced = Prepared {
+                    name: case.name.clone(),
+                    about: case.about.clone(),
+                    source: flypy_dive::case::without_variants(&case.source, &|n| {
+                        failing.iter().any(|f| f == n)
+                    }),
+                    iterations: case.iterations,
+                    statements: case.statements.clone(),
+                };
+                let mut notes = notes.to_vec();
+                notes.extend(
+                    dive.notes
+                        .iter()
+                        .filter(|n| failing.iter().any(|f| n.starts_with(&format!("{f}: "))))
+                        .map(|n| format!("{n}; measured without it")),
+                );
+                if let Ok(Ok(measured)) = self::dive(interp, &notes, &reduced, opts) {
+                    return Ok(Ok(measured));
+                }
+            }
             return Ok(Ok(dive));
         }
         Err(e) => bail!("{}", shown.text(&format!("{e:#}"))),
@@ -807,7 +836,15 @@ fn compiled_variant(
     version: PyVersion,
 ) -> anyhow::Result<Variant> {
     let doc = match &case.statements {
-        Some(stmts) => stmts.get(i).cloned().unwrap_or_default(),
+        // variant_s<k> is statement k (the others may have been left out).
+        Some(stmts) => f
+            .name
+            .strip_prefix("variant_s")
+            .and_then(|k| k.parse::<usize>().ok())
+            .and_then(|k| stmts.get(k.wrapping_sub(1)))
+            .or(stmts.get(i))
+            .cloned()
+            .unwrap_or_default(),
         None => docstring(f.code, version).unwrap_or_default(),
     };
     Ok(Variant {
