@@ -872,7 +872,8 @@ fn python_version_prefers_the_installation_with_symbols() {
     assert_eq!(chosen.symbols, Some(true), "{path}");
     let notes = run["notes"].to_string();
     assert!(
-        notes.contains(&format!("CPython {v}: using {path} (")) && notes.contains("passed over: "),
+        notes.contains(&format!("installations, using {path} ("))
+            && notes.contains("passed over: "),
         "{notes}"
     );
 }

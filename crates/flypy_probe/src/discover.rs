@@ -260,8 +260,8 @@ pub fn pick(found: Vec<Interpreter>, need: Need) -> Option<Resolved> {
             Need::Any => "the first found",
         };
         format!(
-            "CPython {}: using {}, {why}; passed over: {}",
-            interpreter.version,
+            "of {} installations, using {}, {why}; passed over: {}",
+            found.len() + 1,
             describe(&interpreter),
             found.iter().map(describe).collect::<Vec<_>>().join(", ")
         )

@@ -61,10 +61,10 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     // Of several installations of a version, one with symbols (callgrind names C functions).
     let resolved =
         flypy_probe::resolve_for(args.opts.python.as_deref(), flypy_probe::Need::Symbols)?;
-    if let Some(choice) = &resolved.choice {
-        eprintln!("flypy: {choice}");
-    }
     let interp = resolved.interpreter;
+    if let Some(choice) = &resolved.choice {
+        eprintln!("flypy: CPython {}: {choice}", interp.version);
+    }
     if !interp.version.at_least(3, 6) {
         bail!(
             "flypy cost needs CPython 3.6 or later, not {}",

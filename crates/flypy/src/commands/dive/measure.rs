@@ -443,10 +443,11 @@ pub(crate) fn dive(
         if let Err(failed) = checked(interp, &path, &names, &limits, &shown, &mut dive)? {
             return Ok(Err(failed));
         }
-        dive.notes.push(format!(
-            "executed bytecode instructions: not countable before 3.7 (CPython {version} has no \
-             opcode trace events); time and machine instructions need none"
-        ));
+        dive.notes.push(
+            "executed bytecode instructions: not countable before 3.7 (no opcode trace events); \
+             time and machine instructions need none"
+                .to_owned(),
+        );
     }
     // Time.
     progress.say("timing (worker processes)");
