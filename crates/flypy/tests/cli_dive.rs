@@ -127,10 +127,13 @@ fn check_dive(doc: &Value, context: &str) {
         }
         let variants = run["variants"].as_array().expect("variants");
         assert!(variants.len() >= 2, "{ctx}");
+        // Before 3.7 nothing counts executed instructions (no opcode trace events).
+        let countable = !matches!(run["version"].as_str(), Some("2.7" | "3.6"));
         for v in variants {
-            assert!(
+            assert_eq!(
                 v["ops_per_call"].is_object(),
-                "{ctx}: {} was not counted",
+                countable,
+                "{ctx}: {} counted or not",
                 v["label"]
             );
             assert!(
@@ -141,6 +144,14 @@ fn check_dive(doc: &Value, context: &str) {
                 v["disassembly"].as_str().is_some_and(|d| !d.is_empty()),
                 "{ctx}"
             );
+        }
+        // The energy method says each thing once (issue 12, item 11).
+        if let Some(energy) = run["methods"]["energy"].as_str() {
+            let clauses: Vec<&str> = energy.split("; ").collect();
+            for (i, c) in clauses.iter().enumerate() {
+                assert!(!clauses[..i].contains(c), "{ctx}: {c:?} twice in {energy}");
+            }
+            assert!(energy.matches("CPU time x").count() <= 1, "{ctx}: {energy}");
         }
         let iterations = run["iterations"].as_u64();
         let comparisons = run["comparisons"].as_array().expect("comparisons");
@@ -463,8 +474,16 @@ fn pythons_all() {
     assert_eq!(dived, versions, "every interpreter present is in the table");
     for r in runs {
         let v = r["version"].as_str().unwrap_or("");
-        if v == "2.7" || v == "3.6" {
-            assert_eq!(r["static_only"], true, "{v}");
+        if v == "2.7" {
+            // The default case's [*range(n)] is 3.5+ syntax: 2.7 measures the other three.
+            assert_eq!(r["static_only"], false, "{v}");
+            assert_eq!(r["variants"].as_array().map(Vec::len), Some(3), "{v}");
+            assert!(
+                r["notes"]
+                    .to_string()
+                    .contains("variant_star_unpack: cannot compile it"),
+                "{v}"
+            );
             assert!(
                 r["notes"].as_array().is_some_and(|n| !n.is_empty()),
                 "{v} says what it cannot give"
@@ -739,8 +758,9 @@ fn builtin_cases_derived_counts_equal_per_instruction_counts() {
     );
 }
 
-/// A static-only dive (CPython 2.7: disassembly, the variant 2.7 cannot compile named) is
-/// deterministic, so its whole text is a snapshot.
+/// A static-only dive (CPython 2.7 compiles only one of the variants: its disassembly, the
+/// others named as not compiled) is deterministic, so its whole text is a snapshot. (With two or
+/// more that compile, those are measured: see pythons_all.)
 #[test]
 fn static_only_dive_text() {
     let Some(py27) = flypy_probe::discover()
@@ -750,9 +770,19 @@ fn static_only_dive_text() {
         eprintln!("dive tests: skipped the 2.7 snapshot: CPython 2.7 is not installed");
         return;
     };
+    let dir = tempfile::tempdir().expect("tempdir");
+    let file = case_file(
+        dir.path(),
+        "\"\"\"How should I build a list of the numbers 0 to n-1?\"\"\"\nN = 1000\nITERATIONS = N\n\n\n\
+         def setup():\n    return {\"n\": N}\n\n\n\
+         def variant_comprehension(n):\n    \"\"\"list comprehension\"\"\"\n    return [i for i in range(n)]\n\n\n\
+         def variant_star_unpack(n):\n    \"\"\"unpacking into a list display\"\"\"\n    return [*range(n)]\n\n\n\
+         def variant_keyword_only(n, *, step=1):\n    \"\"\"keyword-only argument\"\"\"\n    return list(range(0, n, step))\n",
+    );
     let out = flypy()
         .args(["dive", "--python"])
         .arg(&py27.path)
+        .arg(&file)
         .env("NO_COLOR", "1")
         .output()
         .expect("runs");
@@ -761,6 +791,319 @@ fn static_only_dive_text() {
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
-    let text = String::from_utf8_lossy(&out.stdout).replace(&py27.full_version, "2.7.x");
+    let text = String::from_utf8_lossy(&out.stdout)
+        .replace(&py27.full_version, "2.7.x")
+        .replace(&file, "CASE.py");
     insta::assert_snapshot!(text);
+}
+
+/// Issue 12, item 8: with `python3` a pyenv-style shim (a bash script that execs the
+/// interpreter), the dive runs the interpreter itself, not the script (callgrind would trace
+/// bash and pyenv at every start), and says so.
+#[test]
+fn pyenv_shim_resolves_to_the_real_interpreter() {
+    use std::os::unix::fs::PermissionsExt;
+    let Some(real) = measured_interpreters()
+        .into_iter()
+        .find(|i| !flypy_probe::is_script(&i.path))
+    else {
+        eprintln!("dive tests: skipped the shim test: no 3.7+ interpreter binary");
+        return;
+    };
+    let shims = tempfile::tempdir().expect("temporary folder");
+    let shim = shims.path().join("python3");
+    std::fs::write(
+        &shim,
+        format!(
+            "#!/usr/bin/env bash\nset -e\nexec {:?} \"$@\"\n",
+            real.executable
+        ),
+    )
+    .expect("write the shim");
+    std::fs::set_permissions(&shim, std::fs::Permissions::from_mode(0o755)).expect("chmod");
+    let path = format!(
+        "{}:{}",
+        shims.path().display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
+    let out = flypy()
+        .args(["dive", "--quick", "--format", "json"])
+        .env("PATH", path)
+        .output()
+        .expect("runs");
+    let doc: Value = flypy_testkit::json_of(&out, "flypy dive through a shim");
+    let run = &doc["pythons"][0];
+    assert_eq!(run["path"], real.executable.as_str(), "{run}");
+    let notes = run["notes"].to_string();
+    assert!(
+        notes.contains(&format!("{} is a wrapper script", shim.display())),
+        "{notes}"
+    );
+}
+
+/// Issue 12, item 13: of several installations of one version, the dive takes one with symbols
+/// (the machine level names C functions only with them) and says which it took.
+#[test]
+fn python_version_prefers_the_installation_with_symbols() {
+    let all = flypy_probe::discover();
+    let Some(version) = all
+        .iter()
+        .filter(|i| i.version.at_least(3, 7) && i.symbols == Some(false))
+        .map(|i| i.version)
+        .find(|v| {
+            all.iter()
+                .any(|j| j.version == *v && j.symbols == Some(true))
+        })
+    else {
+        eprintln!(
+            "dive tests: skipped the symbols choice: no version installed both with and \
+             without symbols"
+        );
+        return;
+    };
+    let v = version.to_string();
+    let doc = dive_json(&["--quick", "--python", &v, "--case", "membership"]);
+    let run = &doc["pythons"][0];
+    let path = run["path"].as_str().expect("path");
+    let chosen = all
+        .iter()
+        .find(|i| i.path.display().to_string() == path)
+        .expect("the interpreter used is one discovered");
+    assert_eq!(chosen.symbols, Some(true), "{path}");
+    let notes = run["notes"].to_string();
+    assert!(
+        notes.contains(&format!("installations, using {path} ("))
+            && notes.contains("passed over: "),
+        "{notes}"
+    );
+}
+
+/// Issue 12, item 9: when variants return different values, the note comes first (in the
+/// notes and on top of the text, not as the last line) and names the variants by value.
+#[test]
+fn results_that_differ_are_said_first_naming_the_variants() {
+    let Some(py) = any_interpreter() else { return };
+    let dir = tempfile::tempdir().expect("tempdir");
+    let file = case_file(
+        dir.path(),
+        "\"\"\"Pairs as tuples or lists?\"\"\"\nITERATIONS = 100\n\ndef setup():\n    return {'n': 100}\n\n\
+         def variant_tuples(n):\n    return [(i, i) for i in range(n)]\n\n\
+         def variant_lists(n):\n    return [[i, i] for i in range(n)]\n\n\
+         def variant_tuples_again(n):\n    return list((i, i) for i in range(n))\n",
+    );
+    let doc = dive_json(&["--quick", "--python", &py, &file]);
+    let run = &doc["pythons"][0];
+    assert_eq!(run["results_equal"], false);
+    assert_eq!(
+        run["result_groups"],
+        serde_json::json!([["tuples", "tuples_again"], ["lists"]])
+    );
+    let first = run["notes"][0].as_str().expect("a note");
+    assert!(
+        first.contains("tuples and tuples_again return one value, lists another"),
+        "{first}"
+    );
+    let out = flypy()
+        .args(["dive", "--quick", "--python", &py, &file])
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("runs");
+    let text = String::from_utf8_lossy(&out.stdout);
+    let at = text
+        .find("note: the variants do not all return the same value")
+        .expect("the note is printed");
+    let variants = text.find("── Variants").expect("the variants");
+    assert!(at < variants, "the note comes before the variants:\n{text}");
+    assert_eq!(
+        text.matches("do not all return the same value").count(),
+        1,
+        "said once:\n{text}"
+    );
+}
+
+/// Issue 12, item 7: the temporary file flypy runs the case from never shows: the disassembly's
+/// code object reprs, errors and tracebacks name the case file as given, `<case NAME>` for a
+/// built-in case and `<case inline>` for statements; a repr is never cut across lines; a
+/// traceback shows the user's frames, not flypy's driver.
+#[test]
+fn temporary_paths_show_the_users_names() {
+    let Some(py) = measured_interpreters()
+        .into_iter()
+        .find(|i| i.version.at_least(3, 7) && !i.version.at_least(3, 12))
+        .map(|i| i.path.display().to_string())
+    else {
+        eprintln!("dive tests: skipped the names test: no 3.7-3.11 (comprehension code objects)");
+        return;
+    };
+    let text = |args: &[&str], ok: bool| {
+        let out = flypy()
+            .arg("dive")
+            .args(args)
+            .env("NO_COLOR", "1")
+            .output()
+            .expect("runs");
+        assert_eq!(
+            out.status.success(),
+            ok,
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        format!(
+            "{}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        )
+    };
+    let clean = |t: &str| {
+        assert!(!t.contains("flypy_case"), "{t}");
+        assert!(!t.contains("/tmp/"), "{t}");
+    };
+    let builtin = text(&["--quick", "--python", &py], true);
+    clean(&builtin);
+    let repr_lines: Vec<&str> = builtin
+        .lines()
+        .filter(|l| l.contains("<code object "))
+        .collect();
+    assert!(!repr_lines.is_empty(), "{builtin}");
+    for l in repr_lines {
+        assert!(
+            l.contains("file \"<case list-init>\", line "),
+            "a repr cut or not renamed: {l:?}"
+        );
+    }
+    let dir = tempfile::tempdir().expect("tempdir");
+    let file = case_file(
+        dir.path(),
+        "def variant_a():\n    return 1/0\n\ndef variant_b():\n    return 1\n",
+    );
+    let failed = text(&["--quick", "--python", &py, &file], false);
+    clean(&failed.replace(&file, "CASE"));
+    assert!(
+        failed.contains(&format!("File \"{file}\", line 2, in variant_a")),
+        "{failed}"
+    );
+    assert!(
+        !failed.contains("_flypy_drive") && !failed.contains(" in main"),
+        "{failed}"
+    );
+    let inline = text(
+        &["--quick", "--python", &py, "-s", "n = 3", "1/0", "n + 1"],
+        false,
+    );
+    clean(&inline);
+    assert!(inline.contains("File \"<case inline>\", line "), "{inline}");
+    let broken = text(
+        &["--quick", "--python", &py, "-s", "n = 3", "n +", "n + 1"],
+        false,
+    );
+    clean(&broken);
+}
+
+/// Issue 12, item 10: labels over 18 characters line up in the variant list and are not cut in
+/// the tables; five variants share one table at 100 columns.
+#[test]
+fn long_labels_line_up_and_are_not_cut() {
+    let Some(py) = any_interpreter() else { return };
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut body = String::from(
+        "\"\"\"Which container?\"\"\"\nITERATIONS = 50\n\ndef setup():\n    return {'n': 50}\n",
+    );
+    for (name, expr) in [
+        ("in_global_frozenset_lookup", "frozenset(range(n))"),
+        ("in_list", "list(range(n))"),
+        ("in_tuple", "tuple(range(n))"),
+        ("in_dict_keys_of_a_dictionary", "dict.fromkeys(range(n))"),
+        ("in_set", "set(range(n))"),
+    ] {
+        body.push_str(&format!(
+            "\ndef variant_{name}(n):\n    \"\"\"{name} doc\"\"\"\n    c = {expr}\n    return sum(1 for i in range(n) if i in c)\n"
+        ));
+    }
+    let file = case_file(dir.path(), &body);
+    let out = flypy()
+        .args(["dive", "--quick", "--python", &py, &file])
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("runs");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = String::from_utf8_lossy(&out.stdout);
+    let docs: Vec<usize> = text
+        .lines()
+        .filter_map(|l| l.find(" doc").map(|end| l[..end].rfind(' ').unwrap_or(0)))
+        .collect();
+    assert_eq!(docs.len(), 5, "{text}");
+    assert!(
+        docs.iter().all(|&c| c == docs[0]),
+        "the docs line up: {docs:?}\n{text}"
+    );
+    assert!(!text.contains('…'), "nothing cut:\n{text}");
+    assert_eq!(
+        text.matches("time per call (µs)").count(),
+        1,
+        "one table:\n{text}"
+    );
+    assert!(text.lines().all(|l| l.chars().count() <= 100), "{text}");
+}
+
+/// Issue 12, item 12: 2.7 and 3.6 have no opcode trace events, but timing and callgrind need
+/// none: their dives give time and machine instructions, and say once that executed bytecode
+/// instructions are not countable before 3.7.
+#[test]
+fn old_versions_get_time_and_machine_counts() {
+    let old: Vec<_> = flypy_probe::discover()
+        .into_iter()
+        .filter(|i| !i.version.at_least(3, 7))
+        .collect();
+    for v in ["2.7", "3.6"] {
+        if !old.iter().any(|i| i.version.to_string() == v) {
+            eprintln!("dive tests: skipped CPython {v} timing: not installed");
+        }
+    }
+    let dir = tempfile::tempdir().expect("tempdir");
+    let file = case_file(
+        dir.path(),
+        "\"\"\"Loop or comprehension?\"\"\"\nITERATIONS = 100\n\ndef setup():\n    return {'n': 100}\n\n\
+         def variant_loop(n):\n    r = []\n    for i in range(n):\n        r.append(i)\n    return r\n\n\
+         def variant_comprehension(n):\n    return [i for i in range(n)]\n",
+    );
+    let full = have_valgrind();
+    let mut seen = BTreeSet::new();
+    for interp in old {
+        if !seen.insert(interp.version) {
+            continue;
+        }
+        let py = interp.path.display().to_string();
+        let mut args = vec!["--python", py.as_str(), file.as_str()];
+        if !full {
+            args.insert(0, "--quick");
+        }
+        let doc = dive_json(&args);
+        check_dive(&doc, &format!("CPython {}", interp.version));
+        let run = &doc["pythons"][0];
+        assert_eq!(run["static_only"], false, "{run}");
+        assert_eq!(run["results_equal"], true, "{run}");
+        for v in run["variants"].as_array().expect("variants") {
+            assert!(v["time"]["mean_s"].as_f64().is_some_and(|t| t > 0.0), "{v}");
+            assert!(v["ops_per_call"].is_null(), "{v}");
+            if full {
+                assert!(
+                    v["machine"]["instructions_per_call"]
+                        .as_f64()
+                        .is_some_and(|m| m > 1000.0),
+                    "{v}"
+                );
+            }
+        }
+        assert_eq!(run["comparisons"].as_array().map(Vec::len), Some(1));
+        let notes = run["notes"].to_string();
+        assert_eq!(
+            notes.matches("not countable before 3.7").count(),
+            1,
+            "{notes}"
+        );
+    }
 }

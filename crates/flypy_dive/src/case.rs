@@ -180,6 +180,12 @@ fn top_level_starts(source: &str) -> Vec<usize> {
 /// lines, so line numbers stay). Decorators directly above a variant go with it. Used to
 /// compile one variant at a time on an interpreter that rejects another variant's syntax.
 pub fn without_other_variants(source: &str, keep: &str) -> String {
+    without_variants(source, &|name| name != keep)
+}
+
+/// `source` with the `def variant_*` blocks whose names `drop` picks blanked out, as
+/// [`without_other_variants`] does: to measure the variants a version can compile.
+pub fn without_variants(source: &str, drop: &dyn Fn(&str) -> bool) -> String {
     let starts = top_level_starts(source);
     let mut out = String::with_capacity(source.len());
     let mut i = 0;
@@ -201,7 +207,7 @@ pub fn without_other_variants(source: &str, keep: &str) -> String {
         });
         let block = &source[begin..end];
         match name {
-            Some(n) if n.starts_with("variant_") && n != keep => {
+            Some(n) if n.starts_with("variant_") && drop(n) => {
                 out.extend(block.split_inclusive('\n').map(|l| {
                     if l.ends_with('\n') {
                         "\n"
@@ -288,5 +294,18 @@ mod tests {
         let only_a = without_other_variants(src, "variant_a");
         assert!(only_a.contains("[*range(n)]"));
         assert!(!only_a.contains("variant_b"));
+    }
+
+    #[test]
+    fn chosen_variants_are_blanked_keeping_lines() {
+        let src =
+            "def setup():\n    return {}\n\n\ndef variant_a(n):\n    return [*range(n)]\n\n\n\
+                   def variant_b(n):\n    return list(range(n))\n\n\ndef variant_c(n):\n    \
+                   return [i for i in range(n)]\n";
+        let without_a = without_variants(src, &|n| n == "variant_a");
+        assert_eq!(without_a.lines().count(), src.lines().count());
+        assert!(!without_a.contains("variant_a") && !without_a.contains("[*range(n)]"));
+        assert!(without_a.contains("def variant_b(n):") && without_a.contains("def variant_c(n):"));
+        assert_eq!(without_variants(src, &|_| false), src);
     }
 }

@@ -137,6 +137,25 @@ impl EnergyEstimate {
         })
     }
 
+    /// How the figure was obtained and what it assumes, each said once: the method's summary,
+    /// then `assumes:` and every assumption the summary does not already state.
+    pub fn account(&self) -> String {
+        let summary = self.method.summary();
+        let mut said: Vec<&str> = summary.split("; ").collect();
+        let mut rest: Vec<&str> = Vec::new();
+        for clause in self.assumptions.iter().flat_map(|a| a.split("; ")) {
+            if !said.contains(&clause) {
+                said.push(clause);
+                rest.push(clause);
+            }
+        }
+        if rest.is_empty() {
+            summary
+        } else {
+            format!("{summary}; assumes: {}", rest.join("; "))
+        }
+    }
+
     /// One honest line for the terminal: the figure, then how it was obtained, e.g.
     /// `13.5 mJ per call; estimate: CPU time x 6.75 W per core (Intel ARK: ...); not measured`.
     pub fn describe(&self) -> String {
@@ -278,6 +297,28 @@ mod tests {
             EnergyEstimate::measured(&rapl_energy(0), 10),
             Err(EstimateError::BelowResolution { .. })
         ));
+    }
+
+    /// Issue 12, item 11: the dive printed "not measured; energy = CPU time x per-core power;
+    /// not measured;": the account says each thing once, for every kind of method.
+    #[test]
+    fn energy_account_says_each_thing_once() {
+        let models = [
+            PowerModel::for_model_name(Some("AMD EPYC")),
+            PowerModel::for_model_name(Some("AMD EPYC 9654 96-Core Processor")),
+            PowerModel::choose(Some(5.0), None).expect("user watts"),
+        ];
+        for model in &models {
+            let e = EnergyEstimate::modelled(1e-6, model).expect("an estimate");
+            let account = e.account();
+            let clauses: Vec<&str> = account.split("; ").collect();
+            for (i, c) in clauses.iter().enumerate() {
+                assert!(!clauses[..i].contains(c), "{c:?} twice in {account}");
+            }
+            assert_eq!(account.matches("not measured").count(), 1, "{account}");
+            assert_eq!(account.matches("CPU time x").count(), 1, "{account}");
+            assert!(account.contains("; assumes: "), "{account}");
+        }
     }
 
     #[test]

@@ -125,8 +125,8 @@ impl PowerModel {
 
     /// What a reader must know to weigh a figure from this model.
     pub fn assumptions(&self) -> Vec<String> {
+        // (That energy is CPU time x per-core power, not measured, is the method's summary.)
         let mut out = vec![
-            "energy = CPU time x per-core power; not measured".to_string(),
             "memory, disks, network, cooling and power-supply losses are not included".to_string(),
         ];
         match &self.basis {
@@ -145,11 +145,10 @@ impl PowerModel {
             PowerBasis::User => {}
         }
         if let PowerBasis::Generic { .. } = self.basis {
-            out.push(format!(
-                "the CPU is not in flypy's table: {} W per core is a generic assumption; pass \
-                 --cpu-watts for your machine",
-                crate::estimate::format_watts(self.watts_per_core)
-            ));
+            out.push(
+                "the generic figure stands in for this CPU's own rating (--cpu-watts gives it)"
+                    .to_string(),
+            );
         }
         out
     }
@@ -220,7 +219,7 @@ mod tests {
         assert!(model
             .assumptions()
             .iter()
-            .any(|a| a.contains("generic assumption") && a.contains("--cpu-watts")));
+            .any(|a| a.contains("generic figure") && a.contains("--cpu-watts")));
         let none = PowerModel::for_model_name(None);
         assert_eq!(none.basis, PowerBasis::Generic { cpu: None });
         assert!(none.source().contains("model name is unknown"));

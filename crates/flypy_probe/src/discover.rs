@@ -119,16 +119,7 @@ pub fn discover() -> Vec<Interpreter> {
         .into_iter()
         .filter(|(p, _)| seen_paths.insert(p.canonicalize().unwrap_or_else(|_| p.clone())))
         .collect();
-    let probed: Vec<Interpreter> = std::thread::scope(|scope| {
-        let handles: Vec<_> = unique
-            .iter()
-            .map(|(path, how)| scope.spawn(move || Interpreter::probe(path, *how).ok()))
-            .collect();
-        handles
-            .into_iter()
-            .filter_map(|h| h.join().ok().flatten())
-            .collect()
-    });
+    let probed = probe_all(&unique);
     // One entry per installation: `python3` and `python3.11` in one folder are one interpreter.
     let mut seen_installs = HashSet::new();
     let mut found: Vec<Interpreter> = probed
@@ -139,16 +130,45 @@ pub fn discover() -> Vec<Interpreter> {
     found
 }
 
+/// What a command needs of its interpreter, when several installations of one version exist.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Need {
+    /// Any: the first found (PATH, then pyenv, then the provisioned folder).
+    Any,
+    /// Callgrind names C functions only with symbols: the first found that has them, else the
+    /// first found.
+    Symbols,
+}
+
+/// An interpreter `--python` named, and, when several matched, which was picked and why.
+#[derive(Clone, Debug)]
+pub struct Resolved {
+    pub interpreter: Interpreter,
+    /// One sentence: the one picked and the others passed over (`None`: only one matched).
+    pub choice: Option<String>,
+}
+
 /// The interpreter `--python SPEC` names: a path, a version such as `3.12` (looked up on PATH,
 /// then pyenv, then the provisioned folder), or a command on PATH. `None` means `python3`.
 pub fn resolve(spec: Option<&str>) -> Result<Interpreter, ProbeError> {
+    resolve_for(spec, Need::Any).map(|r| r.interpreter)
+}
+
+/// [`resolve`] for a command that needs something of the interpreter: for a version, every
+/// installation of it is probed and the first that has what `need` asks for is picked (the
+/// first found when none has); [`Resolved::choice`] says which, when there were several.
+pub fn resolve_for(spec: Option<&str>, need: Need) -> Result<Resolved, ProbeError> {
     let spec = spec.unwrap_or("python3");
     let not_found = || ProbeError::NotFound {
         spec: spec.to_owned(),
         provisioned: provisioned_dir().join("bin").display().to_string(),
     };
+    let only = |interpreter| Resolved {
+        interpreter,
+        choice: None,
+    };
     if spec.contains('/') {
-        return Interpreter::probe(Path::new(spec), Discovery::Explicit);
+        return Interpreter::probe(Path::new(spec), Discovery::Explicit).map(only);
     }
     if let Some(version) = PyVersion::parse(spec) {
         let name = format!("python{version}");
@@ -161,21 +181,95 @@ pub fn resolve(spec: Option<&str>) -> Result<Interpreter, ProbeError> {
         let elsewhere = candidates()
             .into_iter()
             .filter(|(p, how)| *how != Discovery::Path && p.ends_with(&name));
-        for (path, how) in on_path.chain(elsewhere) {
-            if let Ok(found) = Interpreter::probe(&path, how) {
-                if found.version == version {
-                    return Ok(found);
+        let mut seen = HashSet::new();
+        let all: Vec<(PathBuf, Discovery)> = on_path
+            .chain(elsewhere)
+            .filter(|(p, _)| seen.insert(p.canonicalize().unwrap_or_else(|_| p.clone())))
+            .collect();
+        if need == Need::Any {
+            for (path, how) in all {
+                if let Ok(found) = Interpreter::probe(&path, how) {
+                    if found.version == version {
+                        return Ok(only(found));
+                    }
                 }
             }
+            return Err(not_found());
         }
-        return Err(not_found());
+        let found: Vec<Interpreter> = probe_all(&all)
+            .into_iter()
+            .filter(|i| i.version == version)
+            .collect();
+        return pick(found, need).ok_or_else(not_found);
     }
     let path = path_dirs()
         .into_iter()
         .map(|d| d.join(spec))
         .find(|p| is_executable_file(p))
         .ok_or_else(not_found)?;
-    Interpreter::probe(&path, Discovery::Path)
+    Interpreter::probe(&path, Discovery::Path).map(only)
+}
+
+/// Probes every candidate in parallel (each costs an interpreter start-up); the ones that are
+/// CPython, in the candidates' order.
+fn probe_all(all: &[(PathBuf, Discovery)]) -> Vec<Interpreter> {
+    std::thread::scope(|scope| {
+        let handles: Vec<_> = all
+            .iter()
+            .map(|(path, how)| scope.spawn(move || Interpreter::probe(path, *how).ok()))
+            .collect();
+        handles
+            .into_iter()
+            .filter_map(|h| h.join().ok().flatten())
+            .collect()
+    })
+}
+
+/// Of installations of one version (in the order found), the one `need` prefers, and a sentence
+/// naming it and the others when there were several (the same installation found twice, e.g.
+/// as `python3` and `python3.11` of one folder, counts once).
+pub fn pick(found: Vec<Interpreter>, need: Need) -> Option<Resolved> {
+    let mut seen = HashSet::new();
+    let mut found: Vec<Interpreter> = found
+        .into_iter()
+        .filter(|i| seen.insert(i.executable.clone()))
+        .collect();
+    let k = match need {
+        Need::Symbols => found.iter().position(|i| i.symbols == Some(true)),
+        Need::Any => None,
+    }
+    .unwrap_or(0);
+    if k >= found.len() {
+        return None;
+    }
+    let interpreter = found.remove(k);
+    let describe = |i: &Interpreter| {
+        let symbols = match i.symbols {
+            Some(true) => "with symbols",
+            Some(false) => "no symbols",
+            None => "symbols unknown",
+        };
+        format!("{} ({}, {symbols})", i.path.display(), i.full_version)
+    };
+    let choice = (!found.is_empty()).then(|| {
+        let why = match need {
+            Need::Symbols if interpreter.symbols == Some(true) => {
+                "the first found with symbols, which callgrind needs to name C functions"
+            }
+            Need::Symbols => "the first found; none has symbols",
+            Need::Any => "the first found",
+        };
+        format!(
+            "of {} installations, using {}, {why}; passed over: {}",
+            found.len() + 1,
+            describe(&interpreter),
+            found.iter().map(describe).collect::<Vec<_>>().join(", ")
+        )
+    });
+    Some(Resolved {
+        interpreter,
+        choice,
+    })
 }
 
 #[cfg(test)]
@@ -204,6 +298,68 @@ mod tests {
         let found = resolve(None).expect("python3 on PATH");
         assert!(found.version.at_least(3, 0), "{found:?}");
         assert_eq!(found.implementation, "CPython");
+    }
+
+    fn install(path: &str, full: &str, symbols: Option<bool>) -> Interpreter {
+        Interpreter {
+            path: PathBuf::from(path),
+            via: None,
+            version: PyVersion::parse(&full[..4]).expect("a version"),
+            full_version: full.to_owned(),
+            implementation: "CPython".to_owned(),
+            executable: path.to_owned(),
+            debug: false,
+            free_threaded: false,
+            found_by: Discovery::Path,
+            code_files: Vec::new(),
+            symbols,
+        }
+    }
+
+    #[test]
+    fn several_installations_prefer_symbols_and_say_which() {
+        // Debian's /usr/bin/python3.11 (stripped) comes first on PATH; pyenv's has symbols.
+        let found = || {
+            vec![
+                install("/usr/bin/python3.11", "3.11.2", Some(false)),
+                install(
+                    "/root/.pyenv/versions/3.11.7/bin/python3.11",
+                    "3.11.7",
+                    Some(true),
+                ),
+            ]
+        };
+        let r = pick(found(), Need::Symbols).expect("one is picked");
+        assert_eq!(r.interpreter.full_version, "3.11.7");
+        let choice = r.choice.expect("several: the choice is said");
+        assert!(
+            choice.contains(
+                "using /root/.pyenv/versions/3.11.7/bin/python3.11 (3.11.7, with symbols)"
+            ) && choice.contains("passed over: /usr/bin/python3.11 (3.11.2, no symbols)"),
+            "{choice}"
+        );
+        // Without the need, the first found; with none having symbols, the first found too.
+        assert_eq!(
+            pick(found(), Need::Any)
+                .expect("one")
+                .interpreter
+                .full_version,
+            "3.11.2"
+        );
+        let stripped = vec![
+            install("/usr/bin/python3.11", "3.11.2", Some(false)),
+            install("/opt/python3.11", "3.11.4", None),
+        ];
+        let r = pick(stripped, Need::Symbols).expect("one is picked");
+        assert_eq!(r.interpreter.full_version, "3.11.2");
+        assert!(r.choice.expect("said").contains("none has symbols"));
+        // One installation (found twice): nothing to say.
+        let twice = vec![
+            install("/usr/bin/python3.11", "3.11.2", Some(false)),
+            install("/usr/bin/python3.11", "3.11.2", Some(false)),
+        ];
+        assert_eq!(pick(twice, Need::Symbols).expect("one").choice, None);
+        assert!(pick(Vec::new(), Need::Symbols).is_none());
     }
 
     #[test]

@@ -11,8 +11,8 @@ pub mod session;
 pub mod timing;
 
 pub use compile::{compile_files, CompileFailure, CompileOutcome, Compiled, LoadError};
-pub use discover::{discover, provisioned_dir, resolve};
-pub use interpreter::{Discovery, Interpreter};
+pub use discover::{discover, pick, provisioned_dir, resolve, resolve_for, Need, Resolved};
+pub use interpreter::{is_script, Discovery, Interpreter};
 
 use std::path::PathBuf;
 

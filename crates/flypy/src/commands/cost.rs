@@ -58,7 +58,13 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     if args.calls == 0 {
         bail!("--calls must be at least 1");
     }
-    let interp = flypy_probe::resolve(args.opts.python.as_deref())?;
+    // Of several installations of a version, one with symbols (callgrind names C functions).
+    let resolved =
+        flypy_probe::resolve_for(args.opts.python.as_deref(), flypy_probe::Need::Symbols)?;
+    let interp = resolved.interpreter;
+    if let Some(choice) = &resolved.choice {
+        eprintln!("flypy: CPython {}: {choice}", interp.version);
+    }
     if !interp.version.at_least(3, 6) {
         bail!(
             "flypy cost needs CPython 3.6 or later, not {}",

@@ -149,9 +149,10 @@ pub(crate) struct About {
 /// the ratios are as precise as asked or the budget is spent.
 pub(crate) fn measure(args: &Args) -> anyhow::Result<Result<(Vec<Variant>, About), TimingError>> {
     let interp = flypy_probe::resolve(args.opts.python.as_deref())?;
-    if !interp.version.at_least(3, 6) {
+    // 2.7 has no time.perf_counter: its helper times with timeit's default timer, and says so.
+    if !interp.version.at_least(3, 6) && interp.version != flypy_marshal::PyVersion::new(2, 7) {
         bail!(
-            "flypy time needs CPython 3.6 or later (time.perf_counter), not {}",
+            "flypy time needs CPython 2.7 or 3.6 or later, not {}",
             interp.version
         );
     }

@@ -23,6 +23,10 @@ info = {
     "prefix": sys.prefix,
     "debug": bool(config("Py_DEBUG")),
     "free_threaded": bool(config("Py_GIL_DISABLED")),
+    # What a wrapper script could change without changing the interpreter: flypy runs
+    # sys.executable directly only when these are the same through the wrapper and without it.
+    "sys_path": sys.path,
+    "flags": repr(sys.flags),
 }
 
 def code_files():

@@ -9,13 +9,17 @@
 # global. The garbage collector is off while a value is timed, as timeit does.
 # Calibration (loops 0) doubles the loop count from 1 until one value takes min_time.
 # The report is one line of JSON on CHANNEL: per statement, loops, warmup values and values,
-# each the seconds of one whole value (all its loops), as time.perf_counter measures them.
+# each the seconds of one whole value (all its loops), as time.perf_counter measures them
+# (timeit's default timer on 2.7, which has no perf_counter). Runs under CPython 2.7 and 3.x.
 import gc
 import itertools
 import json
 import sys
 import time
 import timeit
+
+# time.perf_counter from 3.3; CPython 2.7 has timeit's default timer (time.time on Linux).
+TIMER = getattr(time, "perf_counter", None) or timeit.default_timer
 
 
 def report(channel, info):
@@ -35,7 +39,7 @@ def module_level(stmt, setup):
         ns = {"__name__": "__flypy_time__", "__builtins__": __builtins__}
         exec(setup_code, ns)
         ns["_flypy_it"] = itertools.repeat(None, number)
-        timer = time.perf_counter
+        timer = TIMER
         t0 = timer()
         exec(loop_code, ns)
         return timer() - t0
@@ -66,9 +70,9 @@ def main():
             if spec.get("module_level"):
                 run = module_level(stmt, setup)
             else:
-                run = timeit.Timer(stmt, setup, timer=time.perf_counter).inner
+                run = timeit.Timer(stmt, setup, timer=TIMER).inner
                 run = (lambda inner: lambda number: inner(itertools.repeat(None, number),
-                                                          time.perf_counter))(run)
+                                                          TIMER))(run)
         except SyntaxError as e:
             report(channel, {"ending": "syntax-error", "statement": i, "message": str(e.msg),
                              "line": e.lineno, "offset": e.offset})
@@ -108,10 +112,13 @@ def main():
             r["warmups"], r["values"] = [], []
         report(channel, {"ending": "finished", "results": results, "timer": ""})
         return 0
-    info = time.get_clock_info("perf_counter")
-    report(channel, {"ending": "finished", "results": results,
-                     "timer": "%s, resolution %.0f ns" % (info.implementation,
-                                                           info.resolution * 1e9)})
+    if hasattr(time, "get_clock_info"):
+        info = time.get_clock_info("perf_counter")
+        timer = "%s, resolution %.0f ns" % (info.implementation, info.resolution * 1e9)
+    else:
+        timer = "time.time, the wall clock (gettimeofday, 1 us resolution; Python 2 has no " \
+                "perf_counter)"
+    report(channel, {"ending": "finished", "results": results, "timer": timer})
     return 0
 
 

@@ -12,7 +12,7 @@ use flypy_dive::model::{
     Comparison, Energy, FunctionCost, InstructionCount, Machine, Ratio, Timing, Variant,
 };
 use flypy_marshal::{Code, Object, PyVersion};
-use flypy_probe::run::{run_counted, Counting, Ending, Limits, Program};
+use flypy_probe::run::{run_counted, Counting, Ending, Limits, Program, RunOutcome};
 use flypy_probe::timing::TimingError;
 use flypy_probe::Interpreter;
 use serde::Serialize;
@@ -57,6 +57,12 @@ pub(crate) struct Dive {
     pub iterations: Option<u64>,
     /// Whether every variant returned the same value (`None`: not run).
     pub results_equal: Option<bool>,
+    /// When they differ: the variants (labels) returning equal values, one group per value, in
+    /// the variants' order.
+    pub result_groups: Option<Vec<Vec<String>>>,
+    /// When they differ, the note saying so (the first of `notes`; the text shows it on top).
+    #[serde(skip)]
+    pub results_differ: Option<String>,
     pub variants: Vec<Variant>,
     /// Variant indexes from slowest to fastest.
     pub order: Vec<usize>,
@@ -147,19 +153,110 @@ if __name__ == "__main__":
             for _ in range(calls):
                 r = f(*args)
             results.append(r)
-        try:
-            same = all(r == results[0] for r in results)
-        except Exception:
-            same = False
+        # Variants whose results are equal (==), as groups of indexes; a comparison that
+        # raises or does not give a truth value counts as different.
+        groups = []
+        for k, r in enumerate(results):
+            for group in groups:
+                try:
+                    same = bool(results[group[0]] == r)
+                except Exception:
+                    same = False
+                if same:
+                    group.append(k)
+                    break
+            else:
+                groups.append([k])
         it = g.get("ITERATIONS")
         with open(sys.argv[3], "w") as report:
-            report.write("%s %s\n" % (int(bool(same)), it if isinstance(it, int) else ""))
+            report.write("%s %s %s\n" % (int(len(groups) == 1), it if isinstance(it, int) else "",
+                                         ";".join(",".join(str(k) for k in gr) for gr in groups)))
     _flypy_drive()
 "#;
+
+/// The name the user knows the case module by, shown wherever the temporary file flypy runs it
+/// from would appear (code object reprs in the disassembly, errors, tracebacks): a case file's
+/// own path as given, else `<case NAME>` (a built-in case, or `<case inline>` for statements).
+pub(crate) struct Shown {
+    /// The temporary folder's path, as the interpreter sees it.
+    dir: String,
+    name: String,
+    /// Lines of the case's own source: a traceback frame past them is the driver's.
+    source_lines: usize,
+}
+
+impl Shown {
+    pub(crate) fn new(dir: &Path, case: &Prepared) -> Self {
+        let name = if case.statements.is_none() && case.name.ends_with(".py") {
+            case.name.clone()
+        } else {
+            format!("<case {}>", case.name)
+        };
+        Shown {
+            dir: dir.display().to_string(),
+            name,
+            source_lines: case.source.lines().count(),
+        }
+    }
+
+    /// `text` with every path of a case module in the temporary folder (`flypy_case.py`, and
+    /// `flypy_case_N.py` of the variants compiled one by one) replaced by the user's name.
+    pub(crate) fn text(&self, text: &str) -> String {
+        let prefix = format!("{}/{MODULE}", self.dir);
+        let mut out = String::with_capacity(text.len());
+        let mut rest = text;
+        while let Some(at) = rest.find(&prefix) {
+            out.push_str(&rest[..at]);
+            let after = &rest[at + prefix.len()..];
+            let digits = after
+                .strip_prefix('_')
+                .map_or(0, |d| 1 + d.bytes().take_while(u8::is_ascii_digit).count());
+            let tail = &after[digits.min(after.len())..];
+            if (digits != 1) && tail.starts_with(".py") {
+                out.push_str(&self.name);
+                rest = &tail[3..];
+            } else {
+                out.push_str(&prefix);
+                rest = after;
+            }
+        }
+        out.push_str(rest);
+        out
+    }
+
+    /// A traceback of the case's run as the user would want it: their names for the case file,
+    /// and without the frames of flypy's own code (the run helper's `main`, the driver appended
+    /// to the case), which name nothing the user wrote.
+    pub(crate) fn traceback(&self, traceback: &str) -> String {
+        let text = self.text(traceback);
+        let own = format!("  File \"{}\", line ", self.name);
+        let mut out: Vec<&str> = Vec::new();
+        let mut skipping = false;
+        for (k, line) in text.lines().enumerate() {
+            if line.starts_with("  File ") {
+                let helper =
+                    k == 1 && line.starts_with("  File \"<string>\"") && line.ends_with(" in main");
+                let driver = line
+                    .strip_prefix(own.as_str())
+                    .and_then(|r| r.split(',').next())
+                    .and_then(|n| n.parse::<usize>().ok())
+                    .is_some_and(|n| n > self.source_lines);
+                skipping = helper || driver;
+            } else if !line.starts_with("    ") {
+                skipping = false;
+            }
+            if !skipping {
+                out.push(line);
+            }
+        }
+        out.join("\n")
+    }
+}
 
 /// The dive on `interp`, or how the user's code failed.
 pub(crate) fn dive(
     interp: &Interpreter,
+    notes: &[String],
     case: &Prepared,
     opts: &Options,
 ) -> anyhow::Result<Result<Dive, String>> {
@@ -168,14 +265,17 @@ pub(crate) fn dive(
     let dir = tempfile::tempdir().context("temporary folder")?;
     let path = dir.path().join(format!("{MODULE}.py"));
     std::fs::write(&path, format!("{}{DRIVER}", case.source)).context("writing the case")?;
+    let shown = Shown::new(dir.path(), case);
     let mut dive = Dive {
         python: interp.full_version.clone(),
         version: version.to_string(),
         path: interp.path.display().to_string(),
         static_only: false,
-        notes: Vec::new(),
+        notes: notes.to_vec(),
         iterations: case.iterations,
         results_equal: None,
+        result_groups: None,
+        results_differ: None,
         variants: Vec::new(),
         order: Vec::new(),
         comparisons: Vec::new(),
@@ -198,13 +298,43 @@ pub(crate) fn dive(
             // others; a single interpreter that cannot compile the case is an error.
             dive.static_only = true;
             let why = format!("{e:#}").replace(&format!("{}: ", path.display()), "");
+            let why = shown.text(&why);
             dive.notes.push(format!(
                 "cannot compile the whole case ({why}); each variant was compiled on its own"
             ));
             static_variants(interp, case, &mut dive)?;
+            // Two or more variants that compile are measured without the others.
+            let failing: Vec<String> = dive
+                .variants
+                .iter()
+                .filter(|v| v.disassembly.is_empty())
+                .map(|v| v.function.clone())
+                .collect();
+            let compiled = dive.variants.len() - failing.len();
+            if !failing.is_empty() && compiled >= 2 {
+                let reduced = Prepared {
+                    name: case.name.clone(),
+                    about: case.about.clone(),
+                    source: flypy_dive::case::without_variants(&case.source, &|n| {
+                        failing.iter().any(|f| f == n)
+                    }),
+                    iterations: case.iterations,
+                    statements: case.statements.clone(),
+                };
+                let mut notes = notes.to_vec();
+                notes.extend(
+                    dive.notes
+                        .iter()
+                        .filter(|n| failing.iter().any(|f| n.starts_with(&format!("{f}: "))))
+                        .map(|n| format!("{n}; measured without it")),
+                );
+                if let Ok(Ok(measured)) = self::dive(interp, &notes, &reduced, opts) {
+                    return Ok(Ok(measured));
+                }
+            }
             return Ok(Ok(dive));
         }
-        Err(e) => bail!("{}: {e:#}", case.name),
+        Err(e) => bail!("{}", shown.text(&format!("{e:#}"))),
     };
     let module = module
         .as_code()
@@ -218,98 +348,107 @@ pub(crate) fn dive(
         );
     }
     for (i, f) in found.iter().enumerate() {
-        dive.variants.push(compiled_variant(f, i, case, version)?);
-    }
-    if !version.at_least(3, 7) {
-        dive.static_only = true;
-        dive.notes.push(
-            "disassembly only: counting executed instructions needs opcode trace events (3.7+), \
-             and dives time and cost 3.7+"
-                .to_owned(),
-        );
-        return Ok(Ok(dive));
+        let mut v = compiled_variant(f, i, case, version)?;
+        v.disassembly = shown.text(&v.disassembly);
+        dive.variants.push(v);
     }
     let names: Vec<String> = found.iter().map(|f| f.name.clone()).collect();
     let limits = Limits {
         timeout: opts.timeout,
         ..Limits::default()
     };
-    // Executed instructions, exactly.
-    progress.say("counting executed instructions");
-    let (listings, counting) = match counted(interp, module, &path, &names, &limits, &mut dive)? {
-        Ok(x) => x,
-        Err(failed) => return Ok(Err(failed)),
-    };
-    let mut listings = listings;
-    if version.at_least(3, 11) {
-        progress.say("reading what specialized");
-        let program = Program::Script {
-            path: path.clone(),
-            args: vec![
-                WARM_CALLS.to_string(),
-                names.join(","),
-                dir.path().join("warm-report").display().to_string(),
-            ],
-        };
-        let warm = run_counted(interp, &program, &limits, Counting::Adaptive)?;
-        if warm.ending.is_success() {
-            trace::specialize(&mut listings, module, &warm.adaptive, version)?;
-            dive.methods.specialization = Some(format!(
-                "the quickened bytecode after {WARM_CALLS} calls of each variant, read from the \
-                 code objects (as dis(adaptive=True) shows it)"
-            ));
-        } else {
-            dive.notes.push(format!(
-                "the run for the specialized view {}",
-                warm.ending.describe()
-            ));
-        }
-    }
-    let pre = module.preorder();
-    for (f, v) in found.iter().zip(dive.variants.iter_mut()) {
-        let start = pre
-            .iter()
-            .position(|c| std::ptr::eq(*c, f.code))
-            .context("a variant is not in the module's code tree")?;
-        let size = f.code.preorder().len();
-        let mut ops: BTreeMap<String, f64> = BTreeMap::new();
-        let mut spec: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
-        for listing in listings.get(start..start + size).unwrap_or_default() {
-            for r in &listing.rows {
-                v.instructions.push(InstructionCount {
-                    code: listing.qualname.clone(),
-                    firstlineno: listing.firstlineno,
-                    line: r.line,
-                    offset: r.offset,
-                    opname: r.opname.to_owned(),
-                    argrepr: r.argrepr.clone(),
-                    per_call: r.count.map(|n| n as f64 / f64::from(COUNTED_CALLS)),
-                    specialized: r.specialized.map(str::to_owned),
-                });
-                let Some(n) = r.count else { continue };
-                if n == 0 {
-                    continue;
-                }
-                *ops.entry(r.opname.to_owned()).or_default() += n as f64 / f64::from(COUNTED_CALLS);
-                if let Some(s) = r.specialized {
-                    spec.entry(r.opname.to_owned())
-                        .or_default()
-                        .insert(s.to_owned());
-                }
+    if version.at_least(3, 7) {
+        // Executed instructions, exactly.
+        progress.say("counting executed instructions");
+        let (listings, counting) =
+            match counted(interp, module, &path, &names, &limits, &shown, &mut dive)? {
+                Ok(x) => x,
+                Err(failed) => return Ok(Err(failed)),
+            };
+        let mut listings = listings;
+        if version.at_least(3, 11) {
+            progress.say("reading what specialized");
+            let program = Program::Script {
+                path: path.clone(),
+                args: vec![
+                    WARM_CALLS.to_string(),
+                    names.join(","),
+                    dir.path().join("warm-report").display().to_string(),
+                ],
+            };
+            let warm = run_counted(interp, &program, &limits, Counting::Adaptive)?;
+            if warm.ending.is_success() {
+                trace::specialize(&mut listings, module, &warm.adaptive, version)?;
+                dive.methods.specialization = Some(format!(
+                    "the quickened bytecode after {WARM_CALLS} calls of each variant, read from the \
+                     code objects (as dis(adaptive=True) shows it)"
+                ));
+            } else {
+                dive.notes.push(format!(
+                    "the run for the specialized view {}",
+                    shown.text(&warm.ending.describe())
+                ));
             }
         }
-        v.ops_per_call = Some(ops);
-        v.specialized = spec
-            .into_iter()
-            .map(|(k, s)| (k, s.into_iter().collect()))
-            .collect();
+        let pre = module.preorder();
+        for (f, v) in found.iter().zip(dive.variants.iter_mut()) {
+            let start = pre
+                .iter()
+                .position(|c| std::ptr::eq(*c, f.code))
+                .context("a variant is not in the module's code tree")?;
+            let size = f.code.preorder().len();
+            let mut ops: BTreeMap<String, f64> = BTreeMap::new();
+            let mut spec: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+            for listing in listings.get(start..start + size).unwrap_or_default() {
+                for r in &listing.rows {
+                    v.instructions.push(InstructionCount {
+                        code: listing.qualname.clone(),
+                        firstlineno: listing.firstlineno,
+                        line: r.line,
+                        offset: r.offset,
+                        opname: r.opname.to_owned(),
+                        argrepr: r.argrepr.clone(),
+                        per_call: r.count.map(|n| n as f64 / f64::from(COUNTED_CALLS)),
+                        specialized: r.specialized.map(str::to_owned),
+                    });
+                    let Some(n) = r.count else { continue };
+                    if n == 0 {
+                        continue;
+                    }
+                    *ops.entry(r.opname.to_owned()).or_default() +=
+                        n as f64 / f64::from(COUNTED_CALLS);
+                    if let Some(s) = r.specialized {
+                        spec.entry(r.opname.to_owned())
+                            .or_default()
+                            .insert(s.to_owned());
+                    }
+                }
+            }
+            v.ops_per_call = Some(ops);
+            v.specialized = spec
+                .into_iter()
+                .map(|(k, s)| (k, s.into_iter().collect()))
+                .collect();
+        }
+        dive.methods.counting = Some(format!(
+            "{counting}; per call = the count over {COUNTED_CALLS} calls of each variant / \
+             {COUNTED_CALLS}, the variant's own code objects only; instructions as compiled (a \
+             specialized form may also do the next one's work, e.g. 3.12's CALL_NO_KW_LIST_APPEND \
+             skips its POP_TOP)"
+        ));
+    } else {
+        // No opcode trace events before 3.7: nothing counts executed instructions. Time and
+        // callgrind need none; the driver still runs once, for the results and ITERATIONS.
+        progress.say("running the variants");
+        if let Err(failed) = checked(interp, &path, &names, &limits, &shown, &mut dive)? {
+            return Ok(Err(failed));
+        }
+        dive.notes.push(
+            "executed bytecode instructions: not countable before 3.7 (no opcode trace events); \
+             time and machine instructions need none"
+                .to_owned(),
+        );
     }
-    dive.methods.counting = Some(format!(
-        "{counting}; per call = the count over {COUNTED_CALLS} calls of each variant / \
-         {COUNTED_CALLS}, the variant's own code objects only; instructions as compiled (a \
-         specialized form may also do the next one's work, e.g. 3.12's CALL_NO_KW_LIST_APPEND \
-         skips its POP_TOP)"
-    ));
     // Time.
     progress.say("timing (worker processes)");
     let setup = timing_setup(dir.path(), &found, module)?;
@@ -336,7 +475,7 @@ pub(crate) fn dive(
     };
     let (timed, about) = match time::measure(&targs)? {
         Ok(t) => t,
-        Err(e) => return Ok(Err(e.to_string())),
+        Err(e) => return Ok(Err(shown.traceback(&e.to_string()))),
     };
     let grams_per_joule = opts.region.g_co2e_per_kwh / 3.6e6;
     let fastest = time::fastest(&timed);
@@ -363,7 +502,7 @@ pub(crate) fn dive(
             joules_per_call: e.joules_per_call,
             joules_per_million_calls: e.joules_per_call * 1e6,
             grams_co2e_per_million_calls: e.joules_per_call * 1e6 * grams_per_joule,
-            method: format!("{}; {}", e.method.summary(), e.assumptions.join("; ")),
+            method: e.account(),
         });
     }
     // flypy time's account, less its first clause (about statements given to it directly).
@@ -415,7 +554,7 @@ pub(crate) fn dive(
                     ));
                 }
             }
-            Err(failed) => return Ok(Err(failed)),
+            Err(failed) => return Ok(Err(shown.traceback(&failed))),
         }
     }
     // Compare: each variant against the next faster one.
@@ -459,6 +598,7 @@ fn counted(
     path: &Path,
     names: &[String],
     limits: &Limits,
+    shown: &Shown,
     dive: &mut Dive,
 ) -> anyhow::Result<Result<(Vec<trace::Listing>, &'static str), String>> {
     let version = interp.version;
@@ -485,7 +625,7 @@ fn counted(
         false,
     )?;
     if !outcome.ending.is_success() {
-        return Ok(Err(failure(&outcome.ending)));
+        return Ok(Err(failure(&outcome.ending, shown)));
     }
     if let Some(why) = fallback {
         dive.notes.push(format!(
@@ -493,20 +633,43 @@ fn counted(
             trace::describe(counting)
         ));
     }
+    read_report(&report, &outcome, dive)?;
+    Ok(Ok((
+        trace::join(module, &counts, version)?,
+        trace::describe(counting),
+    )))
+}
+
+/// What the driver reported (whether the variants return the same value, and ITERATIONS) and
+/// what the case wrote while it ran.
+fn read_report(report: &Path, outcome: &RunOutcome, dive: &mut Dive) -> anyhow::Result<()> {
     let marker =
-        std::fs::read_to_string(&report).context("the counted run finished without its report")?;
+        std::fs::read_to_string(report).context("the case's run finished without its report")?;
     let mut parts = marker.trim_end().split(' ');
     dive.results_equal = Some(parts.next() == Some("1"));
-    if dive.results_equal == Some(false) {
-        dive.notes.push(
-            "the variants do not all return the same value: they may not compute the same thing"
-                .to_owned(),
-        );
-    }
     if let Some(n) = parts.next().and_then(|s| s.parse::<u64>().ok()) {
         if dive.iterations.is_none() && n > 0 {
             dive.iterations = Some(n);
         }
+    }
+    if dive.results_equal == Some(false) {
+        let labels: Vec<Vec<String>> = parts
+            .next()
+            .unwrap_or_default()
+            .split(';')
+            .map(|g| {
+                g.split(',')
+                    .filter_map(|k| k.parse::<usize>().ok())
+                    .filter_map(|k| dive.variants.get(k).map(|v| v.label.clone()))
+                    .collect::<Vec<_>>()
+            })
+            .filter(|g| !g.is_empty())
+            .collect();
+        let note = flypy_dive::text::results_differ(&labels);
+        // First: whatever else the dive says compares things that may not be alike.
+        dive.notes.insert(0, note.clone());
+        dive.results_differ = Some(note);
+        dive.result_groups = Some(labels);
     }
     if outcome.stdout.total > 0 || outcome.stderr.total > 0 {
         dive.notes.push(format!(
@@ -514,17 +677,41 @@ fn counted(
             outcome.stdout.total, outcome.stderr.total
         ));
     }
-    Ok(Ok((
-        trace::join(module, &counts, version)?,
-        trace::describe(counting),
-    )))
+    Ok(())
 }
 
-fn failure(ending: &Ending) -> String {
-    let mut s = format!("the case {}", ending.describe());
+/// The driver run once, uncounted (before 3.7): whether the variants return the same value, and
+/// the case's ITERATIONS.
+fn checked(
+    interp: &Interpreter,
+    path: &Path,
+    names: &[String],
+    limits: &Limits,
+    shown: &Shown,
+    dive: &mut Dive,
+) -> anyhow::Result<Result<(), String>> {
+    let report = path.with_file_name("checked-report");
+    let program = Program::Script {
+        path: path.to_owned(),
+        args: vec![
+            "1".to_owned(),
+            names.join(","),
+            report.display().to_string(),
+        ],
+    };
+    let outcome = flypy_probe::run::run(interp, &program, limits)?;
+    if !outcome.ending.is_success() {
+        return Ok(Err(failure(&outcome.ending, shown)));
+    }
+    read_report(&report, &outcome, dive)?;
+    Ok(Ok(()))
+}
+
+fn failure(ending: &Ending, shown: &Shown) -> String {
+    let mut s = format!("the case {}", shown.text(&ending.describe()));
     if let Ending::Exception { traceback, .. } = ending {
         s.push('\n');
-        s.push_str(traceback.trim_end());
+        s.push_str(shown.traceback(traceback).trim_end());
     }
     s
 }
@@ -650,7 +837,15 @@ fn compiled_variant(
     version: PyVersion,
 ) -> anyhow::Result<Variant> {
     let doc = match &case.statements {
-        Some(stmts) => stmts.get(i).cloned().unwrap_or_default(),
+        // variant_s<k> is statement k (the others may have been left out).
+        Some(stmts) => f
+            .name
+            .strip_prefix("variant_s")
+            .and_then(|k| k.parse::<usize>().ok())
+            .and_then(|k| stmts.get(k.wrapping_sub(1)))
+            .or(stmts.get(i))
+            .cloned()
+            .unwrap_or_default(),
         None => docstring(f.code, version).unwrap_or_default(),
     };
     Ok(Variant {
@@ -687,6 +882,7 @@ fn static_variants(interp: &Interpreter, case: &Prepared, dive: &mut Dive) -> an
         .map(|n| format!("variant_{n}"))
         .collect();
     let dir = tempfile::tempdir().context("temporary folder")?;
+    let shown = Shown::new(dir.path(), case);
     for (i, name) in names.iter().enumerate() {
         let path = dir.path().join(format!("{MODULE}_{i}.py"));
         std::fs::write(
@@ -704,11 +900,12 @@ fn static_variants(interp: &Interpreter, case: &Prepared, dive: &mut Dive) -> an
                 let module = module.as_code().context("not a code object")?;
                 if let Some(f) = variants_of(module).into_iter().find(|f| &f.name == name) {
                     v = compiled_variant(&f, i, case, interp.version)?;
+                    v.disassembly = shown.text(&v.disassembly);
                 }
             }
             Err(e) => {
                 v.doc = format!("(CPython {} cannot compile it)", interp.version);
-                let why = format!("{e:#}");
+                let why = shown.text(&format!("{e:#}"));
                 let why = why.rsplit(": ").take(2).collect::<Vec<_>>();
                 dive.notes.push(format!(
                     "{name}: cannot compile it ({})",
@@ -747,6 +944,35 @@ impl Progress {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn temporary_case_paths_show_the_users_name() {
+        let shown = Shown {
+            dir: "/tmp/.tmpAB12".to_owned(),
+            name: "<case list-init>".to_owned(),
+            source_lines: 10,
+        };
+        assert_eq!(
+            shown.text(
+                "file \"/tmp/.tmpAB12/flypy_case.py\", line 3; /tmp/.tmpAB12/flypy_case_2.py: x"
+            ),
+            "file \"<case list-init>\", line 3; <case list-init>: x"
+        );
+        // Other files in the folder stay as they are.
+        assert_eq!(
+            shown.text("/tmp/.tmpAB12/flypy_case_.py /tmp/.tmpAB12/flypy_cases.py"),
+            "/tmp/.tmpAB12/flypy_case_.py /tmp/.tmpAB12/flypy_cases.py"
+        );
+        let tb = "Traceback (most recent call last):\n  File \"<string>\", line 64, in main\n  \
+                  File \"/tmp/.tmpAB12/flypy_case.py\", line 48, in <module>\n    _flypy_drive()\n  \
+                  File \"/tmp/.tmpAB12/flypy_case.py\", line 2, in variant_a\n    return 1/0\n    \
+                  ~^~\nZeroDivisionError: division by zero";
+        assert_eq!(
+            shown.traceback(tb),
+            "Traceback (most recent call last):\n  File \"<case list-init>\", line 2, in \
+             variant_a\n    return 1/0\n    ~^~\nZeroDivisionError: division by zero"
+        );
+    }
 
     #[test]
     fn callgrind_calls_shrink_for_slow_variants() {

@@ -8,6 +8,7 @@
 mod measure;
 mod render;
 
+use std::collections::BTreeMap;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -84,7 +85,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let first = interpreters
         .first()
         .context("no interpreter to run the dive on")?;
-    let prepared = prepare(&args, first)?;
+    let prepared = prepare(&args, &first.0)?;
     let options = measure::Options {
         quick: args.quick,
         cpu_watts: args.cpu_watts,
@@ -99,7 +100,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
             && std::io::IsTerminal::is_terminal(&std::io::stderr()),
     };
     let mut dives = Vec::new();
-    for (k, interp) in interpreters.iter().enumerate() {
+    for (k, (interp, notes)) in interpreters.iter().enumerate() {
         if options.progress && interpreters.len() > 1 {
             eprintln!(
                 "flypy: CPython {} ({} of {})",
@@ -108,7 +109,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
                 interpreters.len()
             );
         }
-        match measure::dive(interp, &prepared, &options)? {
+        match measure::dive(interp, notes, &prepared, &options)? {
             Ok(d) => dives.push(d),
             Err(failed) => {
                 eprintln!("flypy: {failed}");
@@ -134,30 +135,52 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-/// The interpreters to dive on: `--python`, `--pythons`, or `python3` on PATH.
-fn interpreters(args: &Args) -> anyhow::Result<Vec<Interpreter>> {
-    match args.pythons.as_deref() {
-        None => Ok(vec![flypy_probe::resolve(args.python.as_deref())?]),
+/// The interpreters to dive on (`--python`, `--pythons`, or `python3` on PATH), each with what
+/// the reader should know about how it was picked: of several installations of a version, the
+/// first with symbols (the machine level names C functions only with them); a wrapper script
+/// (a pyenv shim) resolved to the interpreter it runs.
+fn interpreters(args: &Args) -> anyhow::Result<Vec<(Interpreter, Vec<String>)>> {
+    use flypy_probe::{resolve_for, Need, Resolved};
+    let resolved: Vec<Resolved> = match args.pythons.as_deref() {
+        None => vec![resolve_for(args.python.as_deref(), Need::Symbols)?],
         Some("all") => {
-            // One per version: the first found (PATH, then pyenv, then provisioned).
-            let mut seen = std::collections::BTreeSet::new();
-            let mut all: Vec<Interpreter> = flypy_probe::discover()
-                .into_iter()
-                .filter(|i| seen.insert((i.version.major, i.version.minor)))
-                .collect();
-            all.sort_by_key(|i| (i.version.major, i.version.minor));
-            if all.is_empty() {
+            let mut by_version: BTreeMap<(u8, u8), Vec<Interpreter>> = BTreeMap::new();
+            for i in flypy_probe::discover() {
+                by_version
+                    .entry((i.version.major, i.version.minor))
+                    .or_default()
+                    .push(i);
+            }
+            if by_version.is_empty() {
                 bail!("no CPython interpreters found (flypy pythons says where it looks)");
             }
-            Ok(all)
+            by_version
+                .into_values()
+                .filter_map(|found| flypy_probe::pick(found, Need::Symbols))
+                .collect()
         }
         Some(list) => list
             .split(',')
             .map(str::trim)
             .filter(|s| !s.is_empty())
-            .map(|spec| flypy_probe::resolve(Some(spec)).map_err(Into::into))
-            .collect(),
-    }
+            .map(|spec| resolve_for(Some(spec), Need::Symbols))
+            .collect::<Result<_, _>>()?,
+    };
+    Ok(resolved
+        .into_iter()
+        .map(|r| {
+            let mut notes: Vec<String> = r.choice.into_iter().collect();
+            if let Some(via) = &r.interpreter.via {
+                notes.push(format!(
+                    "{} is a wrapper script; flypy runs the interpreter it starts, {}, directly \
+                     (the same version, files, sys.path and flags)",
+                    via.display(),
+                    r.interpreter.path.display()
+                ));
+            }
+            (r.interpreter, notes)
+        })
+        .collect())
 }
 
 /// The case module: built-in, a case file, or inline statements made into one.

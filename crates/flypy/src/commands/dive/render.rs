@@ -55,11 +55,31 @@ pub(crate) fn one(d: &Dive, case: &Prepared, opts: &Options, style: &Style) -> S
         None => "no iteration count given (counts are per call; --iterations N)".to_owned(),
     };
     let _ = writeln!(t, "{} variants; {per}.", d.variants.len());
+    // Variants that compute different things: before anything compares them.
+    if let Some(n) = &d.results_differ {
+        for l in wrap(&format!("note: {n}"), w, "", "      ") {
+            let _ = writeln!(t, "{l}");
+        }
+    }
     style.heading(&mut t, "Variants", w);
+    // One column for every label (the longest sets it, up to half the width; a longer label
+    // has its line to itself, its text under it).
+    let longest = d
+        .variants
+        .iter()
+        .map(|v| v.label.chars().count() + 1)
+        .max()
+        .unwrap_or(0);
+    let pad = longest.clamp(18, w / 2);
     for v in &d.variants {
-        let pad = 18usize.max(v.label.chars().count() + 1);
-        let mut doc = wrap(&one_line(&v.doc), w.saturating_sub(pad + 3), "", "").into_iter();
-        let _ = writeln!(t, "  {:<pad$} {}", v.label, doc.next().unwrap_or_default());
+        let doc = wrap(&one_line(&v.doc), w.saturating_sub(pad + 3), "", "");
+        let mut doc = doc.into_iter();
+        if v.label.chars().count() >= pad {
+            let _ = writeln!(t, "  {}", v.label);
+        } else {
+            let first = doc.next().unwrap_or_default();
+            let _ = writeln!(t, "{}", format!("  {:<pad$} {first}", v.label).trim_end());
+        }
         for l in doc {
             let _ = writeln!(t, "  {:<pad$} {l}", "");
         }
@@ -67,8 +87,10 @@ pub(crate) fn one(d: &Dive, case: &Prepared, opts: &Options, style: &Style) -> S
     if !d.static_only {
         style.heading(&mut t, "Side by side", w);
         t.push_str(&summary_table(d, w));
-        style.heading(&mut t, executed_title(d), w);
-        t.push_str(&ops_table(d, w));
+        if counted(d) {
+            style.heading(&mut t, executed_title(d), w);
+            t.push_str(&ops_table(d, w));
+        }
     }
     style.heading(&mut t, "What the compiler made (flypy's disassembly)", w);
     for v in &d.variants {
@@ -77,20 +99,8 @@ pub(crate) fn one(d: &Dive, case: &Prepared, opts: &Options, style: &Style) -> S
             let _ = writeln!(t, "  (not compiled by this version: see the notes)");
         }
         for line in v.disassembly.lines() {
-            // dis's long lines (a nested code object's repr) continue on the next line.
-            let chars: Vec<char> = line.trim_end().chars().collect();
-            let mut rest: &[char] = &chars;
-            let mut first = true;
-            loop {
-                let room = if first { w } else { w - 8 };
-                let (now, later) = rest.split_at(rest.len().min(room));
-                let lead = if first { "" } else { "        " };
-                let _ = writeln!(t, "{lead}{}", now.iter().collect::<String>());
-                rest = later;
-                first = false;
-                if rest.is_empty() {
-                    break;
-                }
+            for l in fold_dis_line(line, w) {
+                let _ = writeln!(t, "{l}");
             }
         }
         if let Some(spec) = specialized_line(v) {
@@ -137,12 +147,91 @@ pub(crate) fn one(d: &Dive, case: &Prepared, opts: &Options, style: &Style) -> S
             let _ = writeln!(t, "{l}");
         }
     }
-    for n in &d.notes {
+    for n in d
+        .notes
+        .iter()
+        .filter(|n| Some(*n) != d.results_differ.as_ref())
+    {
         for l in wrap(&format!("note: {n}"), w, "", "      ") {
             let _ = writeln!(t, "{l}");
         }
     }
     t
+}
+
+/// A disassembly line in lines of at most `w` columns, continuations indented by 8: a long line
+/// (a nested code object's repr) breaks before the repr (with its opening parenthesis), never
+/// inside it; a repr longer than a whole line stands on a line of its own, over the width.
+/// Other text longer than a line is cut where the line ends.
+fn fold_dis_line(line: &str, w: usize) -> Vec<String> {
+    const LEAD: &str = "        ";
+    let line = line.trim_end();
+    // Pieces: (text, breakable). A repr runs from "<code object " to the ", line N>" closing it.
+    let mut pieces: Vec<(String, bool)> = Vec::new();
+    let mut rest = line;
+    while let Some(start) = rest.find("<code object ") {
+        let end = rest[start..]
+            .find(", line ")
+            .and_then(|l| rest[start + l..].find('>').map(|g| start + l + g + 1));
+        let Some(mut end) = end else { break };
+        // So does the punctuation right after it (the closing parenthesis, the header's colon).
+        end += rest[end..]
+            .bytes()
+            .take_while(|b| matches!(b, b')' | b':' | b','))
+            .count();
+        // An opening parenthesis right before the repr goes with it.
+        let start = if rest[..start].ends_with('(') {
+            start - 1
+        } else {
+            start
+        };
+        pieces.push((rest[..start].to_owned(), true));
+        pieces.push((rest[start..end].to_owned(), false));
+        rest = &rest[end..];
+    }
+    pieces.push((rest.to_owned(), true));
+    let mut out: Vec<String> = Vec::new();
+    let mut cur = String::new();
+    let room = |out: &Vec<String>| if out.is_empty() { w } else { w - LEAD.len() };
+    for (text, breakable) in pieces {
+        let mut text = text.as_str();
+        loop {
+            let used = cur.chars().count();
+            let left = room(&out).saturating_sub(used);
+            let n = text.chars().count();
+            if n <= left {
+                cur.push_str(text);
+                break;
+            }
+            if !breakable {
+                if used > LEAD.len() || (out.is_empty() && used > 0) {
+                    // Start the repr on a line of its own.
+                    out.push(cur.trim_end().to_owned());
+                    cur = LEAD.to_owned();
+                    continue;
+                }
+                cur.push_str(text);
+                break;
+            }
+            let cut = text.char_indices().nth(left).map_or(text.len(), |(i, _)| i);
+            cur.push_str(&text[..cut]);
+            out.push(cur.trim_end().to_owned());
+            cur = LEAD.to_owned();
+            text = &text[cut..];
+            if text.is_empty() {
+                break;
+            }
+        }
+    }
+    if !cur.trim().is_empty() || out.is_empty() {
+        out.push(cur.trim_end().to_owned());
+    }
+    out
+}
+
+/// Whether executed instructions were counted (3.7+; before, the notes say why not).
+fn counted(d: &Dive) -> bool {
+    d.variants.iter().any(|v| v.ops_per_call.is_some())
 }
 
 fn executed_title(d: &Dive) -> &'static str {
@@ -170,15 +259,65 @@ fn specialized_line(v: &Variant) -> Option<String> {
     (!parts.is_empty()).then(|| parts.join(", "))
 }
 
-/// Columns of at most four variants each, a label column first.
-fn column_groups(n: usize) -> Vec<std::ops::Range<usize>> {
-    (0..n).step_by(4).map(|s| s..(s + 4).min(n)).collect()
+/// A table row: its name, one cell per column, and whether it is marked `*` where its visible
+/// cells differ (`marked`; the mark is decided per table, from the cells it shows).
+struct Row {
+    name: String,
+    cells: Vec<String>,
+    marked: bool,
 }
 
-fn table(rows: &[(String, Vec<String>)], labels: &[&str], w: usize) -> String {
-    let mut t = String::new();
-    let label_w = 22usize;
-    let col = ((w.saturating_sub(label_w)) / labels.len().max(1)).clamp(8, 19);
+impl Row {
+    fn plain(name: impl Into<String>, cells: Vec<String>) -> Self {
+        Row {
+            name: name.into(),
+            cells,
+            marked: false,
+        }
+    }
+}
+
+/// `label` in lines of at most `n` columns, broken after an underscore where one fits (else at
+/// `n`): the whole name, never cut.
+fn label_lines(label: &str, n: usize) -> Vec<String> {
+    let n = n.max(1);
+    let mut out = Vec::new();
+    let mut rest: Vec<char> = label.chars().collect();
+    while rest.len() > n {
+        let at = rest[..n]
+            .iter()
+            .rposition(|&c| c == '_')
+            .map_or(n, |k| k + 1);
+        out.push(rest[..at].iter().collect());
+        rest.drain(..at);
+    }
+    out.push(rest.into_iter().collect());
+    out
+}
+
+/// Rows under column labels, in as few side-by-side tables as fit in `w` columns (as many
+/// columns per table as the widest cell allows, the tables balanced): a row name column first,
+/// labels over several lines rather than cut, a marked row starred where the cells of that
+/// table differ.
+fn tables(rows: &[Row], labels: &[&str], w: usize) -> String {
+    let n = labels.len().max(1);
+    let name_w = rows
+        .iter()
+        .map(|r| r.name.chars().count() + if r.marked { 2 } else { 0 })
+        .max()
+        .unwrap_or(0);
+    let label_w = (name_w + 2).clamp(22, w / 2);
+    let widest = rows
+        .iter()
+        .flat_map(|r| r.cells.iter())
+        .map(|c| c.chars().count())
+        .max()
+        .unwrap_or(0);
+    let min_col = (widest + 2).max(10);
+    let room = w.saturating_sub(label_w);
+    let per = (room / min_col).max(1);
+    let groups = n.div_ceil(per);
+    let per = n.div_ceil(groups);
     let fit = |s: &str, n: usize| -> String {
         if s.chars().count() > n {
             let mut c: String = s.chars().take(n.saturating_sub(1)).collect();
@@ -188,99 +327,127 @@ fn table(rows: &[(String, Vec<String>)], labels: &[&str], w: usize) -> String {
             s.to_owned()
         }
     };
-    let _ = write!(t, "{:<label_w$}", "");
-    for l in labels {
-        let _ = write!(t, "{:>col$}", fit(l, col - 1));
-    }
-    t.push('\n');
-    for (name, cells) in rows {
-        let mut line = format!("{:<label_w$}", fit(name, label_w - 1));
-        for c in cells {
-            let _ = write!(line, "{:>col$}", fit(c, col - 1));
+    let mut t = String::new();
+    for (k, start) in (0..labels.len()).step_by(per).enumerate() {
+        let g = start..(start + per).min(labels.len());
+        let col = (room / g.len()).clamp(min_col, 19.max(min_col));
+        if k > 0 {
+            t.push('\n');
         }
-        t.push_str(line.trim_end());
-        t.push('\n');
+        let heads: Vec<Vec<String>> = labels[g.clone()]
+            .iter()
+            .map(|l| label_lines(l, col - 1))
+            .collect();
+        let height = heads.iter().map(Vec::len).max().unwrap_or(1);
+        for line in 0..height {
+            let mut s = format!("{:<label_w$}", "");
+            for h in &heads {
+                // Bottom-aligned: a shorter label's lines are its last ones.
+                let pad = height - h.len();
+                let part = if line >= pad {
+                    h[line - pad].as_str()
+                } else {
+                    ""
+                };
+                let _ = write!(s, "{part:>col$}");
+            }
+            t.push_str(s.trim_end());
+            t.push('\n');
+        }
+        for r in rows {
+            let cells = r.cells.get(g.clone()).unwrap_or_default();
+            let name = if r.marked {
+                let differs = cells.iter().any(|c| c != &cells[0]);
+                format!("{}{}", if differs { "* " } else { "  " }, r.name)
+            } else {
+                r.name.clone()
+            };
+            let mut line = format!("{:<label_w$}", fit(&name, label_w - 1));
+            for c in cells {
+                let _ = write!(line, "{c:>col$}");
+            }
+            t.push_str(line.trim_end());
+            t.push('\n');
+        }
     }
     t
 }
 
 fn summary_table(d: &Dive, w: usize) -> String {
-    let mut out = String::new();
-    for g in column_groups(d.variants.len()) {
-        let vs = &d.variants[g];
-        let labels: Vec<&str> = vs.iter().map(|v| v.label.as_str()).collect();
-        let mut rows: Vec<(String, Vec<String>)> = Vec::new();
-        let cell = |f: &dyn Fn(&Variant) -> Option<String>| -> Vec<String> {
-            vs.iter()
-                .map(|v| f(v).unwrap_or_else(|| "–".to_owned()))
-                .collect()
-        };
-        rows.push((
-            "time per call (µs)".into(),
-            cell(&|v| v.time.as_ref().map(|t| sig(t.mean_us, 4))),
-        ));
-        rows.push((
-            "  95% CI (µs)".into(),
-            cell(&|v| {
-                v.time
-                    .as_ref()
-                    .map(|t| format!("{}–{}", sig(t.ci_low_s * 1e6, 3), sig(t.ci_high_s * 1e6, 3)))
-            }),
-        ));
-        rows.push((
-            "× fastest".into(),
-            cell(&|v| {
-                v.time.as_ref().map(|t| match &t.ratio_to_fastest {
-                    Some(r) => format!("{}×", sig(r.ratio, 3)),
-                    None => "fastest".to_owned(),
-                })
-            }),
-        ));
-        rows.push((
-            "bytecode / call".into(),
+    let vs = &d.variants;
+    let labels: Vec<&str> = vs.iter().map(|v| v.label.as_str()).collect();
+    let mut rows: Vec<Row> = Vec::new();
+    let cell = |f: &dyn Fn(&Variant) -> Option<String>| -> Vec<String> {
+        vs.iter()
+            .map(|v| f(v).unwrap_or_else(|| "–".to_owned()))
+            .collect()
+    };
+    rows.push(Row::plain(
+        "time per call (µs)",
+        cell(&|v| v.time.as_ref().map(|t| sig(t.mean_us, 4))),
+    ));
+    rows.push(Row::plain(
+        "  95% CI (µs)",
+        cell(&|v| {
+            v.time
+                .as_ref()
+                .map(|t| format!("{}–{}", sig(t.ci_low_s * 1e6, 3), sig(t.ci_high_s * 1e6, 3)))
+        }),
+    ));
+    rows.push(Row::plain(
+        "× fastest",
+        cell(&|v| {
+            v.time.as_ref().map(|t| match &t.ratio_to_fastest {
+                Some(r) => format!("{}×", sig(r.ratio, 3)),
+                None => "fastest".to_owned(),
+            })
+        }),
+    ));
+    if counted(d) {
+        rows.push(Row::plain(
+            "bytecode / call",
             cell(&|v| v.bytecode_per_call().map(count)),
         ));
         if let Some(n) = d.iterations {
-            rows.push((
-                "bytecode / iteration".into(),
+            rows.push(Row::plain(
+                "bytecode / iteration",
                 cell(&|v| v.bytecode_per_call().map(|b| fixed(b / n as f64))),
             ));
         }
-        if vs.iter().any(|v| v.machine.is_some()) {
-            rows.push((
-                "machine instr / call".into(),
-                cell(&|v| v.machine.as_ref().map(|m| grouped(m.instructions_per_call))),
-            ));
-            if let Some(n) = d.iterations {
-                rows.push((
-                    "  per iteration".into(),
-                    cell(&|v| {
-                        v.machine
-                            .as_ref()
-                            .map(|m| sig(m.instructions_per_call / n as f64, 4))
-                    }),
-                ));
-            }
-        }
-        rows.push((
-            "energy / 1M calls (J)".into(),
-            cell(&|v| {
-                v.energy
-                    .as_ref()
-                    .map(|e| sig(e.joules_per_million_calls, 3))
-            }),
-        ));
-        rows.push((
-            "CO2e / 1M calls (g)".into(),
-            cell(&|v| {
-                v.energy
-                    .as_ref()
-                    .map(|e| sig(e.grams_co2e_per_million_calls, 3))
-            }),
-        ));
-        out.push_str(&table(&rows, &labels, w));
     }
-    out
+    if vs.iter().any(|v| v.machine.is_some()) {
+        rows.push(Row::plain(
+            "machine instr / call",
+            cell(&|v| v.machine.as_ref().map(|m| grouped(m.instructions_per_call))),
+        ));
+        if let Some(n) = d.iterations {
+            rows.push(Row::plain(
+                "  per iteration",
+                cell(&|v| {
+                    v.machine
+                        .as_ref()
+                        .map(|m| sig(m.instructions_per_call / n as f64, 4))
+                }),
+            ));
+        }
+    }
+    rows.push(Row::plain(
+        "energy / 1M calls (J)",
+        cell(&|v| {
+            v.energy
+                .as_ref()
+                .map(|e| sig(e.joules_per_million_calls, 3))
+        }),
+    ));
+    rows.push(Row::plain(
+        "CO2e / 1M calls (g)",
+        cell(&|v| {
+            v.energy
+                .as_ref()
+                .map(|e| sig(e.grams_co2e_per_million_calls, 3))
+        }),
+    ));
+    tables(&rows, &labels, w)
 }
 
 /// Per opname, each variant's executed count per iteration; opnames no variant executes at
@@ -304,56 +471,54 @@ fn ops_table(d: &Dive, w: usize) -> String {
             .copied()
             .unwrap_or(0.0)
     };
-    let mut out = String::new();
-    for g in column_groups(d.variants.len()) {
-        let vs = &d.variants[g];
-        let labels: Vec<&str> = vs.iter().map(|v| v.label.as_str()).collect();
-        let mut rows: Vec<(String, Vec<String>)> = Vec::new();
-        let mut once_started = false;
-        for (op, max) in &ops {
-            let per_iteration =
-                d.iterations.is_some() && max / div >= flypy_dive::compare::PER_ITERATION;
-            if d.iterations.is_some() && !per_iteration && !once_started {
-                rows.push(("  (per call:)".to_owned(), vec![String::new(); vs.len()]));
-                once_started = true;
-            }
-            let values: Vec<f64> = d.variants.iter().map(|v| get(v, op)).collect();
-            let differs = values.iter().any(|x| (x - values[0]).abs() > 1e-9);
-            let cells = vs
-                .iter()
-                .map(|v| {
-                    if per_iteration {
-                        fixed(get(v, op) / div)
-                    } else {
-                        count(get(v, op))
-                    }
-                })
-                .collect();
-            rows.push((format!("{}{op}", if differs { "* " } else { "  " }), cells));
+    let vs = &d.variants;
+    let labels: Vec<&str> = vs.iter().map(|v| v.label.as_str()).collect();
+    let mut rows: Vec<Row> = Vec::new();
+    let mut once_started = false;
+    for (op, max) in &ops {
+        let per_iteration =
+            d.iterations.is_some() && max / div >= flypy_dive::compare::PER_ITERATION;
+        if d.iterations.is_some() && !per_iteration && !once_started {
+            rows.push(Row::plain("  (per call:)", vec![String::new(); vs.len()]));
+            once_started = true;
         }
-        rows.push((
-            format!(
-                "  total per {}",
-                if d.iterations.is_some() {
-                    "iteration"
+        let cells = vs
+            .iter()
+            .map(|v| {
+                if per_iteration {
+                    fixed(get(v, op) / div)
                 } else {
-                    "call"
+                    count(get(v, op))
                 }
-            ),
-            vs.iter()
-                .map(|v| {
-                    let b = v.bytecode_per_call().unwrap_or(0.0);
-                    if d.iterations.is_some() {
-                        fixed(b / div)
-                    } else {
-                        count(b)
-                    }
-                })
-                .collect(),
-        ));
-        out.push_str(&table(&rows, &labels, w));
+            })
+            .collect();
+        rows.push(Row {
+            name: (*op).to_owned(),
+            cells,
+            marked: true,
+        });
     }
-    out
+    rows.push(Row::plain(
+        format!(
+            "  total per {}",
+            if d.iterations.is_some() {
+                "iteration"
+            } else {
+                "call"
+            }
+        ),
+        vs.iter()
+            .map(|v| {
+                let b = v.bytecode_per_call().unwrap_or(0.0);
+                if d.iterations.is_some() {
+                    fixed(b / div)
+                } else {
+                    count(b)
+                }
+            })
+            .collect(),
+    ));
+    tables(&rows, &labels, w)
 }
 
 fn methods(d: &Dive) -> Vec<String> {
@@ -387,6 +552,19 @@ pub(crate) fn across(dives: &[Dive], case: &Prepared, opts: &Options, style: &St
     for l in wrap(&case.about.question, w, "", "") {
         let _ = writeln!(t, "{l}");
     }
+    // Variants that compute different things: before anything compares them.
+    for d in dives {
+        if let Some(n) = &d.results_differ {
+            for l in wrap(
+                &format!("note: CPython {}: {n}", d.version),
+                w,
+                "",
+                "      ",
+            ) {
+                let _ = writeln!(t, "{l}");
+            }
+        }
+    }
     let labels: Vec<String> = dives
         .iter()
         .flat_map(|d| d.variants.iter().map(|v| v.label.clone()))
@@ -399,7 +577,7 @@ pub(crate) fn across(dives: &[Dive], case: &Prepared, opts: &Options, style: &St
     let label_refs: Vec<&str> = labels.iter().map(String::as_str).collect();
     let find = |d: &Dive, l: &str| d.variants.iter().find(|v| v.label == l).cloned();
     style.heading(&mut t, "Time, × the fastest variant of each version", w);
-    let rows: Vec<(String, Vec<String>)> = dives
+    let rows: Vec<Row> = dives
         .iter()
         .map(|d| {
             let cells = labels
@@ -412,10 +590,10 @@ pub(crate) fn across(dives: &[Dive], case: &Prepared, opts: &Options, style: &St
                     None => "–".to_owned(),
                 })
                 .collect();
-            (format!("CPython {}", d.python), cells)
+            Row::plain(format!("CPython {}", d.python), cells)
         })
         .collect();
-    t.push_str(&table(&rows, &label_refs, w));
+    t.push_str(&tables(&rows, &label_refs, w));
     let per = if dives.iter().any(|d| d.iterations.is_some()) {
         "iteration"
     } else {
@@ -426,7 +604,7 @@ pub(crate) fn across(dives: &[Dive], case: &Prepared, opts: &Options, style: &St
         &format!("Executed bytecode instructions per {per}"),
         w,
     );
-    let rows: Vec<(String, Vec<String>)> = dives
+    let rows: Vec<Row> = dives
         .iter()
         .map(|d| {
             let cells = labels
@@ -440,10 +618,10 @@ pub(crate) fn across(dives: &[Dive], case: &Prepared, opts: &Options, style: &St
                         })
                 })
                 .collect();
-            (format!("CPython {}", d.python), cells)
+            Row::plain(format!("CPython {}", d.python), cells)
         })
         .collect();
-    t.push_str(&table(&rows, &label_refs, w));
+    t.push_str(&tables(&rows, &label_refs, w));
     style.heading(
         &mut t,
         "What changed between versions (measured: counts, specialized forms)",
@@ -468,7 +646,11 @@ pub(crate) fn across(dives: &[Dive], case: &Prepared, opts: &Options, style: &St
     // Each note once, with the versions it applies to.
     let mut notes: Vec<(String, Vec<String>)> = Vec::new();
     for d in dives {
-        for n in &d.notes {
+        for n in d
+            .notes
+            .iter()
+            .filter(|n| Some(*n) != d.results_differ.as_ref())
+        {
             match notes.iter_mut().find(|(text, _)| text == n) {
                 Some((_, versions)) => versions.push(d.version.clone()),
                 None => notes.push((n.clone(), vec![d.version.clone()])),
@@ -486,7 +668,7 @@ pub(crate) fn across(dives: &[Dive], case: &Prepared, opts: &Options, style: &St
 
 /// What changed between consecutive measured versions (static-only ones have no counts).
 fn version_changes(dives: &[Dive]) -> Vec<(&Dive, &Dive, Vec<String>)> {
-    let counted: Vec<&Dive> = dives.iter().filter(|d| !d.static_only).collect();
+    let counted: Vec<&Dive> = dives.iter().filter(|d| counted(d)).collect();
     counted
         .windows(2)
         .map(|p| {
@@ -537,4 +719,83 @@ pub(crate) fn json(dives: &[Dive], case: &Prepared, opts: &Options) -> serde_jso
         "pythons": runs,
         "version_changes": changes,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Issue 12, item 10: labels over 18 characters are not cut (`in_global_frozens…`), and a
+    /// table split for width marks only rows whose cells in that table differ.
+    #[test]
+    fn long_labels_whole_and_split_tables_mark_what_they_show() {
+        assert_eq!(
+            label_lines("in_global_frozenset_lookup", 14),
+            ["in_global_", "frozenset_", "lookup"]
+        );
+        assert_eq!(label_lines("abcdefghij", 4), ["abcd", "efgh", "ij"]);
+        let labels = ["in_global_frozenset_lookup", "b", "c", "d", "e"];
+        let rows = vec![Row {
+            name: "LOAD_FAST".to_owned(),
+            cells: ["1.00", "1.00", "1.00", "2.00", "1.00"]
+                .map(str::to_owned)
+                .to_vec(),
+            marked: true,
+        }];
+        // Five variants fit one table at 100 columns.
+        let one = tables(&rows, &labels, 100);
+        assert!(!one.contains('…'), "{one}");
+        assert_eq!(one.matches("* LOAD_FAST").count(), 1, "{one}");
+        let head: String = one
+            .lines()
+            .take_while(|l| !l.contains("LOAD_FAST"))
+            .filter_map(|l| l.split_whitespace().next())
+            .collect();
+        assert_eq!(head, "in_global_frozenset_lookup", "{one}");
+        // Narrow: split; the star only in the table whose cells differ.
+        let split = tables(&rows, &labels, 60);
+        let marks: Vec<&str> = split.lines().filter(|l| l.contains("LOAD_FAST")).collect();
+        assert_eq!(marks.len(), 2, "{split}");
+        assert!(marks[0].starts_with("  LOAD_FAST"), "{split}");
+        assert!(marks[1].starts_with("* LOAD_FAST"), "{split}");
+        assert!(split.lines().all(|l| l.chars().count() <= 60), "{split}");
+    }
+
+    /// Issue 12, item 7: a code object's repr is never cut in the middle; the line breaks
+    /// before it, and lines that fit are left alone.
+    #[test]
+    fn dis_lines_never_break_a_code_object_repr() {
+        let repr = "<code object <listcomp> at 0x7f4f3847f770, file \"<case list-init>\", line 27>";
+        let line = format!(" 27           2 LOAD_CONST               1 ({repr})");
+        let folded = fold_dis_line(&line, 100);
+        assert_eq!(
+            folded,
+            [
+                " 27           2 LOAD_CONST               1".to_owned(),
+                format!("        ({repr})"),
+            ]
+        );
+        let header = format!("Disassembly of {repr}:");
+        assert_eq!(fold_dis_line(&header, 100), vec![header.clone()]);
+        let folded = fold_dis_line(&header, 80);
+        assert_eq!(
+            folded,
+            ["Disassembly of".to_owned(), format!("        {repr}:")]
+        );
+        // Longer than a whole line: on a line of its own, whole.
+        let long = format!(
+            " 3  LOAD_CONST 1 (<code object f at 0x1, file \"/a/very/{}/case.py\", line 3>)",
+            "long/".repeat(30)
+        );
+        let folded = fold_dis_line(&long, 100);
+        assert_eq!(folded.len(), 2, "{folded:?}");
+        assert!(
+            folded[1].trim_start().starts_with("(<code object f"),
+            "{folded:?}"
+        );
+        assert!(folded[1].ends_with("line 3>)"), "{folded:?}");
+        assert!(folded[0].chars().count() <= 100);
+        // Plain lines: as they were.
+        assert_eq!(fold_dis_line("  2 RETURN_VALUE", 60), ["  2 RETURN_VALUE"]);
+    }
 }
