@@ -1,6 +1,9 @@
 //! The `flypy` command line: argument parsing, output streams and exit codes. The work itself
 //! lives in the library crates.
 
+// Messages to stderr go through note!/noteln!: a closed stderr is no panic.
+#![deny(clippy::print_stderr)]
+
 mod commands;
 mod input;
 mod output;

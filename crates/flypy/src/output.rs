@@ -19,7 +19,7 @@ pub fn print(text: &str) -> io::Result<()> {
     out.flush()
 }
 
-/// Writes to stderr like `eprint!`, but a closed stderr (`flypy dis DIR 2>&1 | head -c1`) is
+/// Writes to stderr like `crate::note!`, but a closed stderr (`flypy dis DIR 2>&1 | head -c1`) is
 /// ignored instead of a panic: messages there are for a reader who may have gone.
 #[macro_export]
 macro_rules! note {
@@ -29,7 +29,7 @@ macro_rules! note {
     }};
 }
 
-/// [`note!`] with a newline, like `eprintln!`.
+/// [`note!`] with a newline, like `crate::noteln!`.
 #[macro_export]
 macro_rules! noteln {
     () => {{

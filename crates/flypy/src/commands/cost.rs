@@ -63,7 +63,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         flypy_probe::resolve_for(args.opts.python.as_deref(), flypy_probe::Need::Symbols)?;
     let interp = resolved.interpreter;
     if let Some(choice) = &resolved.choice {
-        eprintln!("flypy: CPython {}: {choice}", interp.version);
+        crate::noteln!("flypy: CPython {}: {choice}", interp.version);
     }
     if !interp.version.at_least(3, 6) {
         bail!(

@@ -930,13 +930,13 @@ impl Progress {
 
     fn say(&self, what: &str) {
         if self.on {
-            eprint!("\r\x1b[Kflypy: {what}…");
+            crate::note!("\r\x1b[Kflypy: {what}…");
         }
     }
 
     fn done(&self) {
         if self.on {
-            eprint!("\r\x1b[K");
+            crate::note!("\r\x1b[K");
         }
     }
 }

@@ -102,7 +102,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let mut dives = Vec::new();
     for (k, (interp, notes)) in interpreters.iter().enumerate() {
         if options.progress && interpreters.len() > 1 {
-            eprintln!(
+            crate::noteln!(
                 "flypy: CPython {} ({} of {})",
                 interp.full_version,
                 k + 1,
@@ -112,7 +112,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         match measure::dive(interp, notes, &prepared, &options)? {
             Ok(d) => dives.push(d),
             Err(failed) => {
-                eprintln!("flypy: {failed}");
+                crate::noteln!("flypy: {failed}");
                 return Ok(ExitCode::from(super::EXIT_USER_CODE));
             }
         }
