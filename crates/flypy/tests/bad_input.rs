@@ -287,3 +287,32 @@ fn an_interpreter_that_hangs_is_reported_not_waited_for() {
         t.elapsed()
     );
 }
+
+/// Issue 13: counts, times and powers that cannot be are refused before anything runs, naming
+/// the option (exit 2, clap's usage error), never a raw Duration error or a hang.
+#[test]
+fn impossible_option_values_are_refused_by_name() {
+    let cases: [(&[&str], &str); 9] = [
+        (&["trace", "--timeout", "0", "-c", "pass"], "--timeout"),
+        (&["trace", "--timeout=-1", "-c", "pass"], "--timeout"),
+        (&["trace", "--timeout", "nan", "-c", "pass"], "--timeout"),
+        (&["time", "--processes", "0", "pass"], "--processes"),
+        (&["time", "--values", "0", "pass"], "--values"),
+        (&["time", "--until", "0", "pass"], "--until"),
+        (&["time", "--cpu-watts=-3", "pass"], "--cpu-watts"),
+        (&["dive", "--iterations", "0"], "--iterations"),
+        (&["cost", "--calls", "0", "pass"], "--calls"),
+    ];
+    for (args, names) in cases {
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_flypy"))
+            .args(args)
+            .output()
+            .expect("runs");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {err}");
+        assert!(
+            err.contains("invalid value") && err.contains(names),
+            "{args:?}: {err}"
+        );
+    }
+}

@@ -32,13 +32,13 @@ pub struct Args {
     #[command(flatten)]
     opts: StatementOptions,
     /// N: calls in the first run (the second makes 2N).
-    #[arg(long, default_value_t = 200)]
+    #[arg(long, default_value_t = 200, value_parser = clap::value_parser!(u64).range(1..))]
     calls: u64,
     /// C functions to list per statement.
     #[arg(long, default_value_t = 10)]
     top: usize,
     /// Seconds one run under valgrind may take.
-    #[arg(long, default_value_t = 600.0)]
+    #[arg(long, default_value_t = 600.0, value_parser = super::seconds)]
     timeout: f64,
     #[arg(long, value_enum, default_value_t)]
     format: Format,

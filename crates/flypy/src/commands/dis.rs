@@ -35,7 +35,7 @@ pub struct Args {
     #[arg(long)]
     adaptive: bool,
     /// Stop the program run by `--adaptive` after this many seconds.
-    #[arg(long, default_value_t = 60.0, requires = "adaptive")]
+    #[arg(long, default_value_t = 60.0, requires = "adaptive", value_parser = super::seconds)]
     timeout: f64,
     #[arg(long, value_enum, default_value_t)]
     format: Format,

@@ -17,6 +17,28 @@ pub enum Format {
     Json,
 }
 
+/// A number of seconds for an option: finite, above 0, at most a year (clap's parser, so a bad
+/// value is a usage error naming the option, exit 2).
+pub(crate) fn seconds(text: &str) -> Result<f64, String> {
+    let x = positive(text)?;
+    if x > 365.0 * 86400.0 {
+        return Err(format!("{x} s is more than a year"));
+    }
+    Ok(x)
+}
+
+/// A number for an option that must be above 0 (a percentage, watts, calls per day).
+pub(crate) fn positive(text: &str) -> Result<f64, String> {
+    let x: f64 = text
+        .trim()
+        .parse()
+        .map_err(|_| format!("{text:?} is not a number"))?;
+    if !x.is_finite() || x <= 0.0 {
+        return Err(format!("{text} must be a number above 0"));
+    }
+    Ok(x)
+}
+
 /// Exit code when the user's code failed (the CLI contract).
 pub const EXIT_USER_CODE: u8 = 3;
 

@@ -32,38 +32,38 @@ pub struct Args {
     #[command(flatten)]
     pub(crate) opts: StatementOptions,
     /// Worker processes (more when --until asks for them).
-    #[arg(long, default_value_t = 12)]
+    #[arg(long, default_value_t = 12, value_parser = clap::value_parser!(u32).range(1..))]
     pub(crate) processes: u32,
     /// Timed values per statement in each process.
-    #[arg(long, default_value_t = 5)]
+    #[arg(long, default_value_t = 5, value_parser = clap::value_parser!(u32).range(1..))]
     pub(crate) values: u32,
     /// Warm-up values per statement in each process (not used in the statistics).
     #[arg(long, default_value_t = 1)]
     pub(crate) warmups: u32,
     /// Seconds one value should take (the loop count is calibrated to it).
-    #[arg(long, default_value_t = 0.05)]
+    #[arg(long, default_value_t = 0.05, value_parser = super::seconds)]
     pub(crate) min_time: f64,
     /// Keep adding processes until every ratio's 95% CI is within this many percent of the
     /// ratio (e.g. 1), or --max-time passes.
-    #[arg(long)]
+    #[arg(long, value_parser = super::positive)]
     pub(crate) until: Option<f64>,
     /// Wall-time budget in seconds for --until.
-    #[arg(long, default_value_t = 120.0)]
+    #[arg(long, default_value_t = 120.0, value_parser = super::seconds)]
     pub(crate) max_time: f64,
     /// Seconds one worker process may take.
-    #[arg(long, default_value_t = 120.0)]
+    #[arg(long, default_value_t = 120.0, value_parser = super::seconds)]
     pub(crate) timeout: f64,
     /// Read pyperf JSON files instead of running statements (one benchmark or a suite each).
     #[arg(long, conflicts_with = "statements")]
     pub(crate) load: Vec<std::path::PathBuf>,
     /// Per-core active power in watts for the energy estimate, instead of flypy's CPU table.
-    #[arg(long)]
+    #[arg(long, value_parser = super::positive)]
     pub(crate) cpu_watts: Option<f64>,
     /// Grid region for CO2e (ISO country code, e.g. DE, US, FR; default: world average).
     #[arg(long)]
     pub(crate) region: Option<String>,
     /// Calls per day: energy and CO2e per year of each statement, and what the faster saves.
-    #[arg(long)]
+    #[arg(long, value_parser = super::positive)]
     pub(crate) calls_per_day: Option<f64>,
     #[arg(long, value_enum, default_value_t)]
     pub(crate) format: TimeFormat,

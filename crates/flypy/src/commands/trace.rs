@@ -40,7 +40,7 @@ pub struct Args {
     #[arg(long, value_enum)]
     method: Option<Method>,
     /// Stop the program after this many seconds.
-    #[arg(long, default_value_t = 60.0)]
+    #[arg(long, default_value_t = 60.0, value_parser = super::seconds)]
     timeout: f64,
     /// Address-space limit of the program, in MiB.
     #[arg(long)]

@@ -32,7 +32,7 @@ pub struct Args {
     setup: Option<String>,
     /// Iterations one call handles, for per-iteration counts (case files say it with
     /// `ITERATIONS = N`; this overrides it).
-    #[arg(long)]
+    #[arg(long, value_parser = clap::value_parser!(u64).range(1..))]
     iterations: Option<u64>,
     /// Interpreter: a path, a command, or a version such as 3.12.
     #[arg(long, conflicts_with = "pythons")]
@@ -48,10 +48,10 @@ pub struct Args {
     #[arg(long)]
     region: Option<String>,
     /// Per-core active power in watts for the energy estimate, instead of flypy's CPU table.
-    #[arg(long)]
+    #[arg(long, value_parser = crate::commands::positive)]
     cpu_watts: Option<f64>,
     /// Seconds one run of the case (counted, timed or under callgrind ×10) may take.
-    #[arg(long, default_value_t = 120.0)]
+    #[arg(long, default_value_t = 120.0, value_parser = crate::commands::seconds)]
     timeout: f64,
     /// Output width in columns (at most 100 is what flypy is laid out for).
     #[arg(long, default_value_t = 100)]
