@@ -58,6 +58,9 @@ pub enum EventKind {
     Handled,
     /// INSTRUCTION at this offset: a counter the [`Plan`] placed (see [`Plan::count`]).
     Count,
+    /// A RecursionError was raised in the run: at the recursion limit the hooks' callbacks
+    /// cannot run, so events may be missing (offset 0, times 1). Nothing is derived.
+    Lost,
     /// The helper followed this code object's [`Plan`] (offset 0, times 1): the events it
     /// does not keep were switched off. Without it every event was counted.
     Planned,
@@ -81,6 +84,7 @@ impl EventKind {
             "handled" => Self::Handled,
             "count" => Self::Count,
             "planned" => Self::Planned,
+            "lost" => Self::Lost,
             _ => return None,
         })
     }
@@ -108,6 +112,8 @@ pub enum FlowError {
     Dis(#[from] crate::dis::DisError),
     #[error("the exception table: {0}")]
     ExceptionTable(#[from] crate::decode::DecodeError),
+    #[error("the program raised RecursionError: at the recursion limit the hooks' callbacks cannot run, so events may be missing")]
+    Lost,
     #[error("an event of an unknown kind {0:?}")]
     UnknownEvent(String),
     #[error("an event at offset {0}, where the code object has no instruction")]
@@ -520,6 +526,9 @@ pub fn derive_counts(
     version: PyVersion,
     events: &Events,
 ) -> Result<Vec<u64>, FlowError> {
+    if events.contains_key(&(EventKind::Lost, 0)) {
+        return Err(FlowError::Lost);
+    }
     let plan = if events.contains_key(&(EventKind::Planned, 0)) {
         plan(instrs, table, version)?
     } else {
@@ -618,7 +627,7 @@ fn derive_planned(
                 }
                 counted.push((k, times));
             }
-            EventKind::Planned => {}
+            EventKind::Planned | EventKind::Lost => {}
         }
     }
     // The instructions before the RESUME that starts a call (3.11+) run before any hook sees
