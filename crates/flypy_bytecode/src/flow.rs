@@ -445,14 +445,19 @@ pub fn plan(
         if from < g.prologue_end || version.at_least(3, 14) && matches!(via, Via::Branch(_)) {
             continue;
         }
-        let weight = if measure(from, to, via).is_none() {
-            u64::MAX
-        } else {
-            let base = 2 * 10u64.pow(depth(from));
-            if matches!(via, Via::Branch(_)) {
-                base / 2
-            } else {
-                base
+        // Among equals, an edge only an INSTRUCTION counter could count goes into the tree
+        // first: a JUMP event costs a few ns less (3.12.1/3.13.0: +39/+43 ns against +44/+46
+        // ns an event with an empty callback, measured).
+        let weight = match measure(from, to, via) {
+            None => u64::MAX,
+            Some(p) => {
+                let base = 4 * 10u64.pow(depth(from));
+                let base = if matches!(via, Via::Branch(_)) {
+                    base / 2
+                } else {
+                    base
+                };
+                base + u64::from(!p.count.is_empty())
             }
         };
         candidates.push((weight, e));
