@@ -318,6 +318,32 @@ def start_edges(codes, counts):
             return disable
         return count
 
+    def kept_branch():
+        """3.12-3.13: a BRANCH callback counting where a conditional jump left and where it
+        went, at the conditional jumps kept (the plan's, else every one); every other BRANCH
+        (a FOR_ITER's) is switched off where it first fires (its slot holds None)."""
+        leave = tables["branch"] = {}
+        arrive = tables["arrive"] = {}
+        for i, c in enumerate(codes):
+            leave[id(c)] = [0 if k == 1 else None for k in branches_of(c, i)]
+            arrive[id(c)] = [0] * (len(c.co_code) + 2)
+        last = [None, None, None]
+
+        def count(code, src, dst, _id=id, _last=last, _leave=leave, _arrive=arrive,
+                  _disable=disable):
+            if code is _last[0]:
+                out, into = _last[1], _last[2]
+            else:
+                k = _id(code)
+                out, into = _leave[k], _arrive[k]
+                _last[0], _last[1], _last[2] = code, out, into
+            try:
+                out[src] += 1
+            except TypeError:
+                return _disable
+            into[dst] += 1
+        return count
+
     kinds = dict((id(c), branches_of(c)) for c in codes)
     count_left = counter("left", 2)
 
@@ -361,7 +387,7 @@ def start_edges(codes, counts):
         # ("right", once per loop) is counted.
         callbacks += [(ev.BRANCH_LEFT, left), (ev.BRANCH_RIGHT, branch("right", "arrive", False))]
     else:
-        callbacks.append((ev.BRANCH, branch("branch", "arrive", True)))
+        callbacks.append((ev.BRANCH, kept_branch()))
     local = 0
     for e, f in callbacks:
         mon.register_callback(tool, e, f)
