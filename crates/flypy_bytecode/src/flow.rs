@@ -9,7 +9,10 @@
 //! its body, which is switched off for speed). Those unmeasured edges are solved from the
 //! blocks' balance, one equation at a time, the way counts are recovered from a spanning
 //! tree's complement in edge profiling. An instruction then ran as often as its block was
-//! entered, less the exceptions raised at the block's earlier instructions.
+//! entered, less the exceptions raised at the block's earlier instructions. Which events are
+//! counted at all is chosen per code object before the run ([`plan`]): only the chords of a
+//! maximum-weight spanning tree, so that most events (a loop's jump back, a return) are
+//! switched off and derived.
 //!
 //! What the interpreter does that `dis` does not say is modelled per version and checked
 //! against per-instruction counting by the tests: an exhausted `FOR_ITER` goes past the
