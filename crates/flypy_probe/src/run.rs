@@ -364,6 +364,24 @@ pub fn run_counted(
     limits: &Limits,
     counting: Counting,
 ) -> Result<RunOutcome, ProbeError> {
+    run_counted_planned(interp, program, limits, counting, None)
+}
+
+/// The environment variable naming the file of an edge plan ([`run_counted_planned`]); the
+/// helper removes it before the program runs.
+pub const EDGE_PLAN_VAR: &str = "FLYPY_EDGE_PLAN";
+
+/// [`run_counted`]; with [`Counting::Edges`] and a `plan` (JSON: code object's pre-order
+/// index -> {"jump", "branch", "exit", "count": [byte offsets]}, see
+/// `flypy_bytecode::flow::Plan`), the helper keeps only those events of each code object the
+/// plan names, switches the others off where they first fire, and reports "planned".
+pub fn run_counted_planned(
+    interp: &Interpreter,
+    program: &Program,
+    limits: &Limits,
+    counting: Counting,
+    plan: Option<&str>,
+) -> Result<RunOutcome, ProbeError> {
     check_counting(interp, counting)?;
     let dir = tempfile::tempdir().map_err(ProbeError::Channel)?;
     let (kind, source, args): (&str, PathBuf, &[String]) = match program {
@@ -381,7 +399,21 @@ pub fn run_counted(
         source.into_os_string(),
     ];
     helper_args.extend(args.iter().map(Into::into));
-    let done = run_helper(interp, include_str!("helper/run.py"), &helper_args, limits)?;
+    let mut env = Vec::new();
+    if let (Some(plan), Counting::Edges) = (plan, counting) {
+        let file = dir.path().join("plan.json");
+        std::fs::write(&file, plan).map_err(ProbeError::Channel)?;
+        env.push((EDGE_PLAN_VAR, file.into_os_string()));
+    }
+    let done = run_helper_with(
+        interp,
+        None,
+        None,
+        include_str!("helper/run.py"),
+        &helper_args,
+        limits,
+        &env,
+    )?;
     let mut outcome = RunOutcome {
         ending: Ending::Timeout(limits.timeout),
         stdout: done.stdout,
@@ -436,6 +468,19 @@ pub fn run_helper_under(
     args: &[std::ffi::OsString],
     limits: &Limits,
 ) -> Result<HelperRun, ProbeError> {
+    run_helper_with(interp, wrapper, work, helper, args, limits, &[])
+}
+
+/// [`run_helper_under`] with `env` added to the helper's environment.
+fn run_helper_with(
+    interp: &Interpreter,
+    wrapper: Option<&Command>,
+    work: Option<&std::path::Path>,
+    helper: &str,
+    args: &[std::ffi::OsString],
+    limits: &Limits,
+    env: &[(&str, std::ffi::OsString)],
+) -> Result<HelperRun, ProbeError> {
     let own = tempfile::tempdir().map_err(ProbeError::Channel)?;
     let channel = work.unwrap_or(own.path()).join("report.json");
     match std::fs::remove_file(&channel) {
@@ -467,6 +512,9 @@ pub fn run_helper_under(
             cmd
         }
     };
+    for (key, value) in env {
+        cmd.env(key, value);
+    }
     cmd.arg("-c")
         .arg(crate::session::guarded(helper))
         .arg(&channel)

@@ -12,7 +12,9 @@ use anyhow::{bail, Context};
 use flypy_bytecode::dis::instructions;
 use flypy_bytecode::flow;
 use flypy_marshal::{Code, Object, PyVersion};
-use flypy_probe::run::{run_counted, CodeCounts, CodeEdges, Counting, Ending, Limits, Program};
+use flypy_probe::run::{
+    run_counted, run_counted_planned, CodeCounts, CodeEdges, Counting, Ending, Limits, Program,
+};
 use serde_json::json;
 
 use super::quickened::quickened_tree;
@@ -225,7 +227,10 @@ pub(crate) fn count_run(
     counting: Counting,
     strict: bool,
 ) -> anyhow::Result<Counted> {
-    let outcome = run_counted(interp, program, limits, counting)?;
+    let plan = (counting == Counting::Edges)
+        .then(|| edge_plan(module, interp.version))
+        .transpose()?;
+    let outcome = run_counted_planned(interp, program, limits, counting, plan.as_deref())?;
     if counting != Counting::Edges {
         let mut counts = outcome.counts.clone();
         if counting == Counting::Settrace {
@@ -274,6 +279,26 @@ fn after_extended_args(
         }
     }
     Ok(())
+}
+
+/// Which control-flow events the helper keeps in each code object of the program
+/// (`flypy_bytecode::flow::plan`), as JSON for `run_counted_planned`.
+fn edge_plan(module: &Code, version: PyVersion) -> anyhow::Result<String> {
+    let mut plans = serde_json::Map::new();
+    for (i, code) in module.preorder().into_iter().enumerate() {
+        let p = flow::plan_code(code, version).with_context(|| {
+            format!(
+                "choosing the events to count in {} (line {})",
+                text_of(&code.name),
+                code.firstlineno
+            )
+        })?;
+        plans.insert(
+            i.to_string(),
+            json!({"jump": p.jump, "branch": p.branch, "exit": p.exit, "count": p.count}),
+        );
+    }
+    Ok(serde_json::Value::Object(plans).to_string())
 }
 
 /// Every instruction's count, derived from the control-flow events counted in each code

@@ -225,13 +225,29 @@ def start_counting(how, codes, counts):
     raise ValueError("unknown counting method %r" % how)
 
 
+def edge_plan():
+    """The plan flypy passed (see start_edges), or None; its variable is removed, so the
+    program does not see it."""
+    import os
+    path = os.environ.pop("FLYPY_EDGE_PLAN", None)
+    if not path:
+        return None
+    with open(path) as f:
+        return dict((int(i), p) for i, p in json.load(f).items())
+
+
 def start_edges(codes, counts):
     """Counts control-flow events of `codes` into `counts`: for each kind of event, a list of
     counters per code object, one slot per byte offset (see edges_report). A callback does one
     list increment; the counters of the code object it saw last are kept at hand, so a loop's
     jump back costs no lookup. The branch of each FOR_ITER going on into the body is switched
     off where it fires (sys.monitoring.DISABLE): flypy derives a loop's iterations from its
-    jump back, its entries and its exits."""
+    jump back, its entries and its exits.
+
+    With a plan from flypy (flypy_bytecode::flow::plan: per code object, by pre-order index,
+    the offsets whose JUMP, BRANCH (3.12-3.13), PY_RETURN/PY_YIELD and INSTRUCTION events to
+    keep), every other such event of that code object is switched off where it first fires:
+    its slot holds None instead of a count. Entries and exceptions are always counted."""
     mon = sys.monitoring
     ev = mon.events
     tool = mon.PROFILER_ID
@@ -240,14 +256,33 @@ def start_edges(codes, counts):
     import opcode
     for_iter = opcode.opmap["FOR_ITER"]
     tables = {}
+    plan = edge_plan()
+    planned = set()
+    if plan is not None:
+        planned = set(id(c) for i, c in enumerate(codes) if i in plan)
 
-    def counter(kind, arity=3):
+    def slots_of(kind, i, c):
+        """Counters of `kind` for code object `c` (index `i`): None where the plan switches
+        the event off."""
+        if plan is None or i not in plan:
+            return [0] * len(c.co_code)
+        slots = [None] * len(c.co_code)
+        for offset in plan[i].get(kind, ()):
+            slots[offset] = 0
+        return slots
+
+    def counter(kind, arity=3, planned_kind=False):
         """A callback counting events of `kind` at their offset (the second argument); the
-        events' callbacks take `arity` arguments (a fixed arity: *args would cost a tuple)."""
-        table = tables[kind] = dict((id(c), [0] * len(c.co_code)) for c in codes)
+        events' callbacks take `arity` arguments (a fixed arity: *args would cost a tuple).
+        With `planned_kind`, the plan says which offsets count; the others are switched off."""
+        if planned_kind:
+            table = tables[kind] = dict((id(c), slots_of(kind, i, c))
+                                        for i, c in enumerate(codes))
+        else:
+            table = tables[kind] = dict((id(c), [0] * len(c.co_code)) for c in codes)
         last = [None, None]
 
-        def count(code, offset, _id=id, _last=last, _table=table):
+        def count(code, offset, _id=id, _last=last, _table=table, _disable=disable):
             if code is _last[0]:
                 slots = _last[1]
             else:
@@ -255,9 +290,12 @@ def start_edges(codes, counts):
                 if slots is None:
                     return  # a global event of another code object
                 _last[0], _last[1] = code, slots
-            slots[offset] += 1
+            try:
+                slots[offset] += 1
+            except TypeError:  # None: switched off (a try costs nothing until it raises)
+                return _disable
 
-        def count3(code, offset, _, _id=id, _last=last, _table=table):
+        def count3(code, offset, _, _id=id, _last=last, _table=table, _disable=disable):
             if code is _last[0]:
                 slots = _last[1]
             else:
@@ -265,19 +303,29 @@ def start_edges(codes, counts):
                 if slots is None:
                     return
                 _last[0], _last[1] = code, slots
-            slots[offset] += 1
+            try:
+                slots[offset] += 1
+            except TypeError:  # None: switched off (a try costs nothing until it raises)
+                return _disable
         return count if arity == 2 else count3
 
     conditional = set(opcode.opmap[name] for name in (
         "POP_JUMP_IF_FALSE", "POP_JUMP_IF_TRUE", "POP_JUMP_IF_NONE", "POP_JUMP_IF_NOT_NONE"))
 
-    def branches_of(c):
+    def branches_of(c, i=None):
         """Per byte offset of `c`: 1 at a conditional jump, 2 at a FOR_ITER, else 0. Other
         instructions' branch events (3.14's END_ASYNC_FOR reports one from its END_SEND) are
-        switched off: flypy's flow derives them."""
+        switched off: flypy's flow derives them. With a plan for `c` (index `i`, 3.12-3.13),
+        a conditional jump it does not keep is 0 too."""
         raw = bytearray(c.co_code)
-        return [0 if k % 2 else 1 if raw[k] in conditional else 2 if raw[k] == for_iter else 0
-                for k in range(len(raw))]
+        out = [0 if k % 2 else 1 if raw[k] in conditional else 2 if raw[k] == for_iter else 0
+               for k in range(len(raw))]
+        if i is not None and plan is not None and i in plan:
+            keep = set(plan[i].get("branch", ()))
+            for k in range(0, len(raw), 2):
+                if out[k] == 1 and k not in keep:
+                    out[k] = 0
+        return out
 
     pop_iter = opcode.opmap.get("POP_ITER")
 
@@ -294,13 +342,15 @@ def start_edges(codes, counts):
                     out[k + 2] = 1
         return out
 
+    split = hasattr(ev, "BRANCH_LEFT")
+
     def branch(departures, arrivals, skip_for_iter):
         """A callback counting a branch where it left (`departures`) and where it went
         (`arrivals`): flypy's flow needs only how much leaves each branch and how much arrives
         where. With `skip_for_iter`, a FOR_ITER's branch is switched off instead."""
         leave = tables[departures] = dict((id(c), [0] * len(c.co_code)) for c in codes)
         arrive = tables[arrivals] = dict((id(c), [0] * (len(c.co_code) + 2)) for c in codes)
-        kinds = dict((id(c), branches_of(c)) for c in codes)
+        kinds = dict((id(c), branches_of(c, None if split else i)) for i, c in enumerate(codes))
         landings = dict((id(c), after_pop_iter(c)) for c in codes)
         last = [None, None, None, None, None]
 
@@ -330,6 +380,32 @@ def start_edges(codes, counts):
             return disable
         return count
 
+    def kept_branch():
+        """3.12-3.13: a BRANCH callback counting where a conditional jump left and where it
+        went, at the conditional jumps kept (the plan's, else every one); every other BRANCH
+        (a FOR_ITER's) is switched off where it first fires (its slot holds None)."""
+        leave = tables["branch"] = {}
+        arrive = tables["arrive"] = {}
+        for i, c in enumerate(codes):
+            leave[id(c)] = [0 if k == 1 else None for k in branches_of(c, i)]
+            arrive[id(c)] = [0] * (len(c.co_code) + 2)
+        last = [None, None, None]
+
+        def count(code, src, dst, _id=id, _last=last, _leave=leave, _arrive=arrive,
+                  _disable=disable):
+            if code is _last[0]:
+                out, into = _last[1], _last[2]
+            else:
+                k = _id(code)
+                out, into = _leave[k], _arrive[k]
+                _last[0], _last[1], _last[2] = code, out, into
+            try:
+                out[src] += 1
+            except TypeError:
+                return _disable
+            into[dst] += 1
+        return count
+
     kinds = dict((id(c), branches_of(c)) for c in codes)
     count_left = counter("left", 2)
 
@@ -340,6 +416,8 @@ def start_edges(codes, counts):
         _count(code, src)
 
     raised, stopped = counter("raise", 2), counter("stop", 2)
+
+    lost = counts["lost"] = []
 
     def on_raise(code, offset, exc, _frame=sys._getframe):
         # The event's offset is a code unit off on some versions (3.13: the unit before a CALL
@@ -352,17 +430,26 @@ def start_edges(codes, counts):
             stopped(code, offset)
         else:
             raised(code, offset)
+            if isinstance(exc, RecursionError):
+                # At the recursion limit the callbacks themselves cannot run (3.12: a RAISE
+                # went uncounted, test_exceptions), and with exits derived the loss would go
+                # unseen: flypy refuses to derive.
+                lost.append(1)
 
     start = counter("start", 2)
-    callbacks = [(ev.PY_START, start), (ev.PY_RESUME, start), (ev.PY_RETURN, counter("exit")),
-                 (ev.JUMP, counter("jump"))]
+    callbacks = [(ev.PY_START, start), (ev.PY_RESUME, start),
+                 (ev.PY_RETURN, counter("exit", 3, True)),
+                 (ev.JUMP, counter("jump", 3, True))]
     callbacks.append((ev.PY_YIELD, callbacks[2][1]))
+    # INSTRUCTION events only where the plan places a counter: enabled for those code objects
+    # and switched off at every other offset where they first fire.
+    callbacks.append((ev.INSTRUCTION, counter("count", 2, True)))
     if hasattr(ev, "BRANCH_LEFT"):
         # 3.14+: the way on into the body ("left") is switched off at a FOR_ITER, the way out
         # ("right", once per loop) is counted.
         callbacks += [(ev.BRANCH_LEFT, left), (ev.BRANCH_RIGHT, branch("right", "arrive", False))]
     else:
-        callbacks.append((ev.BRANCH, branch("branch", "arrive", True)))
+        callbacks.append((ev.BRANCH, kept_branch()))
     local = 0
     for e, f in callbacks:
         mon.register_callback(tool, e, f)
@@ -375,10 +462,15 @@ def start_edges(codes, counts):
     for e, f in rare:
         mon.register_callback(tool, e, f)
         watched |= e
-    for c in codes:
-        mon.set_local_events(tool, c, local)
+    local &= ~ev.INSTRUCTION
+    for i, c in enumerate(codes):
+        if plan is not None and plan.get(i, {}).get("count"):
+            mon.set_local_events(tool, c, local | ev.INSTRUCTION)
+        else:
+            mon.set_local_events(tool, c, local)
     mon.set_events(tool, watched)
     counts["tables"] = tables
+    counts["planned"] = planned
 
     def stop():
         mon.set_events(tool, 0)
@@ -441,6 +533,10 @@ def edges_report(counts, codes):
             for offset, n in enumerate(table[id(c)]):
                 if n:
                     events.append([kind, offset, n])
+        if events and id(c) in counts.get("planned", ()):
+            events.append(["planned", 0, 1])
+        if events and counts.get("lost"):
+            events.append(["lost", 0, 1])
         if events:
             out.append({"index": i, "filename": c.co_filename, "name": c.co_name,
                         "qualname": getattr(c, "co_qualname", None),
