@@ -1107,3 +1107,41 @@ fn old_versions_get_time_and_machine_counts() {
         );
     }
 }
+
+/// Issue 13: a case file's `if __name__ == "__main__":` block is not run by the dive (its work
+/// was counted into the variants, and a SystemExit there aborted the dive).
+#[test]
+fn a_case_files_main_block_stays_out_of_the_measured_run() {
+    let body = "ITERATIONS = 100\n\ndef setup():\n    return {'n': 100}\n\n\
+        def variant_loop(n):\n    r = []\n    for i in range(n):\n        r.append(i)\n    return r\n\n\
+        def variant_comp(n):\n    return [i for i in range(n)]\n";
+    let main_block = "\nif __name__ == '__main__':\n    for _ in range(97):\n        variant_loop(100)\n    import sys\n    sys.exit(3)\n";
+    let dir = tempfile::tempdir().expect("dir");
+    let mut per_call = Vec::new();
+    for (name, source) in [
+        ("plain.py", body.to_owned()),
+        ("with_main.py", format!("{body}{main_block}")),
+    ] {
+        let path = dir.path().join(name);
+        std::fs::write(&path, source).expect("write");
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_flypy"))
+            .args(["dive", "--quick", "--format", "json"])
+            .arg(&path)
+            .output()
+            .expect("runs");
+        assert!(
+            out.status.success(),
+            "{name}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let doc: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
+        let counts: Vec<(String, serde_json::Value)> = doc["pythons"][0]["variants"]
+            .as_array()
+            .expect("variants")
+            .iter()
+            .map(|v| (v["label"].to_string(), v["ops_per_call"].clone()))
+            .collect();
+        per_call.push(counts);
+    }
+    assert_eq!(per_call[0], per_call[1]);
+}

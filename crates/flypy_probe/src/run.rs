@@ -23,6 +23,13 @@ pub enum Program {
     Script { path: PathBuf, args: Vec<String> },
     /// Source text (`python -c CODE`), written to a temporary file for the child.
     Code(String),
+    /// A script file run like [`Program::Script`], but as a module named `name` rather than
+    /// `__main__`: its own `if __name__ == "__main__":` block does not run (a dive's case file).
+    Module {
+        path: PathBuf,
+        args: Vec<String>,
+        name: String,
+    },
 }
 
 /// Whether and how executed instructions are counted.
@@ -384,12 +391,13 @@ pub fn run_counted_planned(
 ) -> Result<RunOutcome, ProbeError> {
     check_counting(interp, counting)?;
     let dir = tempfile::tempdir().map_err(ProbeError::Channel)?;
-    let (kind, source, args): (&str, PathBuf, &[String]) = match program {
-        Program::Script { path, args } => ("script", path.clone(), args),
+    let (kind, source, args): (String, PathBuf, &[String]) = match program {
+        Program::Script { path, args } => ("script".to_owned(), path.clone(), args),
+        Program::Module { path, args, name } => (format!("module:{name}"), path.clone(), args),
         Program::Code(code) => {
             let file = dir.path().join("code.py");
             std::fs::write(&file, code).map_err(ProbeError::Channel)?;
-            ("code", file, &[])
+            ("code".to_owned(), file, &[])
         }
     };
     let mut helper_args: Vec<std::ffi::OsString> = vec![

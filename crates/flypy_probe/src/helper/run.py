@@ -27,6 +27,11 @@ def main():
     channel, limit, kind, count, path = (sys.argv[1], int(sys.argv[2]), sys.argv[3],
                                          sys.argv[4], sys.argv[5])
     args = sys.argv[6:]
+    # "module:NAME": a script run as a module of that name, not as __main__ (a dive's case
+    # file, whose own `if __name__ == "__main__":` block must not run in the measured run).
+    module_name = "__main__"
+    if kind.startswith("module:"):
+        module_name, kind = kind[len("module:"):], "script"
     if limit > 0:
         try:
             import resource
@@ -41,7 +46,7 @@ def main():
     if kind == "script":
         import os
         sys.path[0] = os.path.dirname(os.path.abspath(path))
-    main_module = type(sys)("__main__")
+    main_module = type(sys)(module_name)
     main_module.__dict__["__builtins__"] = __builtins__
     if kind == "script":
         main_module.__dict__["__file__"] = path
@@ -49,6 +54,7 @@ def main():
     # globals, and they include report() and sys.
     KEEP_ALIVE.append(sys.modules.get("__main__"))
     sys.modules["__main__"] = main_module
+    sys.modules[module_name] = main_module
     ending = {"ending": "finished"}
     try:
         code = compile(source, filename, "exec")

@@ -126,12 +126,17 @@ fn variants_of(module: &Code) -> Vec<Found<'_>> {
         .collect()
 }
 
-/// The driver appended to the case module: it runs only as the main program (the timing
-/// workers import the module), calls each variant with setup()'s arguments, and reports
+/// The name the case module runs under when flypy runs it (not `__main__`, so the case's own
+/// `if __name__ == "__main__":` block stays out of the measured run); the driver runs only then
+/// (the timing workers import the module as `flypy_case`).
+const RUN_AS: &str = "__flypy_case__";
+
+/// The driver appended to the case module: it runs only when flypy runs the module as
+/// [`RUN_AS`] (the timing workers import the module), calls each variant with setup()'s arguments, and reports
 /// what flypy needs in a file of its own (the case's output cannot cut it short).
 const DRIVER: &str = r#"
 
-if __name__ == "__main__":
+if __name__ == "__flypy_case__":
     def _flypy_drive():
         import sys
         calls = int(sys.argv[1])
@@ -368,7 +373,8 @@ pub(crate) fn dive(
         let mut listings = listings;
         if version.at_least(3, 11) {
             progress.say("reading what specialized");
-            let program = Program::Script {
+            let program = Program::Module {
+                name: RUN_AS.to_owned(),
                 path: path.clone(),
                 args: vec![
                     WARM_CALLS.to_string(),
@@ -603,7 +609,8 @@ fn counted(
 ) -> anyhow::Result<Result<(Vec<trace::Listing>, &'static str), String>> {
     let version = interp.version;
     let report = path.with_file_name("counted-report");
-    let program = Program::Script {
+    let program = Program::Module {
+        name: RUN_AS.to_owned(),
         path: path.to_owned(),
         args: vec![
             COUNTED_CALLS.to_string(),
@@ -691,7 +698,8 @@ fn checked(
     dive: &mut Dive,
 ) -> anyhow::Result<Result<(), String>> {
     let report = path.with_file_name("checked-report");
-    let program = Program::Script {
+    let program = Program::Module {
+        name: RUN_AS.to_owned(),
         path: path.to_owned(),
         args: vec![
             "1".to_owned(),
