@@ -125,7 +125,7 @@ fn a_normal_run_leaves_no_temporary_files() {
     assert!(left.is_empty(), "{left:?}");
 }
 
-/// flypy's own temporary folder and watchdog are not the program's business: it sees the
+/// flypy's own temporary folder is not the program's business: it sees the
 /// user's TMPDIR and no variable of flypy's.
 #[test]
 fn the_program_sees_the_users_environment() {

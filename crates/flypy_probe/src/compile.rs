@@ -74,8 +74,7 @@ pub fn compile_files(
     };
     let mut child = interp
         .command()
-        .args(["-B", "-c"])
-        .arg(crate::session::guarded(include_str!("helper/compile.py")))
+        .args(["-B", "-c", include_str!("helper/compile.py")])
         .arg(channel.path())
         .stdin(Stdio::piped())
         .stdout(Stdio::null())

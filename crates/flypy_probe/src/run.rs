@@ -517,6 +517,7 @@ fn run_helper_with(
                 };
             }
             cmd.arg(&interp.path);
+            crate::session::die_with_flypy(&mut cmd);
             cmd
         }
     };
@@ -524,7 +525,7 @@ fn run_helper_with(
         cmd.env(key, value);
     }
     cmd.arg("-c")
-        .arg(crate::session::guarded(helper))
+        .arg(helper)
         .arg(&channel)
         .args(args)
         .stdin(Stdio::null())
