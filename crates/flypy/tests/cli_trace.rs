@@ -358,3 +358,43 @@ fn output_held_open_by_a_detached_process_does_not_hold_flypy() {
     assert!(text.starts_with("started\n"), "{text}");
     assert!(text.contains("[flypy: stdout: still held open"), "{text}");
 }
+
+/// Issue 13: settrace counting keyed each event by its code object, hashing the whole code
+/// object (~220 us an event for a 20,000-line function, growing with its size): a 40,000-line
+/// function took minutes. Keyed by identity it takes seconds; the timeout is ten times that.
+#[test]
+fn settrace_counting_does_not_grow_with_the_code_objects_size() {
+    let body: String = (0..40_000).map(|k| format!("    x += {k}\n")).collect();
+    let source = format!("def f():\n    x = 0\n{body}    return x\nf()\n");
+    let Some(interp) = flypy_probe::discover()
+        .into_iter()
+        .find(|i| i.version.at_least(3, 7))
+    else {
+        eprintln!("skipped: no CPython 3.7+");
+        return;
+    };
+    let dir = tempfile::tempdir().expect("dir");
+    let script = dir.path().join("long.py");
+    std::fs::write(&script, source).expect("write");
+    let out = flypy()
+        .args([
+            "trace",
+            "--method",
+            "settrace",
+            "--timeout",
+            "60",
+            "--python",
+        ])
+        .arg(&interp.path)
+        .arg(&script)
+        .output()
+        .expect("runs");
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{}: {}",
+        interp.version,
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(text.contains("\nf (line 1): "), "{text:.300}");
+}
