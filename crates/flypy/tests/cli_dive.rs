@@ -1145,3 +1145,29 @@ fn a_case_files_main_block_stays_out_of_the_measured_run() {
     }
     assert_eq!(per_call[0], per_call[1]);
 }
+
+/// Issue 13: a variant that calls sys.exit, with status 0 as with any other, is the case's
+/// failure (exit 3) naming the variant, not a missing report.
+#[test]
+fn a_variant_that_exits_is_named() {
+    let dir = tempfile::tempdir().expect("dir");
+    for status in ["0", "5"] {
+        let path = dir.path().join(format!("exit{status}.py"));
+        std::fs::write(
+            &path,
+            format!("def setup():\n    return {{'n': 10}}\n\ndef variant_a(n):\n    import sys\n    sys.exit({status})\n\ndef variant_b(n):\n    return n\n"),
+        )
+        .expect("write");
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_flypy"))
+            .args(["dive", "--quick"])
+            .arg(&path)
+            .output()
+            .expect("runs");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(3), "sys.exit({status}): {err}");
+        assert!(
+            err.contains(&format!("variant_a called sys.exit({status})")),
+            "{err}"
+        );
+    }
+}

@@ -155,8 +155,13 @@ if __name__ == "__flypy_case__":
                                 % (name, ", ".join(missing)))
             args = [kw[p] for p in params]
             r = None
-            for _ in range(calls):
-                r = f(*args)
+            try:
+                for _ in range(calls):
+                    r = f(*args)
+            except SystemExit as e:
+                # Whatever the status (0 included), a variant that exits cannot be measured.
+                raise RuntimeError("%s called sys.exit(%r); a variant must return a value"
+                                   % (name, e.code))
             results.append(r)
         # Variants whose results are equal (==), as groups of indexes; a comparison that
         # raises or does not give a truth value counts as different.
