@@ -1171,3 +1171,18 @@ fn a_variant_that_exits_is_named() {
         );
     }
 }
+
+/// Issue 13: an interpreter named twice in --pythons is dived into once.
+#[test]
+fn pythons_named_twice_count_once() {
+    let Some(interp) = flypy_probe::discover()
+        .into_iter()
+        .find(|i| i.version.at_least(3, 7))
+    else {
+        eprintln!("skipped: no CPython 3.7+");
+        return;
+    };
+    let v = interp.version.to_string();
+    let doc = dive_json(&["--pythons", &format!("{v},{v}"), "--quick"]);
+    assert_eq!(doc["pythons"].as_array().map(Vec::len), Some(1), "{v}");
+}

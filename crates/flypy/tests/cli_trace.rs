@@ -398,3 +398,35 @@ fn settrace_counting_does_not_grow_with_the_code_objects_size() {
     );
     assert!(text.contains("\nf (line 1): "), "{text:.300}");
 }
+
+/// Issue 13: `--python 3.12.1` picks that release (and a release not installed is not found).
+#[test]
+fn python_accepts_an_exact_release() {
+    let Some(interp) = flypy_probe::discover()
+        .into_iter()
+        .find(|i| i.version.at_least(3, 7) && i.full_version.split('.').count() == 3)
+    else {
+        eprintln!("skipped: no CPython 3.7+ with an X.Y.Z version");
+        return;
+    };
+    let out = flypy()
+        .args(["trace", "--python", &interp.full_version, "-c", "pass"])
+        .output()
+        .expect("runs");
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        text.contains(&format!("(CPython {},", interp.full_version)),
+        "{text}"
+    );
+    let missing = format!("{}.{}.999", interp.version.major, interp.version.minor);
+    let out = flypy()
+        .args(["trace", "--python", &missing, "-c", "pass"])
+        .output()
+        .expect("runs");
+    assert_eq!(out.status.code(), Some(2));
+}

@@ -170,7 +170,19 @@ pub fn resolve_for(spec: Option<&str>, need: Need) -> Result<Resolved, ProbeErro
     if spec.contains('/') {
         return Interpreter::probe(Path::new(spec), Discovery::Explicit).map(only);
     }
-    if let Some(version) = PyVersion::parse(spec) {
+    // "3.12.1": that exact release of 3.12.
+    let (minor_spec, exact) = match spec.split('.').collect::<Vec<_>>()[..] {
+        [a, b, c]
+            if [a, b, c]
+                .iter()
+                .all(|p| !p.is_empty() && p.bytes().all(|d| d.is_ascii_digit())) =>
+        {
+            (format!("{a}.{b}"), Some(spec))
+        }
+        _ => (spec.to_owned(), None),
+    };
+    let release = |i: &Interpreter| exact.is_none_or(|e| i.full_version == e);
+    if let Some(version) = PyVersion::parse(&minor_spec) {
         let name = format!("python{version}");
         let on_path = path_dirs()
             .into_iter()
@@ -189,7 +201,7 @@ pub fn resolve_for(spec: Option<&str>, need: Need) -> Result<Resolved, ProbeErro
         if need == Need::Any {
             for (path, how) in all {
                 if let Ok(found) = Interpreter::probe(&path, how) {
-                    if found.version == version {
+                    if found.version == version && release(&found) {
                         return Ok(only(found));
                     }
                 }
@@ -198,7 +210,7 @@ pub fn resolve_for(spec: Option<&str>, need: Need) -> Result<Resolved, ProbeErro
         }
         let found: Vec<Interpreter> = probe_all(&all)
             .into_iter()
-            .filter(|i| i.version == version)
+            .filter(|i| i.version == version && release(i))
             .collect();
         return pick(found, need).ok_or_else(not_found);
     }

@@ -159,12 +159,19 @@ fn interpreters(args: &Args) -> anyhow::Result<Vec<(Interpreter, Vec<String>)>> 
                 .filter_map(|found| flypy_probe::pick(found, Need::Symbols))
                 .collect()
         }
-        Some(list) => list
-            .split(',')
-            .map(str::trim)
-            .filter(|s| !s.is_empty())
-            .map(|spec| resolve_for(Some(spec), Need::Symbols))
-            .collect::<Result<_, _>>()?,
+        Some(list) => {
+            // Each interpreter once, however often it is named (`3.12,3.12`, or `3.12` and the
+            // path it resolves to).
+            let mut seen = std::collections::HashSet::new();
+            let mut out = Vec::new();
+            for spec in list.split(',').map(str::trim).filter(|s| !s.is_empty()) {
+                let r = resolve_for(Some(spec), Need::Symbols)?;
+                if seen.insert(r.interpreter.path.clone()) {
+                    out.push(r);
+                }
+            }
+            out
+        }
     };
     Ok(resolved
         .into_iter()
