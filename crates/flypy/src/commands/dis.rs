@@ -238,7 +238,13 @@ fn collect(paths: &[PathBuf]) -> anyhow::Result<Vec<(PathBuf, Source)>> {
                     p.display()
                 )
             })?;
-            crate::input::check_regular(p).map_err(|e| anyhow::anyhow!("{}: {e}", p.display()))?;
+            // A device, FIFO or huge file named here would be read by the interpreter without
+            // end: refused up front. (A missing file gets its own error line later, as any
+            // file that cannot be read, while the others are still shown.)
+            if p.exists() {
+                crate::input::check_regular(p)
+                    .map_err(|e| anyhow::anyhow!("{}: {e}", p.display()))?;
+            }
             files.push((p.clone(), kind));
         }
     }
