@@ -316,3 +316,29 @@ fn impossible_option_values_are_refused_by_name() {
         );
     }
 }
+
+/// Issue 13: `dive nope.py` is a missing case file, not an inline statement; a directory with
+/// nothing to disassemble says so instead of printing nothing with exit 0.
+#[test]
+fn a_missing_case_file_and_an_empty_directory_are_said_to_be() {
+    let dir = tempfile::tempdir().expect("dir");
+    let cases: Vec<(Vec<std::ffi::OsString>, String)> = vec![
+        (
+            vec!["dive".into(), "nope.py".into()],
+            "nope.py: cannot read it".to_owned(),
+        ),
+        (
+            vec!["dis".into(), dir.path().into()],
+            format!("no .py or .pyc files in {}", dir.path().display()),
+        ),
+    ];
+    for (args, says) in cases {
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_flypy"))
+            .args(&args)
+            .output()
+            .expect("runs");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {err}");
+        assert!(err.contains(&says), "{args:?}: {err}");
+    }
+}

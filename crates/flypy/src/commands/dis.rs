@@ -69,6 +69,16 @@ pub fn run(args: Args) -> anyhow::Result<std::process::ExitCode> {
         return run_adaptive(&args);
     }
     let files = collect(&args.paths)?;
+    if files.is_empty() {
+        bail!(
+            "no .py or .pyc files in {}",
+            args.paths
+                .iter()
+                .map(|p| p.display().to_string())
+                .collect::<Vec<_>>()
+                .join(", ")
+        );
+    }
     let opts = DisOptions {
         show_caches: args.show_caches,
         show_offsets: args.show_offsets,

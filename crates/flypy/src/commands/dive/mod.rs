@@ -9,7 +9,7 @@ mod measure;
 mod render;
 
 use std::collections::BTreeMap;
-use std::path::PathBuf;
+use std::path::Path;
 use std::process::ExitCode;
 
 use anyhow::{bail, Context};
@@ -201,9 +201,11 @@ fn prepare(args: &Args, interp: &Interpreter) -> anyhow::Result<Prepared> {
             case::builtin(case::DEFAULT_CASE).context("the default case is missing")?,
             args.iterations,
         ),
-        [file] if file.ends_with(".py") && PathBuf::from(file).is_file() => {
-            let source =
-                std::fs::read_to_string(file).with_context(|| format!("{file}: cannot read it"))?;
+        // One argument ending in .py is a case file: read it, or say why not (a missing file,
+        // a directory or a FIFO is not taken for an inline statement).
+        [file] if file.ends_with(".py") => {
+            let source = crate::input::read_text_bounded(Path::new(file))
+                .map_err(|e| anyhow::anyhow!("{file}: {e}"))?;
             if !source.lines().any(|l| l.starts_with("def variant_")) {
                 bail!(
                     "{file}: a case file needs module-level functions named variant_* (the \
