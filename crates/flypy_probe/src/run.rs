@@ -288,10 +288,10 @@ struct Report {
 
 /// When the program ended, for the drains' deadline (`None` while it runs).
 #[derive(Default)]
-pub(crate) struct Ended(std::sync::Mutex<Option<Instant>>);
+struct Ended(std::sync::Mutex<Option<Instant>>);
 
 impl Ended {
-    pub(crate) fn now(&self) {
+    fn now(&self) {
         if let Ok(mut e) = self.0.lock() {
             e.get_or_insert_with(Instant::now);
         }
@@ -310,11 +310,7 @@ impl Ended {
 /// Drains `stream` to its end, keeping the first `limit` bytes; stops [`HELD_OPEN_GRACE`] after
 /// the program ended if something else still holds the stream open. Reads only when `poll`
 /// says there is something (or the end), so the deadline is checked at least every 100 ms.
-pub(crate) fn drain<S: Read + std::os::fd::AsFd>(
-    mut stream: S,
-    limit: usize,
-    ended: &Ended,
-) -> Captured {
+fn drain<S: Read + std::os::fd::AsFd>(mut stream: S, limit: usize, ended: &Ended) -> Captured {
     use nix::poll::{poll, PollFd, PollFlags, PollTimeout};
     let mut kept = Vec::new();
     let mut total = 0u64;
@@ -534,59 +530,23 @@ fn run_helper_with(
         // Its own process group, so that the timeout stops whatever it started too.
         .process_group(0);
     let started = Instant::now();
-    let mut child = cmd.spawn().map_err(|source| ProbeError::Spawn {
+    let child = cmd.spawn().map_err(|source| ProbeError::Spawn {
         path: interp.path.clone(),
         source,
     })?;
-    // Registered until it is over, so that a signal to flypy stops it too.
-    let group = crate::session::Group::track(child.id());
-    let limit = limits.output;
-    let ended = std::sync::Arc::new(Ended::default());
-    let out = child.stdout.take().map(|s| {
-        let ended = ended.clone();
-        std::thread::spawn(move || drain(s, limit, &ended))
-    });
-    let err = child.stderr.take().map(|s| {
-        let ended = ended.clone();
-        std::thread::spawn(move || drain(s, limit, &ended))
-    });
     let pgid = child.id();
-    let pid = nix::unistd::Pid::from_raw(i32::try_from(pgid).unwrap_or(i32::MAX));
-    let timed_out = loop {
-        // WNOWAIT: an exited leader stays a zombie, so its group id cannot be reused by an
-        // unrelated process before the group is killed below.
-        let flags = WaitPidFlag::WEXITED | WaitPidFlag::WNOHANG | WaitPidFlag::WNOWAIT;
-        match waitid(Id::Pid(pid), flags) {
-            Ok(WaitStatus::StillAlive) if started.elapsed() >= limits.timeout => break true,
-            Ok(WaitStatus::StillAlive) => std::thread::sleep(Duration::from_millis(5)),
-            Ok(_) => break false,
-            Err(nix::errno::Errno::EINTR) => continue,
-            Err(e) => {
-                group.kill();
-                drop(group);
-                let _ = child.wait();
-                return Err(ProbeError::Spawn {
-                    path: interp.path.clone(),
-                    source: std::io::Error::from(e),
-                });
-            }
+    let Supervised {
+        status,
+        timed_out,
+        stdout,
+        stderr,
+    } = supervise(child, started, limits.timeout, limits.output).map_err(|source| {
+        ProbeError::Spawn {
+            path: interp.path.clone(),
+            source,
         }
-    };
-    // Whatever the program left running in its group (a daemon it started) goes too, so the
-    // output pipes close and the drains end.
-    group.kill();
-    drop(group);
-    crate::session::hold_if_abandoned();
-    ended.now();
-    let status = child.wait().map_err(|source| ProbeError::Spawn {
-        path: interp.path.clone(),
-        source,
     })?;
     let wall = started.elapsed();
-    let join = |h: Option<std::thread::JoinHandle<Captured>>| {
-        h.and_then(|h| h.join().ok()).unwrap_or_default()
-    };
-    let (stdout, stderr) = (join(out), join(err));
     let report = if timed_out {
         String::new()
     } else {
@@ -600,6 +560,72 @@ fn run_helper_with(
         stderr,
         wall,
         report,
+    })
+}
+
+/// How a supervised child ended.
+pub(crate) struct Supervised {
+    pub(crate) status: std::process::ExitStatus,
+    pub(crate) timed_out: bool,
+    pub(crate) stdout: Captured,
+    pub(crate) stderr: Captured,
+}
+
+/// Sees `child` (started at `started` as the leader of its own process group, stdout and
+/// stderr piped) to its end or to `limit`: registered with the session while it runs (a signal
+/// to flypy stops it), its streams drained (the first `keep` bytes of each kept, reading cut
+/// [`HELD_OPEN_GRACE`] after it ends), and whatever it left in its group killed. The one place
+/// flypy waits for a child.
+pub(crate) fn supervise(
+    mut child: std::process::Child,
+    started: Instant,
+    limit: Duration,
+    keep: usize,
+) -> std::io::Result<Supervised> {
+    // Registered until it is over, so that a signal to flypy stops it too.
+    let group = crate::session::Group::track(child.id());
+    let ended = std::sync::Arc::new(Ended::default());
+    let out = child.stdout.take().map(|s| {
+        let ended = ended.clone();
+        std::thread::spawn(move || drain(s, keep, &ended))
+    });
+    let err = child.stderr.take().map(|s| {
+        let ended = ended.clone();
+        std::thread::spawn(move || drain(s, keep, &ended))
+    });
+    let pid = nix::unistd::Pid::from_raw(i32::try_from(child.id()).unwrap_or(i32::MAX));
+    let timed_out = loop {
+        // WNOWAIT: an exited leader stays a zombie, so its group id cannot be reused by an
+        // unrelated process before the group is killed below.
+        let flags = WaitPidFlag::WEXITED | WaitPidFlag::WNOHANG | WaitPidFlag::WNOWAIT;
+        match waitid(Id::Pid(pid), flags) {
+            Ok(WaitStatus::StillAlive) if started.elapsed() >= limit => break true,
+            Ok(WaitStatus::StillAlive) => std::thread::sleep(Duration::from_millis(5)),
+            Ok(_) => break false,
+            Err(nix::errno::Errno::EINTR) => continue,
+            Err(e) => {
+                group.kill();
+                drop(group);
+                let _ = child.wait();
+                return Err(std::io::Error::from(e));
+            }
+        }
+    };
+    // Whatever the program left running in its group (a daemon it started) goes too, so the
+    // output pipes close and the drains end.
+    group.kill();
+    drop(group);
+    crate::session::hold_if_abandoned();
+    ended.now();
+    let status = child.wait()?;
+    let join = |h: Option<std::thread::JoinHandle<Captured>>| {
+        h.and_then(|h| h.join().ok()).unwrap_or_default()
+    };
+    Ok(Supervised {
+        status,
+        timed_out,
+        stdout: join(out),
+        stderr: join(err),
     })
 }
 

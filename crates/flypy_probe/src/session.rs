@@ -151,57 +151,20 @@ pub fn output_within(
     cmd: &mut std::process::Command,
     limit: std::time::Duration,
 ) -> std::io::Result<Option<std::process::Output>> {
-    use nix::sys::wait::{waitid, Id, WaitPidFlag, WaitStatus};
     use std::os::unix::process::CommandExt;
     use std::process::Stdio;
     die_with_flypy(cmd);
-    let mut child = cmd
+    let started = std::time::Instant::now();
+    let child = cmd
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .process_group(0)
         .spawn()?;
-    let group = Group::track(child.id());
-    let ended = std::sync::Arc::new(crate::run::Ended::default());
-    let out = child.stdout.take().map(|s| {
-        let ended = ended.clone();
-        std::thread::spawn(move || crate::run::drain(s, 1 << 20, &ended))
-    });
-    let err = child.stderr.take().map(|s| {
-        let ended = ended.clone();
-        std::thread::spawn(move || crate::run::drain(s, 1 << 20, &ended))
-    });
-    let pid = nix::unistd::Pid::from_raw(i32::try_from(child.id()).unwrap_or(i32::MAX));
-    let started = std::time::Instant::now();
-    let exited = loop {
-        // WNOWAIT: the leader stays an unreaped zombie until its group is killed below.
-        let flags = WaitPidFlag::WEXITED | WaitPidFlag::WNOHANG | WaitPidFlag::WNOWAIT;
-        match waitid(Id::Pid(pid), flags) {
-            Ok(WaitStatus::StillAlive) if started.elapsed() >= limit => break false,
-            Ok(WaitStatus::StillAlive) => std::thread::sleep(std::time::Duration::from_millis(5)),
-            Ok(_) => break true,
-            Err(nix::errno::Errno::EINTR) => continue,
-            Err(e) => {
-                group.kill();
-                drop(group);
-                let _ = child.wait();
-                return Err(std::io::Error::from(e));
-            }
-        }
-    };
-    // Whatever it left in its group goes too, so the pipes close and the drains end.
-    group.kill();
-    drop(group);
-    hold_if_abandoned();
-    ended.now();
-    let status = child.wait()?;
-    let join = |h: Option<std::thread::JoinHandle<crate::run::Captured>>| {
-        h.and_then(|h| h.join().ok()).unwrap_or_default().kept
-    };
-    let (stdout, stderr) = (join(out), join(err));
-    Ok(exited.then_some(std::process::Output {
-        status,
-        stdout,
-        stderr,
+    let done = crate::run::supervise(child, started, limit, 1 << 20)?;
+    Ok((!done.timed_out).then_some(std::process::Output {
+        status: done.status,
+        stdout: done.stdout.kept,
+        stderr: done.stderr.kept,
     }))
 }
