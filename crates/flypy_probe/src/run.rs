@@ -58,6 +58,15 @@ impl Counting {
             Counting::Adaptive => "adaptive",
         }
     }
+
+    /// Whether the helper counts with sys.monitoring callbacks, which flypy's C [`TALLY`]
+    /// makes cheap (3.12+; settrace's counter uses it too there).
+    fn uses_tally(self) -> bool {
+        matches!(
+            self,
+            Counting::Settrace | Counting::Monitoring | Counting::Edges
+        )
+    }
 }
 
 /// How many times each instruction of one code object of the program ran.
@@ -241,6 +250,9 @@ pub struct RunOutcome {
     /// With [`Counting::Adaptive`], each code object's quickened bytecode after the run, by
     /// pre-order index (see [`CodeCounts::index`]).
     pub adaptive: Vec<AdaptiveCode>,
+    /// With sys.monitoring counting: why the helper's callbacks were Python functions, not
+    /// flypy's C [`TALLY`] (same counts, a slower run); `None` when they were C.
+    pub python_callbacks: Option<String>,
 }
 
 /// One code object's `_co_code_adaptive` after the run.
@@ -284,6 +296,8 @@ struct Report {
     edges: Vec<CodeEdges>,
     #[serde(default)]
     adaptive: Vec<AdaptiveHex>,
+    /// Why the helper counted with Python callbacks, not flypy's C ones ([`TALLY`]).
+    tally: Option<String>,
 }
 
 /// When the program ended, for the drains' deadline (`None` while it runs).
@@ -374,6 +388,15 @@ pub fn run_counted(
 /// helper removes it before the program runs.
 pub const EDGE_PLAN_VAR: &str = "FLYPY_EDGE_PLAN";
 
+/// The environment variable naming flypy's C counting callbacks ([`TALLY`]) for the helper;
+/// removed before the program runs.
+pub const TALLY_VAR: &str = "FLYPY_TALLY";
+
+/// helper/tally.c built for CPython's stable ABI (build.rs): sys.monitoring callbacks that
+/// count in C, about a fifth of what a Python callback costs an event (docs/decisions.md). The
+/// helper falls back to Python callbacks when it cannot load it, and says why.
+pub const TALLY: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/flypy_tally.so"));
+
 /// [`run_counted`]; with [`Counting::Edges`] and a `plan` (JSON: code object's pre-order
 /// index -> {"jump", "branch", "exit", "count": [byte offsets]}, see
 /// `flypy_bytecode::flow::Plan`), the helper keeps only those events of each code object the
@@ -409,6 +432,14 @@ pub fn run_counted_planned(
         std::fs::write(&file, plan).map_err(ProbeError::Channel)?;
         env.push((EDGE_PLAN_VAR, file.into_os_string()));
     }
+    // FLYPY_TALLY=off in flypy's environment (inherited by the helper) keeps the Python
+    // callbacks: to compare, or to rule the C ones out.
+    let off = std::env::var_os(TALLY_VAR).is_some_and(|v| v == "off");
+    if counting.uses_tally() && interp.version.at_least(3, 12) && !off {
+        let file = dir.path().join("_flypy_tally.so");
+        std::fs::write(&file, TALLY).map_err(ProbeError::Channel)?;
+        env.push((TALLY_VAR, file.into_os_string()));
+    }
     let done = run_helper_with(
         interp,
         None,
@@ -426,6 +457,7 @@ pub fn run_counted_planned(
         counts: Vec::new(),
         edges: Vec::new(),
         adaptive: Vec::new(),
+        python_callbacks: None,
     };
     if !done.timed_out {
         classify(&done.report, done.status, interp, &mut outcome)?;
@@ -713,5 +745,6 @@ fn classify(
     outcome.ending = ending;
     outcome.counts = r.counts;
     outcome.edges = r.edges;
+    outcome.python_callbacks = r.tally;
     Ok(())
 }

@@ -231,6 +231,16 @@ pub(crate) fn count_run(
         .then(|| edge_plan(module, interp.version))
         .transpose()?;
     let outcome = run_counted_planned(interp, program, limits, counting, plan.as_deref())?;
+    if let Some(why) = &outcome.python_callbacks {
+        // Once: a dive counts many runs, and the reason is the interpreter's.
+        static SAID: std::sync::Once = std::sync::Once::new();
+        SAID.call_once(|| {
+            crate::noteln!(
+                "flypy: note: counting with Python callbacks, not flypy's C ones ({why}): \
+                 the same counts, a slower run"
+            );
+        });
+    }
     if counting != Counting::Edges {
         let mut counts = outcome.counts.clone();
         if counting == Counting::Settrace {
@@ -608,6 +618,11 @@ fn json_doc(
         "schema": "flypy.trace/1",
         "python": interp.full_version,
         "method": method,
+        "callbacks": match (&outcome.python_callbacks, method) {
+            (_, m) if m.starts_with("sys.settrace") => "Python",
+            (None, _) => "C",
+            (Some(_), _) => "Python",
+        },
         "ending": outcome.ending.describe(),
         "succeeded": outcome.ending.is_success(),
         "stdout": String::from_utf8_lossy(&outcome.stdout.kept),
