@@ -253,6 +253,10 @@ pub struct RunOutcome {
     /// With sys.monitoring counting: why the helper's callbacks were Python functions, not
     /// flypy's C [`TALLY`] (same counts, a slower run); `None` when they were C.
     pub python_callbacks: Option<String>,
+    /// Why the counts are incomplete, when the program stopped the counting part-way (it
+    /// called `sys.settrace`, or freed flypy's `sys.monitoring` tool): what was counted ran, but
+    /// not everything that ran was counted.
+    pub incomplete: Option<String>,
 }
 
 /// One code object's `_co_code_adaptive` after the run.
@@ -298,6 +302,8 @@ struct Report {
     adaptive: Vec<AdaptiveHex>,
     /// Why the helper counted with Python callbacks, not flypy's C ones ([`TALLY`]).
     tally: Option<String>,
+    /// Why the counts are incomplete (the program stopped the counting part-way).
+    incomplete: Option<String>,
 }
 
 /// When the program ended, for the drains' deadline (`None` while it runs).
@@ -458,6 +464,7 @@ pub fn run_counted_planned(
         edges: Vec::new(),
         adaptive: Vec::new(),
         python_callbacks: None,
+        incomplete: None,
     };
     if !done.timed_out {
         classify(&done.report, done.status, interp, &mut outcome)?;
@@ -746,5 +753,6 @@ fn classify(
     outcome.counts = r.counts;
     outcome.edges = r.edges;
     outcome.python_callbacks = r.tally;
+    outcome.incomplete = r.incomplete;
     Ok(())
 }

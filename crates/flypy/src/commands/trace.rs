@@ -147,6 +147,12 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let mut listings = join(module, &counts, version)?;
     // A program that took the helper down with it left no counts: unknown, not zero.
     let known = outcome.ending.reported();
+    if let Some(why) = &outcome.incomplete {
+        crate::noteln!(
+            "flypy: warning: the counts are incomplete, lower bounds: {why} (from then on, \
+             what ran was not all counted)"
+        );
+    }
     if !known {
         for r in listings.iter_mut().flat_map(|l| l.rows.iter_mut()) {
             r.count = None;
@@ -241,6 +247,9 @@ pub(crate) fn count_run(
             );
         });
     }
+    if let Some(why) = outcome.incomplete.as_ref().filter(|_| strict) {
+        anyhow::bail!("the counts are incomplete: {why}");
+    }
     if counting != Counting::Edges {
         let mut counts = outcome.counts.clone();
         if counting == Counting::Settrace {
@@ -253,7 +262,15 @@ pub(crate) fn count_run(
             fallback: None,
         });
     }
-    match derived_counts(module, &outcome.edges, interp.version) {
+    // Events that stopped part-way would derive wrong counts, not fewer: count every
+    // instruction instead (that run says what it missed).
+    let derived = match &outcome.incomplete {
+        Some(why) => Err(anyhow::anyhow!(
+            "the control-flow events are incomplete: {why}"
+        )),
+        None => derived_counts(module, &outcome.edges, interp.version),
+    };
+    match derived {
         Ok(counts) => Ok(Counted {
             outcome,
             counts,
@@ -630,6 +647,7 @@ fn json_doc(
         "stderr": String::from_utf8_lossy(&outcome.stderr.kept),
         "stderr_bytes": outcome.stderr.total,
         "counts_known": known,
+        "incomplete": outcome.incomplete,
         "executed": executed(listings.iter().map(Listing::total).sum::<u64>()),
         "code": code,
         "by_opcode": ops.iter().map(|(n, c)| json!({"opname": n, "count": c})).collect::<Vec<_>>(),

@@ -56,6 +56,7 @@ def main():
     sys.modules["__main__"] = main_module
     sys.modules[module_name] = main_module
     ending = {"ending": "finished"}
+    lines_of_string(source if kind == "code" else None)
     try:
         code = compile(source, filename, "exec")
     except SyntaxError as e:
@@ -83,6 +84,8 @@ def main():
         pass
     if count in ("monitoring", "edges") and no_tally is not None:
         ending["tally"] = no_tally
+    if "incomplete" in counts:
+        ending["incomplete"] = counts["incomplete"]
     if count in ("settrace", "monitoring"):
         ending["counts"] = counts_report(counts, codes)
     elif count == "edges":
@@ -93,6 +96,20 @@ def main():
             for i, c in enumerate(codes)]
     report(channel, ending)
     return 0
+
+
+def lines_of_string(source):
+    """From 3.13 `python -c` keeps its code's lines for tracebacks, as linecache's "<string>":
+    this helper's own lines, here. Tracebacks of `-c` code show the program's lines, as Python's
+    would (`source`); of other code named "<string>" (exec), none."""
+    linecache = sys.modules.get("linecache")
+    if linecache is None or sys.version_info < (3, 13):
+        return
+    linecache.cache.pop("<string>", None)
+    if source is not None:
+        text = source.decode("utf-8", "replace")
+        linecache.cache["<string>"] = (len(text), None,
+                                       [line + "\n" for line in text.splitlines()], "<string>")
 
 
 def safe_str(e):
@@ -251,6 +268,46 @@ def instruction_counters(codes, counts, tally=None):
     return slots_of, bump
 
 
+TOOL = 4
+
+
+def own_tool():
+    """The sys.monitoring tool id flypy counts with, taken: 4, one of the two ids Python leaves
+    for general use (a program profiling itself with cProfile takes PROFILER_ID, 2, from
+    3.12)."""
+    sys.monitoring.use_tool_id(TOOL, "flypy")
+    return TOOL
+
+
+def still_own(tool, counts):
+    """Whether flypy's tool id is still flypy's at the end. A program that freed it (or, 3.14+,
+    cleared it) stopped the counting there: the counts are incomplete, and what is left of the
+    tool is the program's business."""
+    if sys.monitoring.get_tool(tool) == "flypy":
+        return True
+    counts.setdefault("incomplete", "the program freed sys.monitoring tool %d, which flypy "
+                      "counted with" % tool)
+    return False
+
+
+def watch_settrace(counts, why, any_call):
+    """Notes in `counts` when the program calls sys.settrace (with `any_call`; else only to set
+    a tracer): `why` the counts are then incomplete. Returns what puts sys.settrace back."""
+    real = sys.settrace
+
+    def settrace(function):
+        if any_call or function is not None:
+            counts.setdefault("incomplete", "the program called sys.settrace: " + why)
+        return real(function)
+    settrace.__doc__ = real.__doc__
+    sys.settrace = settrace
+
+    def unwatch():
+        if sys.settrace is settrace:
+            sys.settrace = real
+    return unwatch
+
+
 def start_counting(how, codes, counts, tally):
     """Starts counting executed instructions of `codes` (the program's code objects, see
     preorder), with flypy's C `tally` when there is one (see load_tally); returns the stop."""
@@ -293,16 +350,23 @@ def start_counting(how, codes, counts, tally):
             if sys.version_info >= (3, 12):
                 # 3.12.1 only notices f_trace_opcodes set in a callback once settrace is
                 # called again (cpython#103615).
-                sys.settrace(calls)
+                settrace(calls)
             return tracer
 
-        sys.settrace(calls)
-        return lambda: sys.settrace(None)
+        settrace = sys.settrace
+        settrace(calls)
+        unwatch = watch_settrace(counts, "it replaces flypy's tracer", True)
+
+        def stop():
+            unwatch()
+            settrace(None)
+        return stop
     if how == "monitoring":
         _, bump = instruction_counters(codes, counts, tally)
         mon = sys.monitoring
-        tool = mon.PROFILER_ID
-        mon.use_tool_id(tool, "flypy")
+        tool = own_tool()
+        unwatch = watch_settrace(counts, "a tracer stops sys.monitoring's INSTRUCTION events "
+                                 "for good (measured on 3.12-3.14)", False)
         # RESUMEs get PY_START (a call starting) or PY_RESUME (a generator or coroutine
         # resuming) at their offset, never an INSTRUCTION event.
         starts = mon.events.PY_START | mon.events.PY_RESUME
@@ -313,12 +377,14 @@ def start_counting(how, codes, counts, tally):
             mon.set_local_events(tool, c, mon.events.INSTRUCTION | starts)
 
         def stop():
-            for c in codes:
-                mon.set_local_events(tool, c, 0)
-            mon.register_callback(tool, mon.events.INSTRUCTION, None)
-            mon.register_callback(tool, mon.events.PY_START, None)
-            mon.register_callback(tool, mon.events.PY_RESUME, None)
-            mon.free_tool_id(tool)
+            unwatch()
+            if still_own(tool, counts):
+                for c in codes:
+                    mon.set_local_events(tool, c, 0)
+                mon.register_callback(tool, mon.events.INSTRUCTION, None)
+                mon.register_callback(tool, mon.events.PY_START, None)
+                mon.register_callback(tool, mon.events.PY_RESUME, None)
+                mon.free_tool_id(tool)
 
         return stop
     if how == "edges":
@@ -351,8 +417,7 @@ def start_edges(codes, counts, tally):
     its slot holds -1 instead of a count. Entries and exceptions are always counted."""
     mon = sys.monitoring
     ev = mon.events
-    tool = mon.PROFILER_ID
-    mon.use_tool_id(tool, "flypy")
+    tool = own_tool()
     disable = mon.DISABLE
     if tally is None:
         tally = python_tally
@@ -525,6 +590,8 @@ def start_edges(codes, counts, tally):
     counts["planned"] = planned
 
     def stop():
+        if not still_own(tool, counts):
+            return
         mon.set_events(tool, 0)
         for c in codes:
             mon.set_local_events(tool, c, 0)

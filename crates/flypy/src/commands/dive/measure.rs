@@ -645,6 +645,9 @@ fn counted(
             trace::describe(counting)
         ));
     }
+    if let Some(why) = &outcome.incomplete {
+        dive.notes.push(format!("the counts are incomplete: {why}"));
+    }
     read_report(&report, &outcome, dive)?;
     Ok(Ok((
         trace::join(module, &counts, version)?,
