@@ -20,7 +20,11 @@ use crate::{Interpreter, ProbeError};
 #[derive(Clone, Debug)]
 pub enum Program {
     /// A script file and its arguments (`python SCRIPT ARGS`).
-    Script { path: PathBuf, args: Vec<String> },
+    Script {
+        path: PathBuf,
+        /// As given: arguments need not be UTF-8.
+        args: Vec<std::ffi::OsString>,
+    },
     /// Source text (`python -c CODE`), written to a temporary file for the child.
     Code(String),
     /// A script file run like [`Program::Script`], but as a module named `name` rather than
@@ -416,13 +420,17 @@ pub fn run_counted_planned(
 ) -> Result<RunOutcome, ProbeError> {
     check_counting(interp, counting)?;
     let dir = tempfile::tempdir().map_err(ProbeError::Channel)?;
-    let (kind, source, args): (String, PathBuf, &[String]) = match program {
-        Program::Script { path, args } => ("script".to_owned(), path.clone(), args),
-        Program::Module { path, args, name } => (format!("module:{name}"), path.clone(), args),
+    let (kind, source, args): (String, PathBuf, Vec<std::ffi::OsString>) = match program {
+        Program::Script { path, args } => ("script".to_owned(), path.clone(), args.clone()),
+        Program::Module { path, args, name } => (
+            format!("module:{name}"),
+            path.clone(),
+            args.iter().map(Into::into).collect(),
+        ),
         Program::Code(code) => {
             let file = dir.path().join("code.py");
             std::fs::write(&file, code).map_err(ProbeError::Channel)?;
-            ("code".to_owned(), file, &[])
+            ("code".to_owned(), file, Vec::new())
         }
     };
     let mut helper_args: Vec<std::ffi::OsString> = vec![
@@ -431,7 +439,7 @@ pub fn run_counted_planned(
         counting.arg().into(),
         source.into_os_string(),
     ];
-    helper_args.extend(args.iter().map(Into::into));
+    helper_args.extend(args);
     let mut env = Vec::new();
     if let (Some(plan), Counting::Edges) = (plan, counting) {
         let file = dir.path().join("plan.json");

@@ -56,9 +56,9 @@ pub struct Args {
     /// Program text to run instead of a script.
     #[arg(short = 'c', conflicts_with = "script")]
     code: Option<String>,
-    /// The script and its arguments.
+    /// The script and its arguments (paths and arguments need not be UTF-8).
     #[arg(required_unless_present = "code", trailing_var_arg = true)]
-    script: Vec<String>,
+    script: Vec<std::ffi::OsString>,
 }
 
 /// One instruction of the listing with its count.
@@ -111,7 +111,8 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
                 .split_first()
                 .context("a script or -c CODE is needed")?;
             let path = PathBuf::from(script);
-            crate::input::check_regular(&path).map_err(|e| anyhow::anyhow!("{script}: {e}"))?;
+            crate::input::check_regular(&path)
+                .map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
             let program = Program::Script {
                 path: path.clone(),
                 args: rest.to_vec(),

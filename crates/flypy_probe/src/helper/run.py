@@ -20,7 +20,25 @@ KEEP_ALIVE = []
 
 def report(channel, info):
     with open(channel, "w") as out:
-        out.write(json.dumps(info))
+        out.write(json.dumps(valid_text(info)))
+
+
+def valid_text(obj):
+    """`obj` with every string valid Unicode, as a JSON reader requires: Python decodes a path's
+    non-UTF-8 bytes to lone surrogates (surrogateescape), which become U+FFFD here."""
+    if isinstance(obj, dict):
+        return dict((k, valid_text(v)) for k, v in obj.items())
+    if isinstance(obj, list):
+        return [valid_text(v) for v in obj]
+    if sys.version_info[0] >= 3 and isinstance(obj, str):
+        try:
+            obj.encode("utf-8")
+        except UnicodeEncodeError:
+            try:
+                return obj.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+            except UnicodeEncodeError:  # a surrogate that stands for no byte
+                return obj.encode("utf-8", "replace").decode("utf-8")
+    return obj
 
 
 def main():
