@@ -12,7 +12,7 @@ use flypy_probe::run::Limits;
 use flypy_probe::timing::{time_worker, TimingError, WorkerSpec};
 use serde_json::json;
 
-use super::{one_line, StatementOptions, EXIT_USER_CODE};
+use super::{one_line, split_failure, StatementOptions};
 use crate::output;
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, clap::ValueEnum)]
@@ -109,10 +109,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let (variants, mut about) = if args.load.is_empty() {
         match measure(&args)? {
             Ok(measured) => measured,
-            Err(failed) => {
-                crate::noteln!("flypy: {failed}");
-                return Ok(ExitCode::from(EXIT_USER_CODE));
-            }
+            Err(failed) => return super::user_failure(failed),
         }
     } else {
         load_pyperf(&args.load)?
@@ -165,20 +162,17 @@ pub(crate) fn measure(args: &Args) -> anyhow::Result<Result<(Vec<Variant>, About
         ..Limits::default()
     };
     let mut spec = WorkerSpec {
-        statements: args.statements.clone(),
-        setup: args.opts.setup.clone(),
-        module_level: args.opts.module_level,
-        loops: vec![0; n],
-        values: 0,
         warmups: 1,
         min_time: args.min_time,
-        order: (0..n).collect(),
-        report_times: true,
+        ..WorkerSpec::new(&args.statements, &args.opts.setup, args.opts.module_level)
     };
+    // Code that does not compile is reported before anything is measured, naming its part.
+    if let Err(e) = split_failure(flypy_probe::timing::check(&interp, &spec, &limits))? {
+        return Ok(Err(e));
+    }
     let started = Instant::now();
-    let calibration = match time_worker(&interp, &spec, &limits) {
+    let calibration = match split_failure(time_worker(&interp, &spec, &limits))? {
         Ok(w) => w,
-        Err(e @ TimingError::Probe(_)) => return Err(e.into()),
         Err(e) => return Ok(Err(e)),
     };
     spec.loops = calibration.statements.iter().map(|s| s.loops).collect();
@@ -213,9 +207,8 @@ pub(crate) fn measure(args: &Args) -> anyhow::Result<Result<(Vec<Variant>, About
         spec.order = (0..n).map(|i| (i + k) % n).collect();
         let date = now_text();
         let before = rapl.as_ref().and_then(|r| r.snapshot().ok());
-        let worker = match time_worker(&interp, &spec, &limits) {
+        let worker = match split_failure(time_worker(&interp, &spec, &limits))? {
             Ok(w) => w,
-            Err(e @ TimingError::Probe(_)) => return Err(e.into()),
             Err(e) => return Ok(Err(e)),
         };
         if let (Some(r), Some(before)) = (rapl.as_ref(), before) {

@@ -13,7 +13,7 @@ use flypy_dive::model::{
 };
 use flypy_marshal::{Code, Object, PyVersion};
 use flypy_probe::run::{run_counted, Counting, Ending, Limits, Program, RunOutcome};
-use flypy_probe::timing::TimingError;
+use flypy_probe::timing::{Part, TimingError};
 use flypy_probe::Interpreter;
 use serde::Serialize;
 
@@ -193,6 +193,10 @@ pub(crate) struct Shown {
     name: String,
     /// Lines of the case's own source: a traceback frame past them is the driver's.
     source_lines: usize,
+    /// Inline statements: where each part starts in the case module they become (the line of
+    /// its `def`), its function's name and what the user calls it (`<setup>`, `<statement
+    /// K>`), so that tracebacks show the user's own line numbers.
+    parts: Vec<(usize, String, String)>,
 }
 
 impl Shown {
@@ -202,11 +206,46 @@ impl Shown {
         } else {
             format!("<case {}>", case.name)
         };
+        let mut parts = Vec::new();
+        if case.statements.is_some() {
+            for (i, line) in case.source.lines().enumerate() {
+                let Some(function) = line.strip_prefix("def ").and_then(|r| r.split('(').next())
+                else {
+                    continue;
+                };
+                let label = match function.strip_prefix("variant_s") {
+                    Some(k) => format!("<statement {k}>"),
+                    None if function == "setup" => "<setup>".to_owned(),
+                    None => continue,
+                };
+                parts.push((i + 1, function.to_owned(), label));
+            }
+        }
         Shown {
             dir: dir.display().to_string(),
             name,
             source_lines: case.source.lines().count(),
+            parts,
         }
+    }
+
+    /// A traceback frame's line (`  File "<case inline>", line 17, in variant_s2`) of an
+    /// inline case as the user wrote it (`  File "<statement 2>", line 1`), naming the
+    /// function only when it is one the user defined; `None` for other frames.
+    fn own_frame(&self, line: &str) -> Option<String> {
+        let rest = line.strip_prefix(&format!("  File \"{}\", line ", self.name))?;
+        let (number, function) = rest.split_once(", in ")?;
+        let number: usize = number.parse().ok()?;
+        let (start, outer, label) = self.parts.iter().rev().find(|(at, ..)| *at < number)?;
+        let named = if function == outer {
+            String::new()
+        } else {
+            format!(", in {function}")
+        };
+        Some(format!(
+            "  File \"{label}\", line {}{named}",
+            number - start
+        ))
     }
 
     /// `text` with every path of a case module in the temporary folder (`flypy_case.py`, and
@@ -240,12 +279,17 @@ impl Shown {
     pub(crate) fn traceback(&self, traceback: &str) -> String {
         let text = self.text(traceback);
         let own = format!("  File \"{}\", line ", self.name);
-        let mut out: Vec<&str> = Vec::new();
+        let mut out: Vec<String> = Vec::new();
         let mut skipping = false;
         for (k, line) in text.lines().enumerate() {
             if line.starts_with("  File ") {
-                let helper =
-                    k == 1 && line.starts_with("  File \"<string>\"") && line.ends_with(" in main");
+                // The timing worker shows the code it times as `<setup>` and `<statement N>`:
+                // in a dive that is flypy's import of the case and its call of the variant.
+                let helper = (k == 1
+                    && line.starts_with("  File \"<string>\"")
+                    && line.ends_with(" in main"))
+                    || line.starts_with("  File \"<setup>\"")
+                    || line.starts_with("  File \"<statement ");
                 let driver = line
                     .strip_prefix(own.as_str())
                     .and_then(|r| r.split(',').next())
@@ -256,7 +300,7 @@ impl Shown {
                 skipping = false;
             }
             if !skipping {
-                out.push(line);
+                out.push(self.own_frame(line).unwrap_or_else(|| line.to_owned()));
             }
         }
         out.join("\n")
@@ -486,7 +530,7 @@ pub(crate) fn dive(
     };
     let (timed, about) = match time::measure(&targs)? {
         Ok(t) => t,
-        Err(e) => return Ok(Err(shown.traceback(&e.to_string()))),
+        Err(e) => return Ok(Err(timing_failure(&e, &dive.variants, &shown))),
     };
     let grams_per_joule = opts.region.g_co2e_per_kwh / 3.6e6;
     let fastest = time::fastest(&timed);
@@ -565,7 +609,7 @@ pub(crate) fn dive(
                     ));
                 }
             }
-            Err(failed) => return Ok(Err(shown.traceback(&failed))),
+            Err(e) => return Ok(Err(timing_failure(&e, &dive.variants, &shown))),
         }
     }
     // Compare: each variant against the next faster one.
@@ -587,6 +631,19 @@ pub(crate) fn dive(
     }
     progress.done();
     Ok(Ok(dive))
+}
+
+/// A timing or callgrind worker's failure named as the dive names things: the variants, and
+/// the case's setup (the workers' setup imports the case and calls its setup()), not
+/// "statement 2".
+fn timing_failure(e: &TimingError, variants: &[Variant], shown: &Shown) -> String {
+    let name = |part| match part {
+        Part::Setup => "the case's setup (its import, or setup())".to_owned(),
+        Part::Statement(i) => variants
+            .get(i)
+            .map_or_else(|| format!("variant {}", i + 1), |v| v.function.clone()),
+    };
+    shown.traceback(&e.describe(&name))
 }
 
 fn ratio(r: time::PairedRatio) -> Ratio {
@@ -778,7 +835,7 @@ fn machine(
     setup: &str,
     calls: u64,
     limits: &Limits,
-) -> anyhow::Result<Result<Vec<Machine>, String>> {
+) -> anyhow::Result<Result<Vec<Machine>, TimingError>> {
     let limits = Limits {
         timeout: limits.timeout * 10,
         ..*limits
@@ -813,7 +870,7 @@ fn machine(
     for r in results {
         let per_call = match r? {
             Ok(p) => p,
-            Err(e) => return Ok(Err(e.to_string())),
+            Err(e) => return Ok(Err(e)),
         };
         let ir = per_call
             .event_index("Ir")
@@ -964,6 +1021,7 @@ mod tests {
             dir: "/tmp/.tmpAB12".to_owned(),
             name: "<case list-init>".to_owned(),
             source_lines: 10,
+            parts: Vec::new(),
         };
         assert_eq!(
             shown.text(

@@ -1,0 +1,201 @@
+//! Issue 13, item 10: errors blame the part that has the mistake (the setup, statement N, the
+//! variant), at the part's own line, before anything is measured; code that does not compile
+//! is bad input (exit 2) in every command, code that raises is exit 3. Against every
+//! interpreter present, one per version.
+
+use std::process::{Command, Output};
+
+fn flypy(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_flypy"))
+        .args(args)
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("flypy runs")
+}
+
+/// One interpreter per version, oldest first; the versions flypy knows that are missing are
+/// said, not silently skipped.
+fn interpreters() -> Vec<flypy_probe::Interpreter> {
+    let out: Vec<_> = flypy_probe::discover_by_version()
+        .into_values()
+        .filter_map(|found| found.into_iter().next())
+        .collect();
+    for v in [
+        "2.7", "3.6", "3.7", "3.8", "3.9", "3.10", "3.11", "3.12", "3.13", "3.14", "3.15",
+    ] {
+        if !out.iter().any(|i| i.version.to_string() == v) {
+            eprintln!("blame tests: skipped CPython {v}: not installed");
+        }
+    }
+    assert!(!out.is_empty(), "no CPython interpreter found");
+    out
+}
+
+fn stderr(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+/// The exit code is `code`, stderr says all of `says` and none of `never` (nor a panic).
+fn expect(out: &Output, code: i32, says: &[&str], never: &[&str], context: &str) {
+    let err = stderr(out);
+    assert_eq!(out.status.code(), Some(code), "{context}: {err}");
+    for s in says {
+        assert!(err.contains(s), "{context}: {s:?} not in:\n{err}");
+    }
+    for s in never.iter().chain(&["panicked"]) {
+        assert!(!err.contains(s), "{context}: {s:?} in:\n{err}");
+    }
+}
+
+/// `time -s 'x='` blames the setup, not statement 1; a statement's mistake is at its own
+/// line, not one of timeit's function; exit 2 in time, cost and dive alike, and cost says so
+/// before any callgrind run.
+#[test]
+fn code_that_does_not_compile_is_named_at_its_own_line_and_exits_2() {
+    for interp in interpreters() {
+        let py = interp.path.display().to_string();
+        let v = interp.version.to_string();
+        let setup_error = format!("the setup (--setup): CPython {v} cannot compile it: line 2");
+        let statement_error = format!("statement 2: CPython {v} cannot compile it: line 3");
+        let bad_statement = "a = 1\nb = 2\nc = (1 +";
+        let mut commands = vec!["time", "dive"];
+        if interp.version.at_least(3, 6) {
+            commands.push("cost");
+        }
+        for command in commands {
+            let context = format!("{command} on {v}");
+            let out = flypy(&[command, "--python", &py, "-s", "n = 1\nx =", "pass", "n"]);
+            expect(&out, 2, &[&setup_error, "SyntaxError"], &[], &context);
+            let out = flypy(&[command, "--python", &py, "pass", bad_statement]);
+            // Said before anything is measured: cost runs no callgrind first.
+            expect(&out, 2, &[&statement_error], &["under callgrind"], &context);
+        }
+        // A statement that compiles alone but not after the setup, in timeit's function.
+        if interp.version.at_least(3, 6) {
+            let out = flypy(&["time", "--python", &py, "-s", "a = 1", "global a\na = 2"]);
+            let says = ["statement 1: CPython", "global declaration"];
+            expect(&out, 2, &says, &[], &v);
+        }
+        let out = flypy(&["trace", "--python", &py, "-c", "x ="]);
+        let context = format!("trace on {v}");
+        expect(&out, 2, &["cannot compile it: line 1"], &[], &context);
+    }
+}
+
+/// A setup that raises is the setup's failure, not statement 1's, and the traceback shows the
+/// user's parts at their own lines, without flypy's and timeit's frames (exit 3).
+#[test]
+fn a_raising_setup_or_statement_is_named_with_its_own_traceback() {
+    for interp in interpreters() {
+        let py = interp.path.display().to_string();
+        let v = interp.version.to_string();
+        let out = flypy(&["time", "--python", &py, "-s", "n = 1\n1/0", "pass", "n"]);
+        let says = [
+            "the setup (--setup) raised ZeroDivisionError",
+            "File \"<setup>\", line 2\n    1/0",
+        ];
+        expect(&out, 3, &says, &["statement 1"], &v);
+        let statement = "def f():\n    return 1/0\nf()";
+        let out = flypy(&[
+            "time",
+            "--python",
+            &py,
+            "--processes",
+            "1",
+            "pass",
+            statement,
+        ]);
+        let says = [
+            "statement 2 raised ZeroDivisionError",
+            "File \"<statement 2>\", line 3\n    f()\n  File \"<statement 2>\", line 2, in f",
+        ];
+        // Without flypy's and timeit's own frames.
+        let never = ["in main", "calibrate", "<timeit-src>", "in inner"];
+        expect(&out, 3, &says, &never, &v);
+        let module_level = [
+            "time",
+            "--python",
+            &py,
+            "--processes",
+            "1",
+            "--module-level",
+            "-s",
+            "import sys",
+            "pass",
+            "x = 1\nsys.exit(4)",
+        ];
+        let says = ["statement 2 called sys.exit(4)"];
+        expect(&flypy(&module_level), 3, &says, &[], &v);
+    }
+}
+
+/// An inline statement's failure in a dive is at its own line (`<statement 2>`, line 2), not
+/// the line of the case module flypy made of it.
+#[test]
+fn dive_inline_statements_fail_at_their_own_lines() {
+    for interp in interpreters() {
+        let py = interp.path.display().to_string();
+        let v = interp.version.to_string();
+        let out = flypy(&[
+            "dive",
+            "--quick",
+            "--python",
+            &py,
+            "-s",
+            "n = 1",
+            "pass",
+            "n = 2\n1/0",
+        ]);
+        let says = ["ZeroDivisionError", "File \"<statement 2>\", line 2"];
+        expect(&out, 3, &says, &["<case inline>"], &v);
+    }
+}
+
+/// A variant that fails only once it is timed (after the counted run) is named as the
+/// variant, not as "statement 2" of the timing worker.
+#[test]
+fn dive_timing_errors_name_the_variant() {
+    let dir = tempfile::tempdir().expect("dir");
+    let case = dir.path().join("late.py");
+    std::fs::write(
+        &case,
+        "CALLS = [0]\n\ndef setup():\n    return {'n': 10}\n\ndef variant_a(n):\n    return n\n\n\
+         def variant_late(n):\n    CALLS[0] += 1\n    if CALLS[0] > 1000:\n        \
+         raise ValueError('tired')\n    return n\n",
+    )
+    .expect("write");
+    let case = case.display().to_string();
+    for interp in interpreters() {
+        let py = interp.path.display().to_string();
+        let v = interp.version.to_string();
+        let out = flypy(&["dive", "--quick", "--python", &py, &case]);
+        let says = [
+            "variant_late raised ValueError: tired",
+            "late.py\", line 12",
+        ];
+        expect(&out, 3, &says, &["statement 2"], &v);
+    }
+}
+
+/// With several interpreters, a failure says on which one.
+#[test]
+fn pythons_mode_errors_name_the_interpreter() {
+    let all = interpreters();
+    let measured: Vec<_> = all.iter().filter(|i| i.version.at_least(3, 7)).collect();
+    let [first, .., last] = measured.as_slice() else {
+        eprintln!("blame tests: skipped --pythons: fewer than two CPython 3.7+");
+        return;
+    };
+    let list = format!("{},{}", first.path.display(), last.path.display());
+    let out = flypy(&["dive", "--quick", "--pythons", &list, "pass", "1/0"]);
+    let names = format!("CPython {} ({})", first.full_version, first.path.display());
+    expect(&out, 3, &[&names, "ZeroDivisionError"], &[], "--pythons");
+    // A statement no interpreter compiles is bad input, said with the first's message.
+    let out = flypy(&["dive", "--quick", "--pythons", &list, "x =", "pass"]);
+    let says = [
+        "no interpreter compiles the statements",
+        &names,
+        "statement 1",
+    ];
+    expect(&out, 2, &says, &[], "--pythons, bad statement");
+}
