@@ -3,32 +3,13 @@
 //! is bad input (exit 2) in every command, code that raises is exit 3. Against every
 //! interpreter present, one per version.
 
-use std::process::{Command, Output};
+mod common;
 
-fn flypy(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_flypy"))
-        .args(args)
-        .env("NO_COLOR", "1")
-        .output()
-        .expect("flypy runs")
-}
+use common::flypy;
+use std::process::Output;
 
-/// One interpreter per version, oldest first; the versions flypy knows that are missing are
-/// said, not silently skipped.
 fn interpreters() -> Vec<flypy_probe::Interpreter> {
-    let out: Vec<_> = flypy_probe::discover_by_version()
-        .into_values()
-        .filter_map(|found| found.into_iter().next())
-        .collect();
-    for v in [
-        "2.7", "3.6", "3.7", "3.8", "3.9", "3.10", "3.11", "3.12", "3.13", "3.14", "3.15",
-    ] {
-        if !out.iter().any(|i| i.version.to_string() == v) {
-            eprintln!("blame tests: skipped CPython {v}: not installed");
-        }
-    }
-    assert!(!out.is_empty(), "no CPython interpreter found");
-    out
+    common::interpreters("blame tests")
 }
 
 fn stderr(out: &Output) -> String {

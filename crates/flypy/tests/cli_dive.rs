@@ -989,7 +989,10 @@ fn temporary_paths_show_the_users_names() {
     );
     clean(&inline);
     // An inline statement's frames are the statement's own lines (issue 13).
-    assert!(inline.contains("File \"<statement 1>\", line 1"), "{inline}");
+    assert!(
+        inline.contains("File \"<statement 1>\", line 1"),
+        "{inline}"
+    );
     let broken = text(
         &["--quick", "--python", &py, "-s", "n = 3", "n +", "n + 1"],
         false,

@@ -415,7 +415,13 @@ fn seconds(s: f64) -> String {
     } else {
         3
     };
-    format!("{v:.digits$} {unit}")
+    format!("{} {unit}", number(v, digits))
+}
+
+/// A figure with `decimals` decimals, or with an exponent when it is huge (what a user typed
+/// or a pyperf file held may be absurd: no 300-digit numbers).
+fn number(x: f64, decimals: usize) -> String {
+    flypy_energy::format_number(x, Some(decimals))
 }
 
 fn text(variants: &[Variant], about: &About) -> String {
@@ -474,12 +480,12 @@ fn text(variants: &[Variant], about: &About) -> String {
                     };
                     let _ = writeln!(
                         t,
-                        "   #{} / #{} = {:.3}× (95% CI {:.3}–{:.3}), p {}: {verdict}",
+                        "   #{} / #{} = {}× (95% CI {}–{}), p {}: {verdict}",
                         i + 1,
                         fastest + 1,
-                        r.ratio,
-                        r.low,
-                        r.high,
+                        number(r.ratio, 3),
+                        number(r.low, 3),
+                        number(r.high, 3),
                         p_text(r.p_value)
                     );
                 }
@@ -526,7 +532,8 @@ fn energy_text(t: &mut String, variants: &[Variant], about: &About) {
     };
     let _ = writeln!(
         t,
-        "\nAt {calls} calls a day, a year, in {}:",
+        "\nAt {} calls a day, a year, in {}:",
+        flypy_energy::format_number(calls, None),
         about.region.describe()
     );
     for (i, v) in variants.iter().enumerate() {
@@ -537,10 +544,10 @@ fn energy_text(t: &mut String, variants: &[Variant], about: &About) {
         {
             let _ = writeln!(
                 t,
-                "   #{} {:.4} kWh, {:.4} kg CO2e",
+                "   #{} {} kWh, {} kg CO2e",
                 i + 1,
-                p.kwh_per_year,
-                p.kg_co2e_per_year
+                number(p.kwh_per_year, 4),
+                number(p.kg_co2e_per_year, 4)
             );
         }
     }
@@ -554,11 +561,11 @@ fn energy_text(t: &mut String, variants: &[Variant], about: &About) {
             {
                 let _ = writeln!(
                     t,
-                    "   #{} instead of #{} saves {:.4} kWh and {:.4} kg CO2e a year",
+                    "   #{} instead of #{} saves {} kWh and {} kg CO2e a year",
                     fastest + 1,
                     i + 1,
-                    s.kwh_per_year,
-                    s.kg_co2e_per_year
+                    number(s.kwh_per_year, 4),
+                    number(s.kg_co2e_per_year, 4)
                 );
             }
         }

@@ -988,24 +988,31 @@ fn static_variants(interp: &Interpreter, case: &Prepared, dive: &mut Dive) -> an
     Ok(())
 }
 
-/// What the dive is doing, on one line of stderr when it is a terminal.
+/// What the dive is doing, on stderr when it is a terminal: one line rewritten in place, or a
+/// line per step where the terminal takes no escape codes (`TERM=dumb`).
 struct Progress {
     on: bool,
+    in_place: bool,
 }
 
 impl Progress {
     fn new(on: bool) -> Self {
-        Progress { on }
+        Progress {
+            on,
+            in_place: crate::output::takes_escapes(&std::io::stderr()),
+        }
     }
 
     fn say(&self, what: &str) {
-        if self.on {
-            crate::note!("\r\x1b[Kflypy: {what}…");
+        match (self.on, self.in_place) {
+            (true, true) => crate::note!("\r\x1b[Kflypy: {what}…"),
+            (true, false) => crate::noteln!("flypy: {what}…"),
+            _ => {}
         }
     }
 
     fn done(&self) {
-        if self.on {
+        if self.on && self.in_place {
             crate::note!("\r\x1b[K");
         }
     }
