@@ -171,12 +171,13 @@ fn pythons_mode_errors_name_the_interpreter() {
     let out = flypy(&["dive", "--quick", "--pythons", &list, "pass", "1/0"]);
     let names = format!("CPython {} ({})", first.full_version, first.path.display());
     expect(&out, 3, &[&names, "ZeroDivisionError"], &[], "--pythons");
-    // A statement no interpreter compiles is bad input, said with the first's message.
-    let out = flypy(&["dive", "--quick", "--pythons", &list, "x =", "pass"]);
+    // A statement no interpreter compiles is bad input, said with the first's message, even
+    // when another statement is the first one fails on (a walrus before 3.8).
+    let out = flypy(&["dive", "--quick", "--pythons", &list, "[y := 1]", "x = ("]);
     let says = [
-        "no interpreter compiles the statements",
+        "no interpreter of --pythons compiles it",
         &names,
-        "statement 1",
+        "statement 2",
     ];
     expect(&out, 2, &says, &[], "--pythons, bad statement");
 }

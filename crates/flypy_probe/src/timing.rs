@@ -183,6 +183,35 @@ struct Report {
     line: Option<i64>,
     offset: Option<i64>,
     status: Option<i64>,
+    /// With a syntax error: the other parts' syntax errors.
+    #[serde(default)]
+    others: Vec<Report>,
+}
+
+impl Report {
+    /// The syntax error this report gives, on `interp`.
+    fn syntax(&self, interp: &Interpreter) -> TimingError {
+        TimingError::Syntax {
+            part: Part::of(self.statement),
+            version: interp.version.to_string(),
+            failure: CompileFailure {
+                kind: self
+                    .type_name
+                    .clone()
+                    .unwrap_or_else(|| "SyntaxError".to_owned()),
+                message: self.message.clone().unwrap_or_default(),
+                lineno: self.line,
+                offset: self.offset,
+            },
+        }
+    }
+}
+
+/// What a worker did: timed, or (asked only to check) compiled, with the syntax error of every
+/// part that does not compile.
+enum Outcome {
+    Times(WorkerTimes),
+    Checked(Vec<TimingError>),
 }
 
 /// Runs one worker under `interp`.
@@ -198,7 +227,23 @@ pub fn time_worker(
 /// code that does not compile is reported (naming the part, at its own line) before anything
 /// is measured.
 pub fn check(interp: &Interpreter, spec: &WorkerSpec, limits: &Limits) -> Result<(), TimingError> {
-    run_worker(interp, None, None, spec, limits, true).map(|_| ())
+    match check_all(interp, spec, limits)?.into_iter().next() {
+        Some(failed) => Err(failed),
+        None => Ok(()),
+    }
+}
+
+/// [`check`], with the syntax error of every part that does not compile (the setup's first;
+/// none when all compile). Other failures (the interpreter could not be run) are the error.
+pub fn check_all(
+    interp: &Interpreter,
+    spec: &WorkerSpec,
+    limits: &Limits,
+) -> Result<Vec<TimingError>, TimingError> {
+    match run_worker(interp, None, None, spec, limits, true)? {
+        Outcome::Checked(failures) => Ok(failures),
+        Outcome::Times(_) => Ok(Vec::new()),
+    }
 }
 
 /// [`time_worker`] with the interpreter run by a tool (`wrapper`: valgrind and its options,
@@ -211,14 +256,22 @@ pub fn time_worker_under(
     spec: &WorkerSpec,
     limits: &Limits,
 ) -> Result<WorkerTimes, TimingError> {
-    run_worker(interp, wrapper, work, spec, limits, false)?.ok_or_else(|| TimingError::Died {
-        how: "it only checked the statements".to_owned(),
-        stderr: String::new(),
-    })
+    match run_worker(interp, wrapper, work, spec, limits, false)? {
+        Outcome::Times(times) => Ok(times),
+        Outcome::Checked(failures) => {
+            Err(failures
+                .into_iter()
+                .next()
+                .unwrap_or_else(|| TimingError::Died {
+                    how: "it only checked the statements".to_owned(),
+                    stderr: String::new(),
+                }))
+        }
+    }
 }
 
-/// The helper run for times, or (`check_only`) only to compile what `spec` times: `None`
-/// then, when everything compiles.
+/// The helper run for times, or (`check_only`) only to compile what `spec` times. A syntax
+/// error is the error of a timing run, and one of the checked run's failures.
 fn run_worker(
     interp: &Interpreter,
     wrapper: Option<&std::process::Command>,
@@ -226,7 +279,7 @@ fn run_worker(
     spec: &WorkerSpec,
     limits: &Limits,
     check_only: bool,
-) -> Result<Option<WorkerTimes>, TimingError> {
+) -> Result<Outcome, TimingError> {
     let own = tempfile::tempdir().map_err(ProbeError::Channel)?;
     let spec_file = work.unwrap_or(own.path()).join("spec.json");
     let text = serde_json::to_string(spec).map_err(|e| ProbeError::Helper {
@@ -263,23 +316,20 @@ fn run_worker(
         detail: format!("bad timing report: {e}"),
     })?;
     match r.ending.as_str() {
-        "checked" if check_only => Ok(None),
-        "finished" if r.results.len() == spec.statements.len() => Ok(Some(WorkerTimes {
+        "checked" if check_only => Ok(Outcome::Checked(Vec::new())),
+        "finished" if r.results.len() == spec.statements.len() => Ok(Outcome::Times(WorkerTimes {
             statements: r.results,
             timer: r.timer,
             wall: done.wall,
             pid: done.pid,
         })),
-        "syntax-error" => Err(TimingError::Syntax {
-            part: Part::of(r.statement),
-            version: interp.version.to_string(),
-            failure: CompileFailure {
-                kind: r.type_name.unwrap_or_else(|| "SyntaxError".to_owned()),
-                message: r.message.unwrap_or_default(),
-                lineno: r.line,
-                offset: r.offset,
-            },
-        }),
+        "syntax-error" if check_only => Ok(Outcome::Checked(
+            std::iter::once(&r)
+                .chain(&r.others)
+                .map(|f| f.syntax(interp))
+                .collect(),
+        )),
+        "syntax-error" => Err(r.syntax(interp)),
         "exception" => Err(TimingError::Raised {
             part: Part::of(r.statement),
             type_name: r.type_name.unwrap_or_default(),

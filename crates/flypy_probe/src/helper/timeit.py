@@ -12,7 +12,8 @@
 # each the seconds of one whole value (all its loops), as time.perf_counter measures them
 # (timeit's default timer on 2.7, which has no perf_counter). Runs under CPython 2.7 and 3.x.
 # With `check`, nothing runs: the setup and each statement are only compiled, so that a
-# mistake is reported before anything is measured ("checked", or the first syntax error).
+# mistake is reported before anything is measured ("checked", or the first syntax error with
+# the other parts' in "others").
 # Errors name the part they are in (the setup: "statement" null; else the statement's
 # index) and the line within that part, never a line of the code timeit generates.
 import gc
@@ -99,18 +100,24 @@ def syntax_report(which, e, where=None):
             "message": str(getattr(e, "msg", None) or e), "line": line, "offset": offset}
 
 
-def first_failure(statements, setup, module_level):
-    """The report of the first part that does not compile, or None. The setup and each
+def failures(statements, setup, module_level):
+    """The reports of the parts that do not compile, the setup's first. The setup and each
     statement alone first (at module level, as timeit itself checks them), so that a mistake
-    is blamed on the part that has it, at its own line; then each statement as it is timed,
-    together with the setup, a failure there mapped back to the part its line is in."""
-    parts = [(None, setup)] + list(enumerate(statements))
-    for which, code in parts:
+    is blamed on the part that has it, at its own line; then, when the setup compiles, each
+    statement that compiles alone as it is timed, together with the setup, a failure there
+    mapped back to the part its line is in."""
+    out = []
+    for which, code in [(None, setup)] + list(enumerate(statements)):
         try:
             compile(code, SETUP_FILE if which is None else STMT_FILE, "exec", 0, True)
         except CANNOT_COMPILE as e:
-            return syntax_report(which, e, True)
+            out.append(syntax_report(which, e, True))
+    failed = set(r["statement"] for r in out)
+    if None in failed:
+        return out
     for i, stmt in enumerate(statements):
+        if i in failed:
+            continue
         try:
             runner(stmt, setup, module_level)
         except CANNOT_COMPILE as e:
@@ -120,8 +127,8 @@ def first_failure(statements, setup, module_level):
                 # The setup compiles alone, so this is the statement's doing (a `global`
                 # after the setup binds the name, a `__future__` import after code).
                 where = None
-            return syntax_report(i, e, where)
-    return None
+            out.append(syntax_report(i, e, where))
+    return out
 
 
 def runner(stmt, setup, module_level_):
@@ -206,9 +213,11 @@ def main():
     setup = spec.get("setup") or "pass"
     statements = spec["statements"]
     level = spec.get("module_level")
-    failed = first_failure(statements, setup, level)
-    if failed is not None:
-        report(channel, failed)
+    failed = failures(statements, setup, level)
+    if failed:
+        first = dict(failed[0])
+        first["others"] = failed[1:]
+        report(channel, first)
         return 0
     if sys.argv[3:] == ["check"]:
         report(channel, {"ending": "checked"})

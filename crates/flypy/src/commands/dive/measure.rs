@@ -194,8 +194,8 @@ pub(crate) struct Shown {
     /// Lines of the case's own source: a traceback frame past them is the driver's.
     source_lines: usize,
     /// Inline statements: where each part starts in the case module they become (the line of
-    /// its `def`), its function's name and what the user calls it (`<setup>`, `<statement
-    /// K>`), so that tracebacks show the user's own line numbers.
+    /// its `def`), its function's name and what the user calls it (`setup`, `statement K`), so
+    /// that tracebacks and compile errors show the user's own line numbers.
     parts: Vec<(usize, String, String)>,
 }
 
@@ -214,8 +214,8 @@ impl Shown {
                     continue;
                 };
                 let label = match function.strip_prefix("variant_s") {
-                    Some(k) => format!("<statement {k}>"),
-                    None if function == "setup" => "<setup>".to_owned(),
+                    Some(k) => format!("statement {k}"),
+                    None if function == "setup" => "setup".to_owned(),
                     None => continue,
                 };
                 parts.push((i + 1, function.to_owned(), label));
@@ -236,16 +236,44 @@ impl Shown {
         let rest = line.strip_prefix(&format!("  File \"{}\", line ", self.name))?;
         let (number, function) = rest.split_once(", in ")?;
         let number: usize = number.parse().ok()?;
-        let (start, outer, label) = self.parts.iter().rev().find(|(at, ..)| *at < number)?;
+        let (own, outer, label) = self.own_line(number)?;
         let named = if function == outer {
             String::new()
         } else {
             format!(", in {function}")
         };
-        Some(format!(
-            "  File \"{label}\", line {}{named}",
-            number - start
-        ))
+        Some(format!("  File \"<{label}>\", line {own}{named}"))
+    }
+
+    /// Line `number` of an inline case's module as the user's: the line within its part, the
+    /// part's function and its name.
+    fn own_line(&self, number: usize) -> Option<(usize, &str, &str)> {
+        let (start, outer, label) = self.parts.iter().rev().find(|(at, ..)| *at < number)?;
+        Some((number - start, outer, label))
+    }
+
+    /// A compile error of an inline case's module (`…: line 13, column 8: SyntaxError: …`)
+    /// at the user's own place (`…: statement 1, line 1, column 4: …`): a part's lines are
+    /// the body of its function, indented by four columns.
+    fn own_place(&self, error: &str) -> String {
+        let place = error.find("line ").and_then(|at| {
+            let rest = &error[at + "line ".len()..];
+            let digits = rest.bytes().take_while(u8::is_ascii_digit).count();
+            let (own, _, label) = self.own_line(rest.get(..digits)?.parse().ok()?)?;
+            let mut shown = format!("{label}, line {own}");
+            let mut end = at + "line ".len() + digits;
+            if let Some(col) = rest[digits..].strip_prefix(", column ") {
+                let width = col.bytes().take_while(u8::is_ascii_digit).count();
+                let column: usize = col.get(..width)?.parse().ok()?;
+                shown.push_str(&format!(", column {}", column.saturating_sub(4).max(1)));
+                end += ", column ".len() + width;
+            }
+            Some((at, end, shown))
+        });
+        match place {
+            Some((at, end, shown)) => format!("{}{shown}{}", &error[..at], &error[end..]),
+            None => error.to_owned(),
+        }
     }
 
     /// `text` with every path of a case module in the temporary folder (`flypy_case.py`, and
@@ -352,7 +380,7 @@ pub(crate) fn dive(
             // others; a single interpreter that cannot compile the case is an error.
             dive.static_only = true;
             let why = format!("{e:#}").replace(&format!("{}: ", path.display()), "");
-            let why = shown.text(&why);
+            let why = shown.own_place(&shown.text(&why));
             dive.notes.push(format!(
                 "cannot compile the whole case ({why}); each variant was compiled on its own"
             ));
@@ -1049,6 +1077,38 @@ mod tests {
             shown.traceback(tb),
             "Traceback (most recent call last):\n  File \"<case list-init>\", line 2, in \
              variant_a\n    return 1/0\n    ~^~\nZeroDivisionError: division by zero"
+        );
+    }
+
+    #[test]
+    fn inline_statements_show_their_own_lines() {
+        let shown = Shown {
+            dir: "/tmp/.tmpAB12".to_owned(),
+            name: "<case inline>".to_owned(),
+            source_lines: 20,
+            parts: vec![
+                (7, "setup".to_owned(), "setup".to_owned()),
+                (12, "variant_s1".to_owned(), "statement 1".to_owned()),
+                (16, "variant_s2".to_owned(), "statement 2".to_owned()),
+            ],
+        };
+        assert_eq!(
+            shown.own_place("python 3.7 cannot compile it: line 13, column 8: SyntaxError: x"),
+            "python 3.7 cannot compile it: statement 1, line 1, column 4: SyntaxError: x"
+        );
+        assert_eq!(shown.own_place("line 9: E"), "setup, line 2: E");
+        assert_eq!(shown.own_place("no place: E"), "no place: E");
+        assert_eq!(
+            shown
+                .own_frame("  File \"<case inline>\", line 18, in f")
+                .as_deref(),
+            Some("  File \"<statement 2>\", line 2, in f")
+        );
+        assert_eq!(
+            shown
+                .own_frame("  File \"<case inline>\", line 17, in variant_s2")
+                .as_deref(),
+            Some("  File \"<statement 2>\", line 1")
         );
     }
 

@@ -8,6 +8,7 @@
 mod measure;
 mod render;
 
+use std::collections::BTreeMap;
 use std::path::Path;
 use std::process::ExitCode;
 
@@ -207,31 +208,41 @@ fn interpreters(args: &Args) -> anyhow::Result<Vec<(Interpreter, Vec<String>)>> 
 /// Inline statements and their setup compiled first, as `flypy time` compiles them, so that a
 /// mistake is reported before anything runs, naming the part and its own line (not one of the
 /// case module they become). Across several interpreters a part that one version rejects is
-/// shown as such for that version; only code that none of them compiles is refused.
+/// shown as such for that version; only a part that none of them compiles is refused.
 fn check_statements(
     args: &Args,
     interpreters: &[(Interpreter, Vec<String>)],
 ) -> anyhow::Result<()> {
+    use flypy_probe::timing::{check_all, Part, WorkerSpec};
     let setup = args.setup.as_deref().unwrap_or("pass");
-    let spec = flypy_probe::timing::WorkerSpec::new(&args.statements, setup, false);
+    let spec = WorkerSpec::new(&args.statements, setup, false);
     let limits = flypy_probe::run::Limits::default();
-    let mut failures = Vec::new();
+    // Per part, the interpreters that cannot compile it, with why.
+    let mut rejected: BTreeMap<(bool, usize), Vec<(&Interpreter, String)>> = BTreeMap::new();
     for (interp, _) in interpreters {
-        match super::split_failure(flypy_probe::timing::check(interp, &spec, &limits))? {
-            Ok(()) => return Ok(()),
-            Err(failed) if failed.is_bad_input() => failures.push((interp, failed)),
-            // Running nothing, the check cannot fail otherwise; the dive will say what it is.
-            Err(_) => return Ok(()),
+        for failed in super::split_failure(check_all(interp, &spec, &limits))?? {
+            // The setup first, then the statements in order.
+            let key = match failed.part() {
+                Some(Part::Statement(i)) => (true, i),
+                _ => (false, 0),
+            };
+            rejected
+                .entry(key)
+                .or_default()
+                .push((interp, failed.to_string()));
         }
     }
-    match failures.as_slice() {
-        [(_, failed)] => bail!("{failed}"),
-        [(interp, failed), ..] => bail!(
-            "no interpreter compiles the statements; CPython {} ({}): {failed}",
+    let everywhere = rejected
+        .into_values()
+        .find(|by| by.len() == interpreters.len());
+    match everywhere.as_deref() {
+        Some([(_, failed)]) => bail!("{failed}"),
+        Some([(interp, failed), ..]) => bail!(
+            "no interpreter of --pythons compiles it; CPython {} ({}): {failed}",
             interp.full_version,
             interp.path.display()
         ),
-        [] => Ok(()),
+        _ => Ok(()),
     }
 }
 
