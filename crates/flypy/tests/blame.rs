@@ -16,6 +16,15 @@ fn stderr(out: &Output) -> String {
     String::from_utf8_lossy(&out.stderr).into_owned()
 }
 
+/// A case file `name` with `source` in a folder of its own (removed when the first value is
+/// dropped), and its path.
+fn case_file(name: &str, source: &str) -> (tempfile::TempDir, String) {
+    let dir = tempfile::tempdir().expect("a temporary folder");
+    let path = dir.path().join(name);
+    std::fs::write(&path, source).expect("write the case file");
+    (dir, path.display().to_string())
+}
+
 /// The exit code is `code`, stderr says all of `says` and none of `never` (nor a panic).
 fn expect(out: &Output, code: i32, says: &[&str], never: &[&str], context: &str) {
     let err = stderr(out);
@@ -60,6 +69,31 @@ fn code_that_does_not_compile_is_named_at_its_own_line_and_exits_2() {
         let out = flypy(&["trace", "--python", &py, "-c", "x ="]);
         let context = format!("trace on {v}");
         expect(&out, 2, &["cannot compile it: line 1"], &[], &context);
+    }
+}
+
+/// A case file that does not compile: its own path and line, and the variant the line is in
+/// (3.7+; 2.7 and 3.6 show the variants they can compile, by design, tested in cli_dive).
+#[test]
+fn a_case_file_that_does_not_compile_names_the_variant() {
+    let (_dir, case) = case_file(
+        "broken.py",
+        "def setup():\n    return {'n': 1}\n\ndef variant_a(n):\n    return n\n\n\
+         def variant_b(n):\n    x = (n +\n    return n\n",
+    );
+    for interp in interpreters() {
+        if !interp.version.at_least(3, 7) {
+            eprintln!(
+                "blame tests: {} shows the variants it compiles",
+                interp.version
+            );
+            continue;
+        }
+        let py = interp.path.display().to_string();
+        let out = flypy(&["dive", "--quick", "--python", &py, &case]);
+        let says = [format!("{case}, in variant_b: "), "line ".to_owned()];
+        let says: Vec<&str> = says.iter().map(String::as_str).collect();
+        expect(&out, 2, &says, &["flypy_case"], &interp.version.to_string());
     }
 }
 
@@ -136,16 +170,12 @@ fn dive_inline_statements_fail_at_their_own_lines() {
 /// variant, not as "statement 2" of the timing worker.
 #[test]
 fn dive_timing_errors_name_the_variant() {
-    let dir = tempfile::tempdir().expect("dir");
-    let case = dir.path().join("late.py");
-    std::fs::write(
-        &case,
+    let (_dir, case) = case_file(
+        "late.py",
         "CALLS = [0]\n\ndef setup():\n    return {'n': 10}\n\ndef variant_a(n):\n    return n\n\n\
          def variant_late(n):\n    CALLS[0] += 1\n    if CALLS[0] > 1000:\n        \
          raise ValueError('tired')\n    return n\n",
-    )
-    .expect("write");
-    let case = case.display().to_string();
+    );
     for interp in interpreters() {
         let py = interp.path.display().to_string();
         let v = interp.version.to_string();

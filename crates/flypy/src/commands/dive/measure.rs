@@ -252,14 +252,28 @@ impl Shown {
         Some((number - start, outer, label))
     }
 
+    /// A compile error of the case as the user would want it: their names for the case file,
+    /// and the part (a variant, `setup`) the error's line is in: `case.py, in variant_a: …`.
+    fn compile_error(&self, error: &str, case: &Prepared) -> String {
+        let text = self.text(error);
+        let part = error_line(&text).and_then(|(_, n)| flypy_dive::case::part_at(&case.source, n));
+        match part {
+            Some(part) if self.parts.is_empty() => {
+                let at = format!("{}: ", self.name);
+                text.replacen(&at, &format!("{}, in {part}: ", self.name), 1)
+            }
+            _ => self.own_place(&text),
+        }
+    }
+
     /// A compile error of an inline case's module (`…: line 13, column 8: SyntaxError: …`)
     /// at the user's own place (`…: statement 1, line 1, column 4: …`): a part's lines are
     /// the body of its function, indented by four columns.
     fn own_place(&self, error: &str) -> String {
-        let place = error.find("line ").and_then(|at| {
+        let place = error_line(error).and_then(|(at, number)| {
             let rest = &error[at + "line ".len()..];
             let digits = rest.bytes().take_while(u8::is_ascii_digit).count();
-            let (own, _, label) = self.own_line(rest.get(..digits)?.parse().ok()?)?;
+            let (own, _, label) = self.own_line(number)?;
             let mut shown = format!("{label}, line {own}");
             let mut end = at + "line ".len() + digits;
             if let Some(col) = rest[digits..].strip_prefix(", column ") {
@@ -333,6 +347,14 @@ impl Shown {
         }
         out.join("\n")
     }
+}
+
+/// Where a compile error says `line N`, and N.
+fn error_line(error: &str) -> Option<(usize, usize)> {
+    let at = error.find("line ")?;
+    let rest = &error[at + "line ".len()..];
+    let digits = rest.bytes().take_while(u8::is_ascii_digit).count();
+    Some((at, rest.get(..digits)?.parse().ok()?))
 }
 
 /// The dive on `interp`, or how the user's code failed.
@@ -416,7 +438,7 @@ pub(crate) fn dive(
             }
             return Ok(Ok(dive));
         }
-        Err(e) => bail!("{}", shown.text(&format!("{e:#}"))),
+        Err(e) => bail!("{}", shown.compile_error(&format!("{e:#}"), case)),
     };
     let module = module
         .as_code()
