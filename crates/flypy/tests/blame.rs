@@ -166,25 +166,42 @@ fn dive_inline_statements_fail_at_their_own_lines() {
     }
 }
 
-/// A variant that fails only once it is timed (after the counted run) is named as the
-/// variant, not as "statement 2" of the timing worker.
+/// A variant that fails only once it is timed (after the counted run), by raising or by
+/// ending the process, is named as the variant, not as "statement 2" of the timing worker.
 #[test]
 fn dive_timing_errors_name_the_variant() {
-    let (_dir, case) = case_file(
-        "late.py",
-        "CALLS = [0]\n\ndef setup():\n    return {'n': 10}\n\ndef variant_a(n):\n    return n\n\n\
-         def variant_late(n):\n    CALLS[0] += 1\n    if CALLS[0] > 1000:\n        \
-         raise ValueError('tired')\n    return n\n",
-    );
+    let late = |then: &str| {
+        format!(
+            "import os\nCALLS = [0]\n\ndef setup():\n    return {{'n': 10}}\n\n\
+             def variant_a(n):\n    return n\n\ndef variant_late(n):\n    CALLS[0] += 1\n    \
+             if CALLS[0] > 1000:\n        {then}\n    return n\n"
+        )
+    };
+    let (_dir, raises) = case_file("late.py", &late("raise ValueError('tired')"));
+    let (_dir2, exits) = case_file("gone.py", &late("os._exit(0)"));
     for interp in interpreters() {
         let py = interp.path.display().to_string();
         let v = interp.version.to_string();
-        let out = flypy(&["dive", "--quick", "--python", &py, &case]);
+        let out = flypy(&["dive", "--quick", "--python", &py, &raises]);
         let says = [
             "variant_late raised ValueError: tired",
-            "late.py\", line 12",
+            "late.py\", line 13",
         ];
         expect(&out, 3, &says, &["statement 2"], &v);
+        let out = flypy(&["dive", "--quick", "--python", &py, &exits]);
+        let says = ["variant_late ended the worker process without a report"];
+        expect(&out, 3, &says, &["statement 2"], &v);
+    }
+}
+
+/// A statement that ends the timing worker's process (`os._exit`) is named.
+#[test]
+fn a_statement_that_ends_the_worker_is_named() {
+    for interp in interpreters() {
+        let py = interp.path.display().to_string();
+        let out = flypy(&["time", "--python", &py, "pass", "import os; os._exit(0)"]);
+        let says = ["statement 2 ended the worker process without a report (exit status 0)"];
+        expect(&out, 3, &says, &["its stderr"], &interp.version.to_string());
     }
 }
 

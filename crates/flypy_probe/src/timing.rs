@@ -118,8 +118,14 @@ pub enum TimingError {
     Exited { part: Part, status: i64 },
     #[error("the worker did not finish within {0:?} (a statement that never ends? --timeout sets the limit)")]
     Timeout(std::time::Duration),
-    #[error("the worker process ended without a report ({how}); its stderr: {stderr}")]
-    Died { how: String, stderr: String },
+    /// The worker ended without its report: `part` (when it was running one) ended the
+    /// process (`os._exit`, a crash), or the interpreter failed.
+    #[error("{}", self.describe(&default_name))]
+    Died {
+        part: Option<Part>,
+        how: String,
+        stderr: String,
+    },
 }
 
 impl TimingError {
@@ -162,6 +168,18 @@ impl TimingError {
             ),
             TimingError::Exited { part, status } => {
                 format!("{} called sys.exit({status})", name(*part))
+            }
+            TimingError::Died { part, how, stderr } => {
+                let who = match part {
+                    Some(part) => format!("{} ended the worker process", name(*part)),
+                    None => "the worker process ended".to_owned(),
+                };
+                let said = if stderr.is_empty() {
+                    String::new()
+                } else {
+                    format!("; its stderr: {stderr}")
+                };
+                format!("{who} without a report ({how}){said}")
             }
             other => other.to_string(),
         }
@@ -263,6 +281,7 @@ pub fn time_worker_under(
                 .into_iter()
                 .next()
                 .unwrap_or_else(|| TimingError::Died {
+                    part: None,
                     how: "it only checked the statements".to_owned(),
                     stderr: String::new(),
                 }))
@@ -297,18 +316,21 @@ fn run_worker(
     if done.timed_out {
         return Err(TimingError::Timeout(limits.timeout));
     }
-    let died = |how: String, stderr: &Captured| TimingError::Died {
+    let died = |part: Option<Part>, how: String, stderr: &Captured| TimingError::Died {
+        part,
         how,
         stderr: String::from_utf8_lossy(&stderr.kept).trim().to_owned(),
     };
-    if done.report.is_empty() {
+    let ended = || {
         use std::os::unix::process::ExitStatusExt;
-        let how = match (done.status.code(), done.status.signal()) {
+        match (done.status.code(), done.status.signal()) {
             (_, Some(sig)) => format!("killed by signal {sig}"),
             (Some(code), _) => format!("exit status {code}"),
             _ => "no status".to_owned(),
-        };
-        return Err(died(how, &done.stderr));
+        }
+    };
+    if done.report.is_empty() {
+        return Err(died(None, ended(), &done.stderr));
     }
     let r: Report = serde_json::from_str(&done.report).map_err(|e| ProbeError::Helper {
         path: interp.path.clone(),
@@ -340,6 +362,12 @@ fn run_worker(
             part: Part::of(r.statement),
             status: r.status.unwrap_or(1),
         }),
-        other => Err(died(format!("unexpected report {other:?}"), &done.stderr)),
+        // What the worker said last: it was running this statement when the process ended.
+        "running" => Err(died(Some(Part::of(r.statement)), ended(), &done.stderr)),
+        other => Err(died(
+            None,
+            format!("unexpected report {other:?}"),
+            &done.stderr,
+        )),
     }
 }

@@ -32,6 +32,12 @@ def report(channel, info):
         out.write(json.dumps(info))
 
 
+def running(channel, i):
+    """Says which statement runs now, outside the timed loops: if it ends the process
+    (os._exit, a crash), the report left behind names it. The final report replaces it."""
+    report(channel, {"ending": "running", "statement": i})
+
+
 # What compile() raises for code it cannot compile: SyntaxError (IndentationError, TabError);
 # ValueError or TypeError for NUL bytes; RecursionError (a RuntimeError) or MemoryError for
 # code nested too deeply; OverflowError for absurd literals.
@@ -96,8 +102,12 @@ def syntax_report(which, e, where=None):
             offset = max(offset - where[2], 1)
     else:
         line, offset = None, None
+    message = str(getattr(e, "msg", None) or e)
+    if not message and isinstance(e, MemoryError):
+        # 2.7's parser gives up on deep nesting with a bare MemoryError.
+        message = "the parser ran out of memory (nested too deeply?)"
     return {"ending": "syntax-error", "statement": which, "type": type(e).__name__,
-            "message": str(getattr(e, "msg", None) or e), "line": line, "offset": offset}
+            "message": message, "line": line, "offset": offset}
 
 
 def failures(statements, setup, module_level):
@@ -229,6 +239,7 @@ def main():
     try:
         for i in spec["order"]:
             current = i
+            running(channel, i)
             if not loops[i]:
                 loops[i] = calibrate(runners[i], spec["min_time"])
             results[i]["loops"] = loops[i]
@@ -239,6 +250,7 @@ def main():
         for _ in range(spec["values"]):
             for i in spec["order"]:
                 current = i
+                running(channel, i)
                 results[i]["values"].append(runners[i](loops[i]))
     except BaseException as e:  # the statement (or the setup before it) failed: say which
         part, traceback = user_traceback(e, sys.exc_info()[2], setup, statements[current],
