@@ -228,3 +228,28 @@ fn pythons_mode_errors_name_the_interpreter() {
     ];
     expect(&out, 2, &says, &[], "--pythons, bad statement");
 }
+
+/// A statement that never ends is named at the timeout (the worker says which part it runs
+/// before each value, and that is read after the timeout too), not "the worker".
+#[test]
+fn a_statement_that_never_ends_is_named_at_the_timeout() {
+    // One version is enough: the naming is flypy's, the worker the same on every version.
+    let interp = interpreters().pop().expect("an interpreter");
+    let py = interp.path.display().to_string();
+    let out = flypy(&[
+        "time",
+        "--python",
+        &py,
+        "--timeout",
+        "3",
+        "x = 1",
+        "while True: pass",
+    ]);
+    expect(
+        &out,
+        3,
+        &["statement 2 did not finish within 3s"],
+        &["the worker did not finish"],
+        "time --timeout 3",
+    );
+}

@@ -594,11 +594,9 @@ fn run_helper_with(
         }
     })?;
     let wall = started.elapsed();
-    let report = if timed_out {
-        String::new()
-    } else {
-        std::fs::read_to_string(&channel).unwrap_or_default()
-    };
+    // Also after a timeout: a helper that reports as it goes (the timing worker says which
+    // statement it runs) leaves what it said last.
+    let report = std::fs::read_to_string(&channel).unwrap_or_default();
     Ok(HelperRun {
         pid: pgid,
         status,

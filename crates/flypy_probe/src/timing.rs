@@ -116,8 +116,13 @@ pub enum TimingError {
     },
     #[error("{}", self.describe(&default_name))]
     Exited { part: Part, status: i64 },
-    #[error("the worker did not finish within {0:?} (a statement that never ends? --timeout sets the limit)")]
-    Timeout(std::time::Duration),
+    /// The worker did not finish within `limit`; `part` is what it was running then, when it
+    /// had said.
+    #[error("{}", self.describe(&default_name))]
+    Timeout {
+        limit: std::time::Duration,
+        part: Option<Part>,
+    },
     /// The worker ended without its report: `part` (when it was running one) ended the
     /// process (`os._exit`, a crash), or the interpreter failed.
     #[error("{}", self.describe(&default_name))]
@@ -180,6 +185,16 @@ impl TimingError {
                     format!("; its stderr: {stderr}")
                 };
                 format!("{who} without a report ({how}){said}")
+            }
+            TimingError::Timeout { limit, part } => {
+                let who = match part {
+                    Some(part) => format!("{} did not finish", name(*part)),
+                    None => "the worker did not finish".to_owned(),
+                };
+                format!(
+                    "{who} within {limit:?} (a statement that never ends? --timeout sets the \
+                     limit)"
+                )
             }
             other => other.to_string(),
         }
@@ -314,7 +329,15 @@ fn run_worker(
     let helper = include_str!("helper/timeit.py");
     let done = run_helper_under(interp, wrapper, work, helper, &args, limits)?;
     if done.timed_out {
-        return Err(TimingError::Timeout(limits.timeout));
+        // The worker says which part it runs before each value: name it, when it got that far.
+        let part = serde_json::from_str::<Report>(&done.report)
+            .ok()
+            .filter(|r| r.ending == "running")
+            .map(|r| Part::of(r.statement));
+        return Err(TimingError::Timeout {
+            limit: limits.timeout,
+            part,
+        });
     }
     let died = |part: Option<Part>, how: String, stderr: &Captured| TimingError::Died {
         part,
