@@ -292,7 +292,7 @@ fn an_interpreter_that_hangs_is_reported_not_waited_for() {
 /// the option (exit 2, clap's usage error), never a raw Duration error or a hang.
 #[test]
 fn impossible_option_values_are_refused_by_name() {
-    let cases: [(&[&str], &str); 9] = [
+    let cases: [(&[&str], &str); 11] = [
         (&["trace", "--timeout", "0", "-c", "pass"], "--timeout"),
         (&["trace", "--timeout=-1", "-c", "pass"], "--timeout"),
         (&["trace", "--timeout", "nan", "-c", "pass"], "--timeout"),
@@ -300,6 +300,9 @@ fn impossible_option_values_are_refused_by_name() {
         (&["time", "--values", "0", "pass"], "--values"),
         (&["time", "--until", "0", "pass"], "--until"),
         (&["time", "--cpu-watts=-3", "pass"], "--cpu-watts"),
+        // Above what flypy takes: refused before measuring, not after.
+        (&["time", "--cpu-watts", "5000", "pass"], "--cpu-watts"),
+        (&["dive", "--cpu-watts", "5000"], "--cpu-watts"),
         (&["dive", "--iterations", "0"], "--iterations"),
         (&["cost", "--calls", "0", "pass"], "--calls"),
     ];

@@ -39,6 +39,20 @@ pub(crate) fn positive(text: &str) -> Result<f64, String> {
     Ok(x)
 }
 
+/// Per-core watts for `--cpu-watts`: checked as flypy_energy checks it, before anything is
+/// measured.
+pub(crate) fn watts(text: &str) -> Result<f64, String> {
+    let x = positive(text)?;
+    if flypy_energy::PowerModel::user(x).is_err() {
+        return Err(format!(
+            "{} W per core is more than flypy takes ({} W at most)",
+            flypy_energy::format_number(x, None),
+            flypy_energy::model::MAX_USER_WATTS
+        ));
+    }
+    Ok(x)
+}
+
 /// Exit code when the user's code failed (the CLI contract).
 pub const EXIT_USER_CODE: u8 = 3;
 

@@ -57,7 +57,7 @@ pub struct Args {
     #[arg(long, conflicts_with = "statements")]
     pub(crate) load: Vec<std::path::PathBuf>,
     /// Per-core active power in watts for the energy estimate, instead of flypy's CPU table.
-    #[arg(long, value_parser = super::positive)]
+    #[arg(long, value_parser = super::watts)]
     pub(crate) cpu_watts: Option<f64>,
     /// Grid region for CO2e (ISO country code, e.g. DE, US, FR; default: world average).
     #[arg(long)]
@@ -251,7 +251,7 @@ pub(crate) fn measure(args: &Args) -> anyhow::Result<Result<(Vec<Variant>, About
         args.cpu_watts,
         flypy_energy::CpuInfo::read().ok().as_ref(),
     )
-    .context("--cpu-watts")?;
+    .map_err(|e| anyhow::anyhow!(e))?;
     for (i, v) in variants.iter_mut().enumerate() {
         v.energy = if rapl.is_some() && rapl_calls[i] > 0 && rapl_joules[i] > 0.0 {
             Some(flypy_energy::EnergyEstimate {

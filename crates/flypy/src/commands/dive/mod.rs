@@ -48,7 +48,7 @@ pub struct Args {
     #[arg(long)]
     region: Option<String>,
     /// Per-core active power in watts for the energy estimate, instead of flypy's CPU table.
-    #[arg(long, value_parser = crate::commands::positive)]
+    #[arg(long, value_parser = crate::commands::watts)]
     cpu_watts: Option<f64>,
     /// Seconds one run of the case (counted, timed or under callgrind ×10) may take.
     #[arg(long, default_value_t = 120.0, value_parser = crate::commands::seconds)]
