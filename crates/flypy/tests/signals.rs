@@ -143,3 +143,103 @@ fn the_program_sees_the_users_environment() {
     let first = text.lines().next().unwrap_or_default();
     assert_eq!(first, format!("{} False", dir.path().display()), "{text}");
 }
+
+/// Every process under `root` (children, their children, …), from the process table.
+fn descendants(root: u32) -> Vec<u32> {
+    let mut parent_of = Vec::new();
+    for entry in std::fs::read_dir("/proc").expect("/proc").flatten() {
+        let Some(pid) = entry
+            .file_name()
+            .to_str()
+            .and_then(|s| s.parse::<u32>().ok())
+        else {
+            continue;
+        };
+        let Ok(stat) = std::fs::read_to_string(format!("/proc/{pid}/stat")) else {
+            continue;
+        };
+        // "pid (comm) state ppid …": the command name may hold spaces and parentheses.
+        let ppid = stat
+            .rsplit_once(')')
+            .and_then(|(_, rest)| rest.split_whitespace().nth(1))
+            .and_then(|p| p.parse::<u32>().ok());
+        if let Some(ppid) = ppid {
+            parent_of.push((pid, ppid));
+        }
+    }
+    let mut found = vec![root];
+    let mut k = 0;
+    while k < found.len() {
+        let p = found[k];
+        found.extend(parent_of.iter().filter(|(_, pp)| *pp == p).map(|(c, _)| *c));
+        k += 1;
+    }
+    found.remove(0);
+    found
+}
+
+/// Issue 13's "done when": SIGINT, SIGTERM and SIGHUP to trace, time, cost and dive, each busy
+/// in a statement that never ends, stop every process flypy started (the process table is read
+/// before the signal), leave the temporary folder as it was, and exit 128 + the signal.
+#[test]
+fn every_command_stops_its_whole_process_tree_on_each_signal() {
+    let valgrind = Command::new("valgrind")
+        .arg("--version")
+        .output()
+        .is_ok_and(|o| o.status.success());
+    for command in ["trace", "time", "cost", "dive"] {
+        if command == "cost" && !valgrind {
+            eprintln!("cost skipped: valgrind is not installed");
+            continue;
+        }
+        for (name, code) in [("INT", 130), ("TERM", 143), ("HUP", 129)] {
+            let context = format!("{command}, SIG{name}");
+            let dir = tempfile::tempdir().expect("dir");
+            let tmp = dir.path().join("tmp");
+            std::fs::create_dir_all(&tmp).expect("tmp");
+            let pid_file = dir.path().join("pid");
+            let setup = format!(
+                "import os\nopen({:?}, 'w').write(str(os.getpid()))",
+                pid_file.display().to_string()
+            );
+            let mut args = vec![command.to_owned()];
+            match command {
+                "trace" => args.extend(["-c".to_owned(), format!("{setup}\nwhile True: pass")]),
+                _ => args.extend([
+                    "-s".to_owned(),
+                    setup,
+                    "pass".to_owned(),
+                    "while True: pass".to_owned(),
+                ]),
+            }
+            let mut flypy = Command::new(env!("CARGO_BIN_EXE_flypy"))
+                .args(&args)
+                .env("TMPDIR", &tmp)
+                .stdout(Stdio::null())
+                .stderr(Stdio::null())
+                .spawn()
+                .expect("flypy starts");
+            wait_for(&context, Duration::from_secs(60), || pid_file.exists());
+            // The program runs; let it get into its loop, then see what flypy has started.
+            std::thread::sleep(Duration::from_millis(300));
+            let started = descendants(flypy.id());
+            assert!(!started.is_empty(), "{context}: no child found");
+            signal(flypy.id(), name);
+            assert_eq!(
+                exit_code_within(&mut flypy, Duration::from_secs(15)),
+                Some(code),
+                "{context}"
+            );
+            wait_for(
+                &format!("{context}: every process flypy started stops ({started:?})"),
+                Duration::from_secs(10),
+                || started.iter().all(|p| gone(*p)),
+            );
+            let left: Vec<_> = std::fs::read_dir(&tmp)
+                .expect("tmp")
+                .map(|e| e.map(|e| e.file_name()))
+                .collect();
+            assert!(left.is_empty(), "{context}: temporary files left: {left:?}");
+        }
+    }
+}
