@@ -13,14 +13,20 @@ fn flypy() -> Command {
     Command::cargo_bin("flypy").expect("the flypy binary")
 }
 
-/// One interpreter per version, 3.7+ (what a dive measures), oldest first; prints the rest.
-fn measured_interpreters() -> Vec<flypy_probe::Interpreter> {
+/// One interpreter per version found, oldest first.
+fn one_per_version() -> Vec<flypy_probe::Interpreter> {
     let mut seen = BTreeSet::new();
     let mut out: Vec<_> = flypy_probe::discover()
         .into_iter()
         .filter(|i| seen.insert((i.version.major, i.version.minor)))
         .collect();
     out.sort_by_key(|i| (i.version.major, i.version.minor));
+    out
+}
+
+/// One interpreter per version, 3.7+ (what a dive measures), oldest first; prints the rest.
+fn measured_interpreters() -> Vec<flypy_probe::Interpreter> {
+    let out = one_per_version();
     let (old, new): (Vec<_>, Vec<_>) = out.into_iter().partition(|i| !i.version.at_least(3, 7));
     for i in &old {
         eprintln!(
@@ -628,7 +634,7 @@ fn case_files_and_bad_input() {
         3,
         &["ZeroDivisionError", "variant_a"],
     );
-    fails("def setup():\n    return {}\n\ndef variant_a(n):\n    return n\n\ndef variant_b(n):\n    return n\n", 3, &["needs n, which setup() does not return"]);
+    fails("def setup():\n    return {}\n\ndef variant_a(n):\n    return n\n\ndef variant_b(n):\n    return n\n", 2, &["variant_a needs n, which setup() does not return"]);
     fails(
         "def variant_a():\n    while True:\n        pass\n\ndef variant_b():\n    return 1\n",
         3,
@@ -1185,4 +1191,188 @@ fn pythons_named_twice_count_once() {
     let v = interp.version.to_string();
     let doc = dive_json(&["--pythons", &format!("{v},{v}"), "--quick"]);
     assert_eq!(doc["pythons"].as_array().map(Vec::len), Some(1), "{v}");
+}
+
+/// One interpreter per version, every version present (2.7 and 3.6 too), oldest first; prints
+/// the versions that are not installed.
+fn every_version() -> Vec<flypy_probe::Interpreter> {
+    let out = one_per_version();
+    for v in [
+        "2.7", "3.6", "3.7", "3.8", "3.9", "3.10", "3.11", "3.12", "3.13", "3.14", "3.15",
+    ] {
+        if !out.iter().any(|i| i.version.to_string() == v) {
+            eprintln!("case rules: skipped CPython {v}: not installed");
+        }
+    }
+    assert!(!out.is_empty(), "no CPython at all to test with");
+    out
+}
+
+/// `flypy dive ARGS` on `interp`: its exit code, stdout and stderr.
+fn dive_on(interp: &flypy_probe::Interpreter, args: &[&str]) -> (Option<i32>, String, String) {
+    let out = flypy()
+        .arg("dive")
+        .arg("--python")
+        .arg(&interp.path)
+        .args(args)
+        .output()
+        .expect("flypy runs");
+    (
+        out.status.code(),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+/// Issue 13, item 13: a variant may be a lambda assigned to a variant_* name or a function
+/// defined under an `if`, and may have parameters with defaults (a parameter setup() does not
+/// give keeps its default; the ones after it are passed by keyword). On every version.
+#[test]
+fn lambdas_variants_under_if_and_parameters_with_defaults_are_variants() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let file = case_file(
+        dir.path(),
+        "\"\"\"Lambda or def?\"\"\"\nimport sys\nITERATIONS = 50\n\n\
+         def setup():\n    return {'n': 50, 'stop': 50}\n\n\
+         variant_lambda = lambda n: [i for i in range(n)]\n\n\
+         if sys.version_info[0] >= 3:\n    def variant_under_if(n, step=1):\n        \
+         \"\"\"under an if\"\"\"\n        return list(range(0, n, step))\nelse:\n    \
+         def variant_under_if(n, step=1):\n        \"\"\"under an if\"\"\"\n        \
+         return list(range(0, n, step))\n\n\
+         def variant_gap(n, start=0, stop=None):\n    \"\"\"a default between\"\"\"\n    \
+         return list(range(start, stop))\n",
+    );
+    for interp in every_version() {
+        let v = interp.version.to_string();
+        let (code, stdout, stderr) = dive_on(&interp, &["--quick", "--format", "json", &file]);
+        assert_eq!(code, Some(0), "{v}: {stderr}");
+        let doc: Value = serde_json::from_str(&stdout).expect("JSON");
+        let run = &doc["pythons"][0];
+        let variants = run["variants"].as_array().expect("variants");
+        let calls: Vec<&str> = variants.iter().filter_map(|x| x["call"].as_str()).collect();
+        assert_eq!(
+            calls,
+            [
+                "variant_lambda(n)",
+                "variant_under_if(n)",
+                "variant_gap(n, stop=stop)"
+            ],
+            "{v}"
+        );
+        assert_eq!(run["results_equal"], true, "{v}");
+        assert_eq!(run["iterations"], 50, "{v}");
+        assert_eq!(variants[1]["doc"], "under an if", "{v}");
+        for x in variants {
+            assert!(
+                x["disassembly"].as_str().is_some_and(|d| !d.is_empty()),
+                "{v}: {x}"
+            );
+            assert!(x["time"]["mean_s"].as_f64().is_some_and(|t| t > 0.0), "{v}");
+            if interp.version.at_least(3, 7) {
+                assert!(
+                    x["ops_per_call"].as_object().is_some_and(|o| o
+                        .values()
+                        .filter_map(Value::as_f64)
+                        .sum::<f64>()
+                        > 5.0),
+                    "{v}: {x}"
+                );
+            }
+        }
+    }
+}
+
+/// Issue 13, item 13: a class (or anything else not a function) bound to a variant_* name, a
+/// parameter setup() does not give, and two names for one function are refused before
+/// anything is measured, naming the variant (exit 2). On every version.
+#[test]
+fn a_class_or_other_non_function_as_a_variant_is_refused() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let base = "def setup():\n    return {'n': 10}\n\ndef variant_a(n):\n    return n\n\n";
+    let cases: [(&str, &str); 5] = [
+        ("class variant_b:\n    pass\n", "variant_b is a class"),
+        ("variant_b = 3\n", "variant_b is an int, not a function"),
+        (
+            "def variant_b(n, m):\n    return m\n",
+            "variant_b needs m, which setup() does not return",
+        ),
+        (
+            "variant_b = variant_a\n",
+            "variant_a and variant_b are the same function",
+        ),
+        (
+            "from os.path import join as variant_b\n",
+            "not a function of the case",
+        ),
+    ];
+    for interp in every_version() {
+        let v = interp.version.to_string();
+        for (extra, said) in cases {
+            let file = case_file(dir.path(), &format!("{base}{extra}"));
+            let (code, _, stderr) = dive_on(&interp, &["--quick", &file]);
+            assert_eq!(code, Some(2), "{v}: {extra}\n{stderr}");
+            assert!(stderr.contains(said), "{v}: {said:?} not in {stderr}");
+            assert!(stderr.contains("case.py"), "{v}: {stderr}");
+        }
+    }
+}
+
+/// Issue 12/13: a case's ITERATIONS that is not a positive int is refused, saying what it is
+/// (exit 2). On every version.
+#[test]
+fn iterations_that_is_not_a_positive_int_is_refused_naming_it() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    for interp in every_version() {
+        let v = interp.version.to_string();
+        for (value, said) in [
+            ("0", "ITERATIONS = 0 (int) is not a positive int"),
+            ("-5", "ITERATIONS = -5 (int)"),
+            ("'100'", "ITERATIONS = '100' (str)"),
+            ("2.5", "ITERATIONS = 2.5 (float)"),
+            ("True", "ITERATIONS = True (bool)"),
+            ("10 ** 30", "larger than flypy counts to"),
+        ] {
+            let file = case_file(
+                dir.path(),
+                &format!(
+                    "ITERATIONS = {value}\n\ndef variant_a():\n    return 1\n\n\
+                     def variant_b():\n    return 2\n"
+                ),
+            );
+            let (code, _, stderr) = dive_on(&interp, &["--quick", &file]);
+            assert_eq!(code, Some(2), "{v}: {value}\n{stderr}");
+            assert!(stderr.contains(said), "{v}: {said:?} not in {stderr}");
+        }
+    }
+}
+
+/// Issue 13, item 13: a variant (or an inline statement) that changes the data setup() gives
+/// every call is warned about, naming it and the data; the others are not. On every version.
+#[test]
+fn a_variant_that_changes_its_input_is_warned_about() {
+    for interp in every_version() {
+        let v = interp.version.to_string();
+        let (code, stdout, stderr) = dive_on(
+            &interp,
+            &[
+                "--quick",
+                "--format",
+                "json",
+                "-s",
+                "r = [3, 1, 2]",
+                "sorted(r)",
+                "r.sort()",
+                "r[:]",
+            ],
+        );
+        assert_eq!(code, Some(0), "{v}: {stderr}");
+        let doc: Value = serde_json::from_str(&stdout).expect("JSON");
+        let notes = doc["pythons"][0]["notes"].to_string();
+        assert!(
+            notes.contains("statement 2 changes r, which the setup binds once"),
+            "{v}: {notes}"
+        );
+        assert!(!notes.contains("statement 1 changes"), "{v}: {notes}");
+        assert!(!notes.contains("statement 3 changes"), "{v}: {notes}");
+    }
 }

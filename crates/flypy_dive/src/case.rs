@@ -176,18 +176,38 @@ fn top_level_starts(source: &str) -> Vec<usize> {
     starts
 }
 
-/// `source` with every `def variant_*` block except `keep` blanked out (replaced by empty
+/// `source` with every variant block (`def variant_*`, `variant_* = …`) except `keep` blanked out (replaced by empty
 /// lines, so line numbers stay). Decorators directly above a variant go with it. Used to
 /// compile one variant at a time on an interpreter that rejects another variant's syntax.
 pub fn without_other_variants(source: &str, keep: &str) -> String {
     without_variants(source, &|name| name != keep)
 }
 
-/// `source` with the `def variant_*` blocks whose names `drop` picks blanked out, as
-/// [`without_other_variants`] does: to measure the variants a version can compile.
-pub fn without_variants(source: &str, drop: &dyn Fn(&str) -> bool) -> String {
+/// The variant a top-level block defines: `def variant_x(` or `variant_x = …` (a lambda, most
+/// often), `async def` and `class` too (the run says what is wrong with those).
+fn block_variant(head: &str) -> Option<&str> {
+    let rest = head
+        .strip_prefix("def ")
+        .or_else(|| head.strip_prefix("async def "))
+        .or_else(|| head.strip_prefix("class "))
+        .unwrap_or(head);
+    let name_end = rest
+        .find(|c: char| !(c.is_alphanumeric() || c == '_'))
+        .unwrap_or(rest.len());
+    let name = &rest[..name_end];
+    if !name.starts_with("variant_") {
+        return None;
+    }
+    let after = rest[name_end..].trim_start();
+    let assigned = after.starts_with('=') && !after.starts_with("==");
+    (rest.len() != head.len() || assigned).then_some(name)
+}
+
+/// Each top-level block of `source` (its decorators with the statement they decorate), as
+/// (start, end, the variant it defines).
+fn blocks(source: &str) -> Vec<(usize, usize, Option<&str>)> {
     let starts = top_level_starts(source);
-    let mut out = String::with_capacity(source.len());
+    let mut out = Vec::new();
     let mut i = 0;
     while i < starts.len() {
         let begin = starts[i];
@@ -200,14 +220,45 @@ pub fn without_variants(source: &str, drop: &dyn Fn(&str) -> bool) -> String {
         let head = source
             .get(starts.get(j).copied().unwrap_or(begin)..end)
             .unwrap_or("");
-        let name = head.strip_prefix("def ").map(|r| {
-            r.split(|c: char| c == '(' || c.is_whitespace())
-                .next()
-                .unwrap_or("")
-        });
+        out.push((begin, end, block_variant(head)));
+        i = j + 1;
+    }
+    out
+}
+
+/// The variants defined at the top level of `source` (a `def variant_*`, or `variant_* = …`),
+/// each with the line its statement starts on (a lambda's code object has that line): what a
+/// version that cannot compile the whole case can compile one at a time.
+pub fn variant_blocks(source: &str) -> Vec<(String, u32)> {
+    blocks(source)
+        .into_iter()
+        .filter_map(|(begin, end, name)| {
+            let name = name?;
+            // The line of the statement, after its decorators.
+            let head = source.get(begin..end).unwrap_or("");
+            let decorators = head
+                .lines()
+                .take_while(|l| l.starts_with('@') || l.starts_with(char::is_whitespace))
+                .count();
+            let line = source[..begin].matches('\n').count() + 1 + decorators;
+            Some((name.to_owned(), u32::try_from(line).unwrap_or(u32::MAX)))
+        })
+        .collect()
+}
+
+/// `source` with the variant blocks whose names `drop` picks blanked out, as
+/// [`without_other_variants`] does: to measure the variants a version can compile.
+pub fn without_variants(source: &str, drop: &dyn Fn(&str) -> bool) -> String {
+    let found = blocks(source);
+    let Some(&(first, _, _)) = found.first() else {
+        return source.to_owned();
+    };
+    let mut out = String::with_capacity(source.len());
+    out.push_str(&source[..first]);
+    for (begin, end, name) in found {
         let block = &source[begin..end];
         match name {
-            Some(n) if n.starts_with("variant_") && drop(n) => {
+            Some(n) if drop(n) => {
                 out.extend(block.split_inclusive('\n').map(|l| {
                     if l.ends_with('\n') {
                         "\n"
@@ -218,14 +269,24 @@ pub fn without_variants(source: &str, drop: &dyn Fn(&str) -> bool) -> String {
             }
             _ => out.push_str(block),
         }
-        i = j + 1;
-    }
-    if let Some(&first) = starts.first() {
-        out.insert_str(0, &source[..first]);
-    } else {
-        return source.to_owned();
     }
     out
+}
+
+/// Whether `source` looks like a case: some line defines or assigns a `variant_*` name (at
+/// module level or under an `if`), so that a script that is no case is not run as one.
+pub fn mentions_variants(source: &str) -> bool {
+    source.lines().any(|l| {
+        let l = l.trim_start();
+        [
+            "def variant_",
+            "async def variant_",
+            "class variant_",
+            "variant_",
+        ]
+        .iter()
+        .any(|p| l.starts_with(p))
+    })
 }
 
 #[cfg(test)]
@@ -307,5 +368,26 @@ mod tests {
         assert!(!without_a.contains("variant_a") && !without_a.contains("[*range(n)]"));
         assert!(without_a.contains("def variant_b(n):") && without_a.contains("def variant_c(n):"));
         assert_eq!(without_variants(src, &|_| false), src);
+    }
+
+    #[test]
+    fn lambda_variants_are_blocks_of_their_own() {
+        let src = "def setup():\n    return {}\n\n\nvariant_a = lambda n: [*range(n)]\n\
+                   variant_b = lambda n: list(range(n))\n\n@dec\ndef variant_c(n):\n    \
+                   return n\nx = variant_a == 1\n";
+        assert_eq!(
+            variant_blocks(src),
+            [
+                ("variant_a".to_owned(), 5),
+                ("variant_b".to_owned(), 6),
+                ("variant_c".to_owned(), 9)
+            ]
+        );
+        let without_a = without_other_variants(src, "variant_b");
+        assert_eq!(without_a.lines().count(), src.lines().count());
+        assert!(!without_a.contains("[*range(n)]") && !without_a.contains("variant_c"));
+        assert!(without_a.contains("variant_b = lambda n"));
+        assert!(mentions_variants("if X:\n    variant_a = f\n"));
+        assert!(!mentions_variants("def helper():\n    pass\n# variant_a\n"));
     }
 }

@@ -206,11 +206,11 @@ fn prepare(args: &Args, interp: &Interpreter) -> anyhow::Result<Prepared> {
         [file] if file.ends_with(".py") => {
             let source = crate::input::read_text_bounded(Path::new(file))
                 .map_err(|e| anyhow::anyhow!("{file}: {e}"))?;
-            if !source.lines().any(|l| l.starts_with("def variant_")) {
+            if !case::mentions_variants(&source) {
                 bail!(
-                    "{file}: a case file needs module-level functions named variant_* (the \
-                     ways of writing the thing compared), and may have a setup() returning \
-                     their arguments as a dict"
+                    "{file}: a case file needs module-level functions named variant_* (def or \
+                     lambda: the ways of writing the thing compared), and may have a setup() \
+                     returning their arguments as a dict"
                 );
             }
             Ok(Prepared {
