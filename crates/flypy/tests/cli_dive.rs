@@ -1376,3 +1376,83 @@ fn a_variant_that_changes_its_input_is_warned_about() {
         assert!(!notes.contains("statement 3 changes"), "{v}: {notes}");
     }
 }
+
+/// Issue 13, item 13: a case file in the encoding its PEP 263 declaration names (Latin-1 read by
+/// flypy, Shift JIS by the interpreter's codec, UTF-8 with a byte order mark) is read as the
+/// interpreter would, on every version (2.7 included, which takes undeclared files for ASCII);
+/// an undeclared non-UTF-8 file and an unknown codec are errors saying so (exit 2).
+#[test]
+fn pep_263_encodings_of_case_files_are_read() {
+    let versions = every_version();
+    let dir = tempfile::tempdir().expect("tempdir");
+    let body = |c: char| {
+        format!(
+            "\"\"\"Caf{c} or th{c}?\"\"\"\ndef setup():\n    return {{'s': u'caf{c}'}}\n\n\
+             def variant_upper(s):\n    \"\"\"{c} upper\"\"\"\n    return s.upper()\n\n\
+             def variant_lower(s):\n    \"\"\"{c} lower\"\"\"\n    return s.upper()\n"
+        )
+    };
+    let latin1: Vec<u8> = format!("# -*- coding: latin-1 -*-\n{}", body('é'))
+        .chars()
+        .map(|c| u8::try_from(u32::from(c)).expect("Latin-1"))
+        .collect();
+    // 日 in Shift JIS is 0x93 0xfa.
+    let sjis = format!("# coding: shift_jis\n{}", body('\u{65e5}'))
+        .replace('\u{65e5}', "\u{1}")
+        .into_bytes()
+        .into_iter()
+        .flat_map(|b| if b == 1 { vec![0x93, 0xfa] } else { vec![b] })
+        .collect::<Vec<u8>>();
+    let bom = [b"\xef\xbb\xbf".as_slice(), body('é').as_bytes()].concat();
+    for (name, bytes, c) in [
+        ("latin1.py", latin1, 'é'),
+        ("sjis.py", sjis, '\u{65e5}'),
+        ("bom.py", bom, 'é'),
+    ] {
+        let path = dir.path().join(name);
+        std::fs::write(&path, bytes).expect("write");
+        let doc = dive_json(&["--pythons", "all", "--quick", &path.display().to_string()]);
+        assert_eq!(
+            doc["case"]["question"],
+            format!("Caf{c} or th{c}?"),
+            "{name}"
+        );
+        let runs = doc["pythons"].as_array().expect("pythons");
+        assert_eq!(runs.len(), versions.len(), "{name}");
+        for run in runs {
+            let v = &run["python"];
+            assert_eq!(run["static_only"], false, "{name} on {v}: {}", run["notes"]);
+            assert_eq!(
+                run["variants"][0]["doc"],
+                format!("{c} upper"),
+                "{name} on {v}"
+            );
+            assert_eq!(run["results_equal"], true, "{name} on {v}");
+        }
+    }
+    let py = versions.last().expect("an interpreter");
+    for (name, bytes, said) in [
+        (
+            "undeclared.py",
+            b"s = '\xe9'\ndef variant_a():\n    pass\n".to_vec(),
+            "not UTF-8 (line 1, byte 5), and it declares no other encoding",
+        ),
+        (
+            "unknown.py",
+            b"# coding: no-such-codec\ndef variant_a():\n    pass\n".to_vec(),
+            "cannot decode it as no-such-codec",
+        ),
+        (
+            "bom_and_latin1.py",
+            b"\xef\xbb\xbf# coding: latin-1\ndef variant_a():\n    pass\n".to_vec(),
+            "byte order mark but declares the encoding latin-1",
+        ),
+    ] {
+        let path = dir.path().join(name);
+        std::fs::write(&path, bytes).expect("write");
+        let (code, _, stderr) = dive_on(py, &["--quick", &path.display().to_string()]);
+        assert_eq!(code, Some(2), "{name}: {stderr}");
+        assert!(stderr.contains(said), "{said:?} not in {stderr}");
+        assert!(stderr.contains(name), "{stderr}");
+    }
+}

@@ -116,6 +116,108 @@ pub fn about(source: &str) -> Option<About> {
     })
 }
 
+/// A PEP 263 encoding declaration (`# -*- coding: latin-1 -*-` on line 1, or on line 2 below a
+/// comment or blank line 1): the name as written, normalized as CPython's tokenizer does
+/// (`utf-8` and `iso-8859-1` for their aliases), and the byte range of the name in `source`.
+#[derive(Debug, PartialEq, Eq)]
+pub struct Coding {
+    pub name: String,
+    pub normal: String,
+    pub range: std::ops::Range<usize>,
+}
+
+/// The encoding `source` declares, if it declares one.
+pub fn coding(source: &[u8]) -> Option<Coding> {
+    // A UTF-8 byte order mark may come before it.
+    let mut offset = if source.starts_with(b"\xef\xbb\xbf") {
+        3
+    } else {
+        0
+    };
+    let body = &source[offset..];
+    for (k, line) in body.split_inclusive(|&b| b == b'\n').take(2).enumerate() {
+        if let Some(c) = coding_in_line(line, offset) {
+            return Some(c);
+        }
+        // Line 2 counts only below a line 1 that is a comment or blank.
+        let first = line.iter().find(|b| !matches!(b, b' ' | b'\t' | b'\x0c'));
+        if k == 0 && !matches!(first, None | Some(b'#' | b'\r' | b'\n')) {
+            return None;
+        }
+        offset += line.len();
+    }
+    None
+}
+
+/// `^[ \t\f]*#.*?coding[:=][ \t]*([-\w.]+)` on one line.
+fn coding_in_line(line: &[u8], offset: usize) -> Option<Coding> {
+    let start = line
+        .iter()
+        .position(|b| !matches!(b, b' ' | b'\t' | b'\x0c'))?;
+    if line.get(start) != Some(&b'#') {
+        return None;
+    }
+    let mut at = start;
+    while let Some(k) = find_bytes(&line[at..], b"coding") {
+        let after = at + k + b"coding".len();
+        at += k + 1;
+        if !matches!(line.get(after), Some(b':' | b'=')) {
+            continue;
+        }
+        let begin = after
+            + 1
+            + line[after + 1..]
+                .iter()
+                .take_while(|b| matches!(b, b' ' | b'\t'))
+                .count();
+        let len = line[begin..]
+            .iter()
+            .take_while(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.'))
+            .count();
+        if len == 0 {
+            continue;
+        }
+        let name = String::from_utf8_lossy(&line[begin..begin + len]).into_owned();
+        return Some(Coding {
+            normal: normal_coding(&name),
+            name,
+            range: offset + begin..offset + begin + len,
+        });
+    }
+    None
+}
+
+fn find_bytes(hay: &[u8], needle: &[u8]) -> Option<usize> {
+    hay.windows(needle.len()).position(|w| w == needle)
+}
+
+/// CPython's `get_normal_name` (the tokenizer's names for UTF-8 and Latin-1), and the codecs'
+/// other aliases of those two; other names as written (the interpreter decodes those).
+fn normal_coding(name: &str) -> String {
+    let n = name.to_ascii_lowercase().replace('_', "-");
+    let is = |base: &str| n == base || n.starts_with(&format!("{base}-"));
+    if is("utf-8") || ["utf8", "u8", "utf"].contains(&n.as_str()) {
+        "utf-8".to_owned()
+    } else if is("latin-1")
+        || is("iso-8859-1")
+        || is("iso-latin-1")
+        || ["latin1", "l1", "iso8859-1", "8859", "cp819", "latin"].contains(&n.as_str())
+    {
+        "iso-8859-1".to_owned()
+    } else {
+        name.to_owned()
+    }
+}
+
+/// `text` (decoded from the encoding its declaration names) declaring UTF-8 instead, in the
+/// same lines: what flypy writes for the interpreter, which then decodes it as flypy read it.
+pub fn declare_utf8(text: &str) -> String {
+    match coding(text.as_bytes()) {
+        Some(c) => format!("{}utf-8{}", &text[..c.range.start], &text[c.range.end..]),
+        None => text.to_owned(),
+    }
+}
+
 /// The module a list of inline statements becomes: `setup()` runs the setup code and returns
 /// its local names; statement *i* is the body of `variant_<i>`, whose parameters are those
 /// names (`setup_locals`, in order), so that inside it they are fast locals exactly as
@@ -389,5 +491,36 @@ mod tests {
         assert!(without_a.contains("variant_b = lambda n"));
         assert!(mentions_variants("if X:\n    variant_a = f\n"));
         assert!(!mentions_variants("def helper():\n    pass\n# variant_a\n"));
+    }
+
+    #[test]
+    fn encoding_declarations_as_pep_263_reads_them() {
+        let c = coding(b"# -*- coding: Latin_1 -*-\nx = 1\n").expect("declared");
+        assert_eq!(
+            (c.name.as_str(), c.normal.as_str()),
+            ("Latin_1", "iso-8859-1")
+        );
+        assert_eq!(c.range, 14..21);
+        let c = coding(b"#!/usr/bin/env python\n# vim: set fileencoding=cp1252 :\n").expect("2");
+        assert_eq!((c.name.as_str(), c.normal.as_str()), ("cp1252", "cp1252"));
+        assert_eq!(
+            coding(b"x = 1\n# coding: latin-1\n"),
+            None,
+            "line 2 below code"
+        );
+        assert_eq!(coding(b"\n\n# coding: latin-1\n"), None, "line 3");
+        assert_eq!(coding(b"x = '# coding: latin-1'\n"), None, "not a comment");
+        assert_eq!(
+            coding(b"# coding=utf8\n").map(|c| c.normal),
+            Some("utf-8".into())
+        );
+        assert_eq!(
+            coding(b"\xef\xbb\xbf# coding: l1\n").map(|c| c.range),
+            Some(13..15)
+        );
+        assert_eq!(
+            declare_utf8("# -*- coding: cp1252 -*-\ns = 'caf\u{e9}'\n"),
+            "# -*- coding: utf-8 -*-\ns = 'caf\u{e9}'\n"
+        );
     }
 }

@@ -411,7 +411,11 @@ pub(crate) fn dive(
     let progress = Progress::new(opts.progress);
     let dir = tempfile::tempdir().context("temporary folder")?;
     let path = dir.path().join(format!("{MODULE}.py"));
-    std::fs::write(&path, format!("{}{DRIVER}", case.source)).context("writing the case")?;
+    std::fs::write(
+        &path,
+        for_version(format!("{}{DRIVER}", case.source), version),
+    )
+    .context("writing the case")?;
     let shown = Shown::new(dir.path(), case);
     let mut dive = Dive {
         python: interp.full_version.clone(),
@@ -1032,7 +1036,10 @@ fn static_variants(interp: &Interpreter, case: &Prepared, dive: &mut Dive) -> an
         let path = dir.path().join(format!("{MODULE}_{i}.py"));
         std::fs::write(
             &path,
-            flypy_dive::case::without_other_variants(&case.source, name),
+            for_version(
+                flypy_dive::case::without_other_variants(&case.source, name),
+                interp.version,
+            ),
         )
         .context("writing the case")?;
         let mut v = Variant {
@@ -1064,6 +1071,17 @@ fn static_variants(interp: &Interpreter, case: &Prepared, dive: &mut Dive) -> an
         dive.variants.push(v);
     }
     Ok(())
+}
+
+/// The case module's text (UTF-8) as `version` reads it: 2.7 takes a file that declares no
+/// encoding for ASCII, unless a UTF-8 byte order mark starts it.
+fn for_version(text: String, version: PyVersion) -> String {
+    if version.major < 3 && !text.is_ascii() && flypy_dive::case::coding(text.as_bytes()).is_none()
+    {
+        format!("\u{feff}{text}")
+    } else {
+        text
+    }
 }
 
 /// What the dive is doing, on one line of stderr when it is a terminal.
