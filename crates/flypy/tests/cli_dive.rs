@@ -1456,3 +1456,31 @@ fn pep_263_encodings_of_case_files_are_read() {
         assert!(stderr.contains(name), "{stderr}");
     }
 }
+
+/// Issue 13, item 13: `return` and `yield` in an inline statement are refused as `flypy time`
+/// and timeit refuse them (the statement is compiled on its own first), naming the statement
+/// (exit 2), before anything runs. On every version.
+#[test]
+fn return_and_yield_in_inline_statements_are_refused() {
+    for interp in every_version() {
+        let v = interp.version.to_string();
+        for (stmt, said) in [
+            (
+                "return 1",
+                "statement 2 is not valid Python: 'return' outside function",
+            ),
+            (
+                "yield 1",
+                "statement 2 is not valid Python: 'yield' outside function",
+            ),
+            (
+                "r = []\nx = (yield r)",
+                "statement 2 is not valid Python: 'yield' outside function (line 2)",
+            ),
+        ] {
+            let (code, _, stderr) = dive_on(&interp, &["--quick", "-s", "n = 1", "n + 1", stmt]);
+            assert_eq!(code, Some(2), "{v}: {stmt}\n{stderr}");
+            assert!(stderr.contains(said), "{v}: {said:?} not in {stderr}");
+        }
+    }
+}

@@ -100,6 +100,34 @@ pub(crate) fn setup_locals(interp: &Interpreter, setup: &str) -> anyhow::Result<
     Ok(setup_code.varnames.iter().map(text_of).collect())
 }
 
+/// Refuses inline statements as `flypy time` (and timeit) does: each compiled on its own as a
+/// module, so `return` and `yield` are outside a function there. In the variant function they
+/// would be accepted, and a `yield` would make the variant a generator that does nothing.
+pub(crate) fn check_statements(interp: &Interpreter, statements: &[String]) -> anyhow::Result<()> {
+    let dir = tempfile::tempdir().context("temporary folder")?;
+    let mut paths = Vec::new();
+    for (i, stmt) in statements.iter().enumerate() {
+        let path = dir.path().join(format!("statement{}.py", i + 1));
+        std::fs::write(&path, for_version(stmt.clone(), interp.version))
+            .context("writing a statement")?;
+        paths.push(path);
+    }
+    for (i, outcome) in flypy_probe::compile_files(interp, &paths)?
+        .into_iter()
+        .enumerate()
+    {
+        if let Err(e) = outcome {
+            let line = e.lineno.map(|l| format!(" (line {l})")).unwrap_or_default();
+            bail!(
+                "statement {} is not valid Python: {}{line}",
+                i + 1,
+                e.message
+            );
+        }
+    }
+    Ok(())
+}
+
 /// A variant function found in the compiled module.
 struct Found<'a> {
     code: &'a Code,

@@ -231,6 +231,7 @@ fn prepare(args: &Args, interp: &Interpreter) -> anyhow::Result<Prepared> {
         ),
         stmts => {
             let setup = args.setup.clone().unwrap_or_else(|| "pass".to_owned());
+            measure::check_statements(interp, stmts)?;
             let locals = measure::setup_locals(interp, &setup)?;
             Ok(Prepared {
                 name: "inline".to_owned(),
