@@ -472,9 +472,12 @@ pub(crate) fn dive(
     let compiled = crate::commands::dis::compile_module(interp, &path);
     let module = match compiled {
         Ok(m) => m,
-        Err(e) if opts.lenient || !version.at_least(3, 7) => {
-            // An old version (or one of several) may reject one variant's syntax: show the
-            // others; a single interpreter that cannot compile the case is an error.
+        Err(e) => {
+            // A version may reject one variant's syntax (`[*r]` on 2.7, `:=` on 3.7): each
+            // variant is compiled on its own, and two or more that compile are measured
+            // without the others, on every version. Fewer: one of several interpreters, or
+            // 2.7 and 3.6, show what compiles; a single 3.7+ reports the error.
+            let show_static = opts.lenient || !version.at_least(3, 7);
             dive.static_only = true;
             let why = format!("{e:#}").replace(&format!("{}: ", path.display()), "");
             let why = shown.text(&why);
@@ -507,13 +510,17 @@ pub(crate) fn dive(
                         .filter(|n| failing.iter().any(|f| n.starts_with(&format!("{f}: "))))
                         .map(|n| format!("{n}; measured without it")),
                 );
-                if let Ok(Ok(measured)) = self::dive(interp, &notes, &reduced, opts) {
-                    return Ok(Ok(measured));
+                match self::dive(interp, &notes, &reduced, opts) {
+                    Ok(Ok(measured)) => return Ok(Ok(measured)),
+                    failed if !show_static => return failed,
+                    _ => {}
                 }
+            }
+            if !show_static {
+                bail!("{}", shown.text(&format!("{e:#}")));
             }
             return Ok(Ok(dive));
         }
-        Err(e) => bail!("{}", shown.text(&format!("{e:#}"))),
     };
     let module = module
         .as_code()
