@@ -342,3 +342,42 @@ fn a_missing_case_file_and_an_empty_directory_are_said_to_be() {
         assert!(err.contains(&says), "{args:?}: {err}");
     }
 }
+
+/// Issue 13, item 12: a pyperf file whose values are not times (a string, a null, a negative
+/// number, not a list) is refused naming the benchmark, the run and the value (exit 2), as a
+/// negative value was; before, what was not a number was silently left out.
+#[test]
+fn pyperf_values_that_are_not_times_are_refused_naming_them() {
+    let dir = tempfile::tempdir().expect("dir");
+    let file = dir.path().join("bench.json");
+    for (values, says) in [
+        ("[0.1, 0.12]", None),
+        ("[0.1, \"fast\"]", Some("st, run 2: \"fast\" is not a time")),
+        ("[0.1, null]", Some("st, run 2: null is not a time")),
+        ("[0.1, -1]", Some("st, run 2: -1 is not a time")),
+        ("\"abc\"", Some("st, run 2: values is \"abc\", not a list")),
+    ] {
+        std::fs::write(
+            &file,
+            format!(
+                "{{\"version\": \"1.0\", \"metadata\": {{\"unit\": \"second\", \"name\": \"st\"}}, \
+                 \"benchmarks\": [{{\"runs\": [{{\"warmups\": [[1, 0.1]], \"values\": [0.1, 0.12, \
+                 0.11]}}, {{\"values\": {values}}}]}}]}}"
+            ),
+        )
+        .expect("write");
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_flypy"))
+            .args(["time", "--load"])
+            .arg(&file)
+            .output()
+            .expect("runs");
+        let err = String::from_utf8_lossy(&out.stderr);
+        match says {
+            None => assert!(out.status.success(), "{values}: {err}"),
+            Some(says) => {
+                assert_eq!(out.status.code(), Some(2), "{values}: {err}");
+                assert!(err.contains(says) && err.contains("bench.json"), "{err}");
+            }
+        }
+    }
+}
