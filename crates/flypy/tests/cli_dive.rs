@@ -1289,14 +1289,18 @@ fn lambdas_variants_under_if_and_parameters_with_defaults_are_variants() {
 }
 
 /// Issue 13, item 13: a class (or anything else not a function) bound to a variant_* name, a
-/// parameter setup() does not give, and two names for one function are refused before
-/// anything is measured, naming the variant (exit 2). On every version.
+/// generator function, a parameter setup() does not give, and two names for one function are
+/// refused before anything is measured, naming the variant (exit 2). On every version.
 #[test]
 fn a_class_or_other_non_function_as_a_variant_is_refused() {
     let dir = tempfile::tempdir().expect("tempdir");
     let base = "def setup():\n    return {'n': 10}\n\ndef variant_a(n):\n    return n\n\n";
-    let cases: [(&str, &str); 5] = [
+    let cases: [(&str, &str); 6] = [
         ("class variant_b:\n    pass\n", "variant_b is a class"),
+        (
+            "def variant_b(n):\n    yield n\n",
+            "variant_b is a generator function (it has yield)",
+        ),
         ("variant_b = 3\n", "variant_b is an int, not a function"),
         (
             "def variant_b(n, m):\n    return m\n",

@@ -295,6 +295,20 @@ fn found_variants<'a>(
                 v.missing.join(", ")
             );
         }
+        // CO_GENERATOR, CO_COROUTINE, CO_ASYNC_GENERATOR (the same bits on every version).
+        if code.flags & 0x20 != 0 {
+            bail!(
+                "{case}: {name} is a generator function (it has yield): a call only creates the \
+                 generator and runs none of its body; a variant returns its result (list(...) \
+                 of the generator, say)"
+            );
+        }
+        if code.flags & (0x80 | 0x200) != 0 {
+            bail!(
+                "{case}: {name} is an async function: a call only creates the coroutine and runs \
+                 none of its body; a variant is a plain function"
+            );
+        }
         used.push(std::ptr::from_ref(code));
         out.push(Found {
             code,
