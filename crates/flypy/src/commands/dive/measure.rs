@@ -151,9 +151,10 @@ impl Found<'_> {
 }
 
 /// The variant functions a static look at the compiled module finds (for a version that cannot
-/// compile the whole case, so cannot run it): `def variant_*` at module level (under an `if`
-/// too), and a lambda assigned to `variant_*` at the line [`flypy_dive::case::variant_blocks`]
-/// found it. Their parameters are all passed positionally.
+/// compile the whole case, so cannot run it): those of the top-level blocks
+/// [`flypy_dive::case::variant_blocks`] found, a `def variant_*` by its name, a lambda assigned
+/// to `variant_*` by its line (variants defined under an `if` are not found this way). Their
+/// parameters are all passed positionally.
 fn variants_of<'a>(module: &'a Code, blocks: &[(String, u32)]) -> Vec<Found<'a>> {
     let consts: Vec<&Code> = module
         .consts
