@@ -238,11 +238,7 @@ fn extended_arg_prefixed_instructions_get_their_counts() {
         }
         checked.push(v.to_string());
     }
-    eprintln!(
-        "checked on {}; skipped {}",
-        checked.join(", "),
-        skipped.join(", ")
-    );
+    say_checked(&checked, &skipped);
 }
 
 /// Issue 12: after os._exit, a crash or a timeout the counts are unknown, not 0.
@@ -429,4 +425,109 @@ fn python_accepts_an_exact_release() {
         .output()
         .expect("runs");
     assert_eq!(out.status.code(), Some(2));
+}
+
+/// `flypy trace --format json --python PY [--method M] -c CODE`, as JSON, and its stderr.
+fn trace_json(python: &std::path::Path, method: Option<&str>, code: &str) -> (Value, String) {
+    let mut cmd = flypy();
+    cmd.args(["trace", "--format", "json", "--python"])
+        .arg(python);
+    if let Some(m) = method {
+        cmd.args(["--method", m]);
+    }
+    let out = cmd.args(["-c", code]).output().expect("runs");
+    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+    let doc = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| panic!("{e}: {stderr}"));
+    (doc, stderr)
+}
+
+/// Issue 13 item 15: a program that stops flypy's counting part-way (sys.settrace replaces
+/// the settrace counter and, once a tracer is set, stops sys.monitoring's INSTRUCTION events;
+/// freeing flypy's sys.monitoring tool stops its events) gets counts said to be incomplete,
+/// and the run is not reported as raising from flypy's helper. A program that profiles itself
+/// with cProfile (sys.monitoring's PROFILER_ID from 3.12) runs as it would.
+#[test]
+fn a_program_that_stops_the_counting_gets_counts_said_to_be_incomplete() {
+    let tracer =
+        "import sys\nsys.settrace(lambda *a: None)\nsys.settrace(None)\nfor i in range(10): pass\n";
+    let frees = "import sys\nsys.monitoring.free_tool_id(4)\nfor i in range(10): pass\n";
+    let profiles = "import cProfile\ncProfile.run('sum(range(10))')\n";
+    let (mut checked, mut skipped) = (Vec::new(), Vec::new());
+    for interp in flypy_probe::discover() {
+        let v = interp.version;
+        if !v.at_least(3, 7) {
+            skipped.push(v.to_string());
+            continue;
+        }
+        let mut cases = vec![(Some("settrace"), tracer)];
+        if v.at_least(3, 12) {
+            // By default (edges), events that stopped are not derived from: every instruction
+            // is counted in a second run, which says what it missed.
+            cases.extend([
+                (Some("monitoring"), tracer),
+                (None, frees),
+                (Some("monitoring"), frees),
+            ]);
+        }
+        for (method, code) in cases {
+            let (doc, stderr) = trace_json(&interp.path, method, code);
+            let method = method.unwrap_or("default");
+            assert_eq!(doc["succeeded"], true, "{v} {method}: {stderr}");
+            let why = doc["incomplete"].as_str().unwrap_or_default();
+            assert!(why.contains("the program"), "{v} {method}: {doc}");
+            assert!(
+                stderr.contains("the counts are incomplete"),
+                "{v} {method}: {stderr}"
+            );
+        }
+        let (doc, stderr) = trace_json(&interp.path, None, "for i in range(10): pass\n");
+        assert_eq!(doc["incomplete"], Value::Null, "{v}: {stderr}");
+        if v.at_least(3, 12) {
+            let (doc, stderr) = trace_json(&interp.path, None, profiles);
+            assert_eq!(doc["succeeded"], true, "{v}: {stderr}");
+            assert!(
+                doc["stdout"]
+                    .as_str()
+                    .unwrap_or_default()
+                    .contains("function calls"),
+                "{v}: {doc}"
+            );
+        }
+        checked.push(v.to_string());
+    }
+    say_checked(&checked, &skipped);
+}
+
+/// From 3.13 a `-c` program's traceback shows its source lines, as `python -c` does, not the
+/// lines of flypy's helper (itself run with -c).
+#[test]
+fn dash_c_tracebacks_show_the_programs_own_lines() {
+    let mut checked = Vec::new();
+    for interp in flypy_probe::discover() {
+        if !interp.version.at_least(3, 7) {
+            continue; // no exact counting there (a test of its own)
+        }
+        let (doc, stderr) = trace_json(&interp.path, None, "x = 1\n1 / 0\n");
+        assert_eq!(doc["succeeded"], false, "{}", interp.version);
+        assert!(stderr.contains("ZeroDivisionError"), "{stderr}");
+        assert!(!stderr.contains("argv:"), "{}: {stderr}", interp.version);
+        if interp.version.at_least(3, 13) {
+            assert!(
+                stderr.contains("    1 / 0\n"),
+                "{}: {stderr}",
+                interp.version
+            );
+        }
+        checked.push(interp.version.to_string());
+    }
+    eprintln!("checked on {}", checked.join(", "));
+}
+
+/// Which versions a test checked, and which it skipped (none silently).
+fn say_checked(checked: &[String], skipped: &[String]) {
+    eprintln!(
+        "checked on {}; skipped {}",
+        checked.join(", "),
+        skipped.join(", ")
+    );
 }

@@ -3,12 +3,14 @@
 //! with every kind of control flow (fixtures/control_flow.py: loops with break, continue and
 //! else, short-circuits, exceptions raised part-way through blocks and in callees, re-raises,
 //! generators driven by send, throw and close, delegation, async for and with, match,
-//! closures, recursion, iterators that raise StopIteration), on every installed CPython 3.12+.
+//! closures, recursion, iterators that raise StopIteration), on every installed CPython 3.12+;
+//! with flypy's C callbacks (helper/tally.c) and with the Python ones it falls back to
+//! (`FLYPY_TALLY=off`).
 
 use assert_cmd::Command;
 use serde_json::Value;
 
-fn trace(python: &str, method: &str) -> Value {
+fn trace(python: &str, method: &str, tally: &str) -> Value {
     let fixture = concat!(
         env!("CARGO_MANIFEST_DIR"),
         "/tests/fixtures/control_flow.py"
@@ -19,6 +21,7 @@ fn trace(python: &str, method: &str) -> Value {
             "trace", "--format", "json", "--python", python, "--method", method,
         ])
         .arg(fixture)
+        .env("FLYPY_TALLY", tally)
         .output()
         .expect("runs");
     flypy_testkit::json_of(&out, &format!("flypy trace --method {method} on {python}"))
@@ -34,9 +37,17 @@ fn derived_counts_equal_instruction_counts() {
             continue;
         }
         let python = interp.path.to_string_lossy().into_owned();
-        let edges = trace(&python, "edges");
-        let each = trace(&python, "monitoring");
+        let edges = trace(&python, "edges", "");
+        let each = trace(&python, "monitoring", "");
+        let slow = trace(&python, "edges", "off");
         assert_eq!(edges["succeeded"], true, "{v}: {}", edges["stderr"]);
+        for (run, callbacks) in [(&edges, "C"), (&each, "C"), (&slow, "Python")] {
+            assert_eq!(run["callbacks"], callbacks, "{v}: {}", run["method"]);
+        }
+        assert_eq!(
+            edges["code"], slow["code"],
+            "{v}: C and Python callbacks differ"
+        );
         let method = edges["method"].as_str().unwrap_or_default();
         assert!(
             method.contains("control-flow"),

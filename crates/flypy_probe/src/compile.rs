@@ -1,4 +1,4 @@
-use std::io::Write;
+use std::io::{Seek, Write};
 use std::os::unix::ffi::OsStrExt;
 use std::os::unix::process::CommandExt;
 use std::path::PathBuf;
@@ -60,6 +60,17 @@ impl Compiled {
 /// Per file: the compiled module, or why it did not compile.
 pub type CompileOutcome = Result<Compiled, CompileFailure>;
 
+/// How much of the compile helper's stderr is kept (its last lines explain a failure).
+const STDERR_KEPT: usize = 64 * 1024;
+
+/// How long compiling `files` files may take: a minute, and two seconds a file (CPython
+/// compiles its whole standard library, ~2,000 files, in well under a minute), so that an
+/// interpreter that hangs cannot hang flypy.
+fn compile_deadline(files: usize) -> std::time::Duration {
+    let files = u64::try_from(files).unwrap_or(u64::MAX);
+    std::time::Duration::from_secs(60u64.saturating_add(files.saturating_mul(2)))
+}
+
 /// Compiles every file in one run of `interp`, exactly as `python -m dis FILE` compiles it
 /// (same read mode, the path as given for the file name), and returns the marshalled code.
 pub fn compile_files(
@@ -72,11 +83,24 @@ pub fn compile_files(
         helper: "compile",
         detail,
     };
-    let mut child = interp
+    // The paths go in through a file as stdin, not a pipe: a pipe's writer could block for ever
+    // on an interpreter that does not read.
+    let mut request = Vec::new();
+    for p in paths {
+        request.extend_from_slice(p.as_os_str().as_bytes());
+        request.push(0);
+    }
+    let mut requests = tempfile::tempfile().map_err(ProbeError::Channel)?;
+    requests
+        .write_all(&request)
+        .and_then(|()| requests.seek(std::io::SeekFrom::Start(0)).map(drop))
+        .map_err(ProbeError::Channel)?;
+    let started = std::time::Instant::now();
+    let child = interp
         .command()
         .args(["-B", "-c", include_str!("helper/compile.py")])
         .arg(channel.path())
-        .stdin(Stdio::piped())
+        .stdin(Stdio::from(requests))
         .stdout(Stdio::null())
         .stderr(Stdio::piped())
         // Its own process group (with the children it forks), stopped on a signal to flypy.
@@ -86,27 +110,22 @@ pub fn compile_files(
             path: interp.path.clone(),
             source,
         })?;
-    let group = crate::session::Group::track(child.id());
-    let mut request = Vec::new();
-    for p in paths {
-        request.extend_from_slice(p.as_os_str().as_bytes());
-        request.push(0);
+    let limit = compile_deadline(paths.len());
+    let done = crate::run::supervise(child, started, limit, STDERR_KEPT)
+        .map_err(|e| helper_err(e.to_string()))?;
+    if done.timed_out {
+        return Err(helper_err(format!(
+            "did not finish compiling {} file(s) within {} s",
+            paths.len(),
+            limit.as_secs()
+        )));
     }
-    if let Some(mut stdin) = child.stdin.take() {
-        stdin
-            .write_all(&request)
-            .map_err(|e| helper_err(format!("sending paths: {e}")))?;
-    }
-    let output = child.wait_with_output();
-    drop(group);
-    crate::session::hold_if_abandoned();
-    let output = output.map_err(|e| helper_err(e.to_string()))?;
-    if !output.status.success() {
-        let stderr = String::from_utf8_lossy(&output.stderr);
+    if !done.status.success() {
+        let stderr = String::from_utf8_lossy(&done.stderr.kept);
         let tail: Vec<&str> = stderr.lines().rev().take(3).collect();
         return Err(helper_err(format!(
             "{}: {}",
-            output.status,
+            done.status,
             tail.into_iter().rev().collect::<Vec<_>>().join(" | ")
         )));
     }

@@ -20,7 +20,11 @@ use crate::{Interpreter, ProbeError};
 #[derive(Clone, Debug)]
 pub enum Program {
     /// A script file and its arguments (`python SCRIPT ARGS`).
-    Script { path: PathBuf, args: Vec<String> },
+    Script {
+        path: PathBuf,
+        /// As given: arguments need not be UTF-8.
+        args: Vec<std::ffi::OsString>,
+    },
     /// Source text (`python -c CODE`), written to a temporary file for the child.
     Code(String),
     /// A script file run like [`Program::Script`], but as a module named `name` rather than
@@ -57,6 +61,15 @@ impl Counting {
             Counting::Edges => "edges",
             Counting::Adaptive => "adaptive",
         }
+    }
+
+    /// Whether the helper counts with sys.monitoring callbacks, which flypy's C [`TALLY`]
+    /// makes cheap (3.12+; settrace's counter uses it too there).
+    fn uses_tally(self) -> bool {
+        matches!(
+            self,
+            Counting::Settrace | Counting::Monitoring | Counting::Edges
+        )
     }
 }
 
@@ -241,6 +254,13 @@ pub struct RunOutcome {
     /// With [`Counting::Adaptive`], each code object's quickened bytecode after the run, by
     /// pre-order index (see [`CodeCounts::index`]).
     pub adaptive: Vec<AdaptiveCode>,
+    /// With sys.monitoring counting: why the helper's callbacks were Python functions, not
+    /// flypy's C [`TALLY`] (same counts, a slower run); `None` when they were C.
+    pub python_callbacks: Option<String>,
+    /// Why the counts are incomplete, when the program stopped the counting part-way (it
+    /// called `sys.settrace`, or freed flypy's `sys.monitoring` tool): what was counted ran, but
+    /// not everything that ran was counted.
+    pub incomplete: Option<String>,
 }
 
 /// One code object's `_co_code_adaptive` after the run.
@@ -284,6 +304,10 @@ struct Report {
     edges: Vec<CodeEdges>,
     #[serde(default)]
     adaptive: Vec<AdaptiveHex>,
+    /// Why the helper counted with Python callbacks, not flypy's C ones ([`TALLY`]).
+    tally: Option<String>,
+    /// Why the counts are incomplete (the program stopped the counting part-way).
+    incomplete: Option<String>,
 }
 
 /// When the program ended, for the drains' deadline (`None` while it runs).
@@ -374,6 +398,15 @@ pub fn run_counted(
 /// helper removes it before the program runs.
 pub const EDGE_PLAN_VAR: &str = "FLYPY_EDGE_PLAN";
 
+/// The environment variable naming flypy's C counting callbacks ([`TALLY`]) for the helper;
+/// removed before the program runs.
+pub const TALLY_VAR: &str = "FLYPY_TALLY";
+
+/// helper/tally.c built for CPython's stable ABI (build.rs): sys.monitoring callbacks that
+/// count in C, about a fifth of what a Python callback costs an event (docs/decisions.md). The
+/// helper falls back to Python callbacks when it cannot load it, and says why.
+pub const TALLY: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/flypy_tally.so"));
+
 /// [`run_counted`]; with [`Counting::Edges`] and a `plan` (JSON: code object's pre-order
 /// index -> {"jump", "branch", "exit", "count": [byte offsets]}, see
 /// `flypy_bytecode::flow::Plan`), the helper keeps only those events of each code object the
@@ -387,13 +420,17 @@ pub fn run_counted_planned(
 ) -> Result<RunOutcome, ProbeError> {
     check_counting(interp, counting)?;
     let dir = tempfile::tempdir().map_err(ProbeError::Channel)?;
-    let (kind, source, args): (String, PathBuf, &[String]) = match program {
-        Program::Script { path, args } => ("script".to_owned(), path.clone(), args),
-        Program::Module { path, args, name } => (format!("module:{name}"), path.clone(), args),
+    let (kind, source, args): (String, PathBuf, Vec<std::ffi::OsString>) = match program {
+        Program::Script { path, args } => ("script".to_owned(), path.clone(), args.clone()),
+        Program::Module { path, args, name } => (
+            format!("module:{name}"),
+            path.clone(),
+            args.iter().map(Into::into).collect(),
+        ),
         Program::Code(code) => {
             let file = dir.path().join("code.py");
             std::fs::write(&file, code).map_err(ProbeError::Channel)?;
-            ("code".to_owned(), file, &[])
+            ("code".to_owned(), file, Vec::new())
         }
     };
     let mut helper_args: Vec<std::ffi::OsString> = vec![
@@ -402,12 +439,20 @@ pub fn run_counted_planned(
         counting.arg().into(),
         source.into_os_string(),
     ];
-    helper_args.extend(args.iter().map(Into::into));
+    helper_args.extend(args);
     let mut env = Vec::new();
     if let (Some(plan), Counting::Edges) = (plan, counting) {
         let file = dir.path().join("plan.json");
         std::fs::write(&file, plan).map_err(ProbeError::Channel)?;
         env.push((EDGE_PLAN_VAR, file.into_os_string()));
+    }
+    // FLYPY_TALLY=off in flypy's environment (inherited by the helper) keeps the Python
+    // callbacks: to compare, or to rule the C ones out.
+    let off = std::env::var_os(TALLY_VAR).is_some_and(|v| v == "off");
+    if counting.uses_tally() && interp.version.at_least(3, 12) && !off {
+        let file = dir.path().join("_flypy_tally.so");
+        std::fs::write(&file, TALLY).map_err(ProbeError::Channel)?;
+        env.push((TALLY_VAR, file.into_os_string()));
     }
     let done = run_helper_with(
         interp,
@@ -426,6 +471,8 @@ pub fn run_counted_planned(
         counts: Vec::new(),
         edges: Vec::new(),
         adaptive: Vec::new(),
+        python_callbacks: None,
+        incomplete: None,
     };
     if !done.timed_out {
         classify(&done.report, done.status, interp, &mut outcome)?;
@@ -713,5 +760,7 @@ fn classify(
     outcome.ending = ending;
     outcome.counts = r.counts;
     outcome.edges = r.edges;
+    outcome.python_callbacks = r.tally;
+    outcome.incomplete = r.incomplete;
     Ok(())
 }

@@ -56,9 +56,9 @@ pub struct Args {
     /// Program text to run instead of a script.
     #[arg(short = 'c', conflicts_with = "script")]
     code: Option<String>,
-    /// The script and its arguments.
+    /// The script and its arguments (paths and arguments need not be UTF-8).
     #[arg(required_unless_present = "code", trailing_var_arg = true)]
-    script: Vec<String>,
+    script: Vec<std::ffi::OsString>,
 }
 
 /// One instruction of the listing with its count.
@@ -111,7 +111,8 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
                 .split_first()
                 .context("a script or -c CODE is needed")?;
             let path = PathBuf::from(script);
-            crate::input::check_regular(&path).map_err(|e| anyhow::anyhow!("{script}: {e}"))?;
+            crate::input::check_regular(&path)
+                .map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
             let program = Program::Script {
                 path: path.clone(),
                 args: rest.to_vec(),
@@ -147,6 +148,12 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let mut listings = join(module, &counts, version)?;
     // A program that took the helper down with it left no counts: unknown, not zero.
     let known = outcome.ending.reported();
+    if let Some(why) = &outcome.incomplete {
+        crate::noteln!(
+            "flypy: warning: the counts are incomplete, lower bounds: {why} (from then on, \
+             what ran was not all counted)"
+        );
+    }
     if !known {
         for r in listings.iter_mut().flat_map(|l| l.rows.iter_mut()) {
             r.count = None;
@@ -231,6 +238,19 @@ pub(crate) fn count_run(
         .then(|| edge_plan(module, interp.version))
         .transpose()?;
     let outcome = run_counted_planned(interp, program, limits, counting, plan.as_deref())?;
+    if let Some(why) = &outcome.python_callbacks {
+        // Once: a dive counts many runs, and the reason is the interpreter's.
+        static SAID: std::sync::Once = std::sync::Once::new();
+        SAID.call_once(|| {
+            crate::noteln!(
+                "flypy: note: counting with Python callbacks, not flypy's C ones ({why}): \
+                 the same counts, a slower run"
+            );
+        });
+    }
+    if let Some(why) = outcome.incomplete.as_ref().filter(|_| strict) {
+        anyhow::bail!("the counts are incomplete: {why}");
+    }
     if counting != Counting::Edges {
         let mut counts = outcome.counts.clone();
         if counting == Counting::Settrace {
@@ -243,7 +263,15 @@ pub(crate) fn count_run(
             fallback: None,
         });
     }
-    match derived_counts(module, &outcome.edges, interp.version) {
+    // Events that stopped part-way would derive wrong counts, not fewer: count every
+    // instruction instead (that run says what it missed).
+    let derived = match &outcome.incomplete {
+        Some(why) => Err(anyhow::anyhow!(
+            "the control-flow events are incomplete: {why}"
+        )),
+        None => derived_counts(module, &outcome.edges, interp.version),
+    };
+    match derived {
         Ok(counts) => Ok(Counted {
             outcome,
             counts,
@@ -608,6 +636,11 @@ fn json_doc(
         "schema": "flypy.trace/1",
         "python": interp.full_version,
         "method": method,
+        "callbacks": match (&outcome.python_callbacks, method) {
+            (_, m) if m.starts_with("sys.settrace") => "Python",
+            (None, _) => "C",
+            (Some(_), _) => "Python",
+        },
         "ending": outcome.ending.describe(),
         "succeeded": outcome.ending.is_success(),
         "stdout": String::from_utf8_lossy(&outcome.stdout.kept),
@@ -615,6 +648,7 @@ fn json_doc(
         "stderr": String::from_utf8_lossy(&outcome.stderr.kept),
         "stderr_bytes": outcome.stderr.total,
         "counts_known": known,
+        "incomplete": outcome.incomplete,
         "executed": executed(listings.iter().map(Listing::total).sum::<u64>()),
         "code": code,
         "by_opcode": ops.iter().map(|(n, c)| json!({"opname": n, "count": c})).collect::<Vec<_>>(),

@@ -129,7 +129,9 @@ def main():
     paths = [p for p in raw.split(b"\0") if p]
     fd = os.open(sys.argv[1], os.O_WRONLY | os.O_TRUNC)
     for raw_path in paths:
-        path = raw_path.decode("utf-8", "surrogateescape") if sys.version_info[0] >= 3 else raw_path
+        # As `python -m dis PATH` gets it from its command line: decoded with the file system's
+        # encoding (ASCII under LANG=C on 3.6), non-decodable bytes as surrogates.
+        path = os.fsdecode(raw_path) if sys.version_info[0] >= 3 else raw_path
         start = os.lseek(fd, 0, os.SEEK_CUR)
         pid = os.fork()
         if pid == 0:

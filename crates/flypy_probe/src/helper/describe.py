@@ -34,8 +34,10 @@ def code_files():
     build, libpython): their executable mappings in /proc/self/maps (Linux; none elsewhere)."""
     found = []
     try:
-        with open("/proc/self/maps") as maps:
-            for line in maps:
+        # Bytes: a path in it need not decode with the locale's encoding (ASCII under LANG=C).
+        with open("/proc/self/maps", "rb") as maps:
+            for raw in maps:
+                line = raw.decode("utf-8", "replace")
                 parts = line.split(None, 5)
                 if len(parts) == 6 and "x" in parts[1]:
                     path = parts[5].strip()

@@ -20,7 +20,25 @@ KEEP_ALIVE = []
 
 def report(channel, info):
     with open(channel, "w") as out:
-        out.write(json.dumps(info))
+        out.write(json.dumps(valid_text(info)))
+
+
+def valid_text(obj):
+    """`obj` with every string valid Unicode, as a JSON reader requires: Python decodes a path's
+    non-UTF-8 bytes to lone surrogates (surrogateescape), which become U+FFFD here."""
+    if isinstance(obj, dict):
+        return dict((k, valid_text(v)) for k, v in obj.items())
+    if isinstance(obj, list):
+        return [valid_text(v) for v in obj]
+    if sys.version_info[0] >= 3 and isinstance(obj, str):
+        try:
+            obj.encode("utf-8")
+        except UnicodeEncodeError:
+            try:
+                return obj.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+            except UnicodeEncodeError:  # a surrogate that stands for no byte
+                return obj.encode("utf-8", "replace").decode("utf-8")
+    return obj
 
 
 def main():
@@ -56,6 +74,7 @@ def main():
     sys.modules["__main__"] = main_module
     sys.modules[module_name] = main_module
     ending = {"ending": "finished"}
+    lines_of_string(source if kind == "code" else None)
     try:
         code = compile(source, filename, "exec")
     except SyntaxError as e:
@@ -64,7 +83,8 @@ def main():
         return 0
     counts = {}
     codes = preorder(code)
-    stop = start_counting(count, codes, counts)
+    tally, no_tally = load_tally(count)
+    stop = start_counting(count, codes, counts, tally)
     try:
         try:
             exec(code, main_module.__dict__)
@@ -80,6 +100,10 @@ def main():
         sys.stderr.flush()
     except Exception:
         pass
+    if count in ("monitoring", "edges") and no_tally is not None:
+        ending["tally"] = no_tally
+    if "incomplete" in counts:
+        ending["incomplete"] = counts["incomplete"]
     if count in ("settrace", "monitoring"):
         ending["counts"] = counts_report(counts, codes)
     elif count == "edges":
@@ -90,6 +114,20 @@ def main():
             for i, c in enumerate(codes)]
     report(channel, ending)
     return 0
+
+
+def lines_of_string(source):
+    """From 3.13 `python -c` keeps its code's lines for tracebacks, as linecache's "<string>":
+    this helper's own lines, here. Tracebacks of `-c` code show the program's lines, as Python's
+    would (`source`); of other code named "<string>" (exec), none."""
+    linecache = sys.modules.get("linecache")
+    if linecache is None or sys.version_info < (3, 13):
+        return
+    linecache.cache.pop("<string>", None)
+    if source is not None:
+        text = source.decode("utf-8", "replace")
+        linecache.cache["<string>"] = (len(text), None,
+                                       [line + "\n" for line in text.splitlines()], "<string>")
 
 
 def safe_str(e):
@@ -134,13 +172,105 @@ def exit_status(code):
     return 1
 
 
-def instruction_counters(codes, counts):
+def load_tally(count):
+    """flypy's C counting callbacks (helper/tally.c, 3.12+), loaded from the file named by
+    FLYPY_TALLY, as (tally, None); or (None, why not). The variable is removed, so the program
+    does not see it, and so is the module from sys.modules. Counting `count` ("none" and
+    "adaptive" count nothing) needs it."""
+    import os
+    path = os.environ.pop("FLYPY_TALLY", None)
+    if count in ("none", "adaptive"):
+        return None, None
+    if sys.version_info < (3, 12):
+        return None, "needs 3.12+"
+    if not path:
+        return None, "not given"
+    if path == "off":
+        return None, "switched off by FLYPY_TALLY=off"
+    flags = getattr(sys, "abiflags", "")
+    if "d" in flags or "t" in flags:
+        # Built for the stable ABI of a GIL, non-debug build: its layouts differ.
+        return None, "a debug or free-threaded build (abiflags %r)" % flags
+    try:
+        from importlib.machinery import ExtensionFileLoader, ModuleSpec
+        loader = ExtensionFileLoader("_flypy_tally", path)
+        module = loader.create_module(ModuleSpec("_flypy_tally", loader, origin=path))
+        loader.exec_module(module)
+        return module.tally, None
+    except Exception as e:
+        return None, "%s: %s" % (type(e).__name__, safe_str(e))
+    finally:
+        sys.modules.pop("_flypy_tally", None)
+
+
+def int64s(n, counting=True):
+    """`n` counters for a tally: native int64s in a bytearray, 0 (counting) or -1 (switched off:
+    the callback returns DISABLE there)."""
+    return bytearray(8 * n) if counting else bytearray(b"\xff" * (8 * n))
+
+
+def counter_values(counters):
+    """A table's counters as a list of ints (a switched-off slot is 0)."""
+    if isinstance(counters, bytearray):
+        return [n if n > 0 else 0 for n in memoryview(counters).cast("q").tolist()]
+    return [n or 0 for n in counters]
+
+
+def python_tally(mode, entries, disable, guard):
+    """What tally.c's tally() does, in Python: when the C callbacks cannot be loaded. `entries`
+    is a list of (code, counters...) tuples; see tally.c for the modes."""
+    views = dict((id(e[0]), tuple(memoryview(x).cast("q") if isinstance(x, bytearray) else x
+                                  for x in e[1:]) + (None,) * (5 - len(e))) for e in entries)
+    last = [None, None]
+
+    def find(code, _id=id, _last=last, _views=views):
+        if code is _last[0]:
+            return _last[1]
+        v = _views.get(_id(code))
+        if v is not None:
+            _last[0], _last[1] = code, v
+        return v
+
+    if mode == 0:
+        def count(code, offset, _=None, _find=find, _disable=disable):
+            v = _find(code)
+            if v is None:
+                return None
+            slots = v[0]
+            n = slots[offset]
+            if n < 0:
+                return _disable
+            slots[offset] = n + 1
+        return count
+
+    def branch(code, src, dst, _find=find, _disable=disable):
+        v = _find(code)
+        if v is None:
+            return None
+        leave, arrive, flags, landing = v
+        arrives = not (flags is not None and src < len(flags) and flags[src] & 1)
+        if (arrives and guard is not None and landing is not None and dst < len(landing)
+                and landing[dst] and guard(code, src, dst, 2)):
+            return None
+        n = leave[src]
+        if n < 0:
+            return _disable
+        leave[src] = n + 1
+        if arrives and dst < len(arrive):
+            arrive[dst] += 1
+    return branch
+
+
+def instruction_counters(codes, counts, tally=None):
     """Counters of executed instructions of `codes` in `counts`: a list per code object with a
     slot per byte offset, by the code object's id (the program's own code objects, not its file
     name: "-c" code and this helper are both "<string>"). Hashing a code object hashes its whole
     bytecode and constants (~220 us an event for a 20,000-line function, measured), so ids; the
-    last code object's list is kept at hand. Returns the lists by id, and the count(code,
-    offset) callback."""
+    last code object's list is kept at hand. With flypy's C `tally`, its counters and its
+    callback instead. Returns the counters by id, and the count(code, offset) callback."""
+    if tally is not None:
+        slots_of = counts["slots"] = dict((id(c), int64s(len(c.co_code) + 2)) for c in codes)
+        return slots_of, tally(0, [(c, slots_of[id(c)]) for c in codes], None, None)
     slots_of = counts["slots"] = dict((id(c), [0] * (len(c.co_code) + 2)) for c in codes)
     last = [None, None]
 
@@ -156,13 +286,53 @@ def instruction_counters(codes, counts):
     return slots_of, bump
 
 
-def start_counting(how, codes, counts):
+TOOL = 4
+
+
+def own_tool():
+    """The sys.monitoring tool id flypy counts with, taken: 4, one of the two ids Python leaves
+    for general use (a program profiling itself with cProfile takes PROFILER_ID, 2, from
+    3.12)."""
+    sys.monitoring.use_tool_id(TOOL, "flypy")
+    return TOOL
+
+
+def still_own(tool, counts):
+    """Whether flypy's tool id is still flypy's at the end. A program that freed it (or, 3.14+,
+    cleared it) stopped the counting there: the counts are incomplete, and what is left of the
+    tool is the program's business."""
+    if sys.monitoring.get_tool(tool) == "flypy":
+        return True
+    counts.setdefault("incomplete", "the program freed sys.monitoring tool %d, which flypy "
+                      "counted with" % tool)
+    return False
+
+
+def watch_settrace(counts, why, any_call):
+    """Notes in `counts` when the program calls sys.settrace (with `any_call`; else only to set
+    a tracer): `why` the counts are then incomplete. Returns what puts sys.settrace back."""
+    real = sys.settrace
+
+    def settrace(function):
+        if any_call or function is not None:
+            counts.setdefault("incomplete", "the program called sys.settrace: " + why)
+        return real(function)
+    settrace.__doc__ = real.__doc__
+    sys.settrace = settrace
+
+    def unwatch():
+        if sys.settrace is settrace:
+            sys.settrace = real
+    return unwatch
+
+
+def start_counting(how, codes, counts, tally):
     """Starts counting executed instructions of `codes` (the program's code objects, see
-    preorder); returns the stop."""
+    preorder), with flypy's C `tally` when there is one (see load_tally); returns the stop."""
     if how in ("none", "adaptive"):
         return lambda: None
     if how == "settrace":
-        own, bump = instruction_counters(codes, counts)
+        own, bump = instruction_counters(codes, counts, tally)
 
         def local(frame, event, arg, _bump=bump):
             if event == "opcode":
@@ -198,16 +368,23 @@ def start_counting(how, codes, counts):
             if sys.version_info >= (3, 12):
                 # 3.12.1 only notices f_trace_opcodes set in a callback once settrace is
                 # called again (cpython#103615).
-                sys.settrace(calls)
+                settrace(calls)
             return tracer
 
-        sys.settrace(calls)
-        return lambda: sys.settrace(None)
+        settrace = sys.settrace
+        settrace(calls)
+        unwatch = watch_settrace(counts, "it replaces flypy's tracer", True)
+
+        def stop():
+            unwatch()
+            settrace(None)
+        return stop
     if how == "monitoring":
-        _, bump = instruction_counters(codes, counts)
+        _, bump = instruction_counters(codes, counts, tally)
         mon = sys.monitoring
-        tool = mon.PROFILER_ID
-        mon.use_tool_id(tool, "flypy")
+        tool = own_tool()
+        unwatch = watch_settrace(counts, "a tracer stops sys.monitoring's INSTRUCTION events "
+                                 "for good (measured on 3.12-3.14)", False)
         # RESUMEs get PY_START (a call starting) or PY_RESUME (a generator or coroutine
         # resuming) at their offset, never an INSTRUCTION event.
         starts = mon.events.PY_START | mon.events.PY_RESUME
@@ -218,16 +395,18 @@ def start_counting(how, codes, counts):
             mon.set_local_events(tool, c, mon.events.INSTRUCTION | starts)
 
         def stop():
-            for c in codes:
-                mon.set_local_events(tool, c, 0)
-            mon.register_callback(tool, mon.events.INSTRUCTION, None)
-            mon.register_callback(tool, mon.events.PY_START, None)
-            mon.register_callback(tool, mon.events.PY_RESUME, None)
-            mon.free_tool_id(tool)
+            unwatch()
+            if still_own(tool, counts):
+                for c in codes:
+                    mon.set_local_events(tool, c, 0)
+                mon.register_callback(tool, mon.events.INSTRUCTION, None)
+                mon.register_callback(tool, mon.events.PY_START, None)
+                mon.register_callback(tool, mon.events.PY_RESUME, None)
+                mon.free_tool_id(tool)
 
         return stop
     if how == "edges":
-        return start_edges(codes, counts)
+        return start_edges(codes, counts, tally)
     raise ValueError("unknown counting method %r" % how)
 
 
@@ -242,23 +421,24 @@ def edge_plan():
         return dict((int(i), p) for i, p in json.load(f).items())
 
 
-def start_edges(codes, counts):
-    """Counts control-flow events of `codes` into `counts`: for each kind of event, a list of
-    counters per code object, one slot per byte offset (see edges_report). A callback does one
-    list increment; the counters of the code object it saw last are kept at hand, so a loop's
-    jump back costs no lookup. The branch of each FOR_ITER going on into the body is switched
-    off where it fires (sys.monitoring.DISABLE): flypy derives a loop's iterations from its
-    jump back, its entries and its exits.
+def start_edges(codes, counts, tally):
+    """Counts control-flow events of `codes` into `counts`: for each kind of event, counters
+    per code object, one slot per byte offset (see edges_report), kept by a tally callback
+    (flypy's C one when loaded, else python_tally): one increment an event, the counters of the
+    code object it saw last at hand, so a loop's jump back costs no lookup. The branch of each
+    FOR_ITER going on into the body is switched off where it fires (sys.monitoring.DISABLE):
+    flypy derives a loop's iterations from its jump back, its entries and its exits.
 
     With a plan from flypy (flypy_bytecode::flow::plan: per code object, by pre-order index,
     the offsets whose JUMP, BRANCH (3.12-3.13), PY_RETURN/PY_YIELD and INSTRUCTION events to
     keep), every other such event of that code object is switched off where it first fires:
-    its slot holds None instead of a count. Entries and exceptions are always counted."""
+    its slot holds -1 instead of a count. Entries and exceptions are always counted."""
     mon = sys.monitoring
     ev = mon.events
-    tool = mon.PROFILER_ID
-    mon.use_tool_id(tool, "flypy")
+    tool = own_tool()
     disable = mon.DISABLE
+    if tally is None:
+        tally = python_tally
     import opcode
     for_iter = opcode.opmap["FOR_ITER"]
     tables = {}
@@ -268,52 +448,23 @@ def start_edges(codes, counts):
         planned = set(id(c) for i, c in enumerate(codes) if i in plan)
 
     def slots_of(kind, i, c):
-        """Counters of `kind` for code object `c` (index `i`): None where the plan switches
-        the event off."""
+        """Counters of `kind` for code object `c` (index `i`): -1 where the plan switches the
+        event off."""
         if plan is None or i not in plan:
-            return [0] * len(c.co_code)
-        slots = [None] * len(c.co_code)
+            return int64s(len(c.co_code))
+        slots = int64s(len(c.co_code), False)
+        view = memoryview(slots).cast("q")
         for offset in plan[i].get(kind, ()):
-            slots[offset] = 0
+            view[offset] = 0
         return slots
 
-    def counter(kind, arity=3, planned_kind=False):
-        """A callback counting events of `kind` at their offset (the second argument); the
-        events' callbacks take `arity` arguments (a fixed arity: *args would cost a tuple).
-        With `planned_kind`, the plan says which offsets count; the others are switched off."""
-        if planned_kind:
-            table = tables[kind] = dict((id(c), slots_of(kind, i, c))
-                                        for i, c in enumerate(codes))
-        else:
-            table = tables[kind] = dict((id(c), [0] * len(c.co_code)) for c in codes)
-        last = [None, None]
-
-        def count(code, offset, _id=id, _last=last, _table=table, _disable=disable):
-            if code is _last[0]:
-                slots = _last[1]
-            else:
-                slots = _table.get(_id(code))
-                if slots is None:
-                    return  # a global event of another code object
-                _last[0], _last[1] = code, slots
-            try:
-                slots[offset] += 1
-            except TypeError:  # None: switched off (a try costs nothing until it raises)
-                return _disable
-
-        def count3(code, offset, _, _id=id, _last=last, _table=table, _disable=disable):
-            if code is _last[0]:
-                slots = _last[1]
-            else:
-                slots = _table.get(_id(code))
-                if slots is None:
-                    return
-                _last[0], _last[1] = code, slots
-            try:
-                slots[offset] += 1
-            except TypeError:  # None: switched off (a try costs nothing until it raises)
-                return _disable
-        return count if arity == 2 else count3
+    def counter(kind, planned_kind=False):
+        """A callback counting events of `kind` at their offset (the second argument). With
+        `planned_kind`, the plan says which offsets count; the others are switched off."""
+        table = tables[kind] = dict(
+            (id(c), slots_of(kind, i, c) if planned_kind else int64s(len(c.co_code)))
+            for i, c in enumerate(codes))
+        return tally(0, [(c, table[id(c)]) for c in codes], disable, None)
 
     conditional = set(opcode.opmap[name] for name in (
         "POP_JUMP_IF_FALSE", "POP_JUMP_IF_TRUE", "POP_JUMP_IF_NONE", "POP_JUMP_IF_NOT_NONE"))
@@ -333,6 +484,16 @@ def start_edges(codes, counts):
                     out[k] = 0
         return out
 
+    def departures(kinds, counted):
+        """Counters by departure offset: 0 where `kinds` (see branches_of) is in `counted`,
+        else -1 (switched off)."""
+        slots = int64s(len(kinds), False)
+        view = memoryview(slots).cast("q")
+        for k, kind in enumerate(kinds):
+            if kind in counted:
+                view[k] = 0
+        return slots
+
     pop_iter = opcode.opmap.get("POP_ITER")
 
     def after_pop_iter(c):
@@ -341,87 +502,55 @@ def start_edges(codes, counts):
         FOR_ITER's way out; when a jump reached the POP_ITER instead, that report repeats a
         departure already counted where it happened."""
         raw = bytearray(c.co_code)
-        out = [0] * (len(raw) + 2)
+        out = bytearray(len(raw) + 2)
         if pop_iter is not None:
             for k in range(0, len(raw), 2):
                 if raw[k] == pop_iter:
                     out[k + 2] = 1
-        return out
+        return bytes(out)
+
+    def repeated(code, src, dst, depth=1, _frame=sys._getframe):
+        """Whether a 3.14+ branch event to right after a POP_ITER is that POP_ITER repeating
+        the jump that reached it (the frame is on the POP_ITER), not a branch over a loop to
+        the same place. `depth`: frames between this and the program's (1 from C)."""
+        frame = _frame(depth)
+        return frame.f_code is code and frame.f_lasti == dst - 2
 
     split = hasattr(ev, "BRANCH_LEFT")
 
-    def branch(departures, arrivals, skip_for_iter):
-        """A callback counting a branch where it left (`departures`) and where it went
-        (`arrivals`): flypy's flow needs only how much leaves each branch and how much arrives
-        where. With `skip_for_iter`, a FOR_ITER's branch is switched off instead."""
-        leave = tables[departures] = dict((id(c), [0] * len(c.co_code)) for c in codes)
-        arrive = tables[arrivals] = dict((id(c), [0] * (len(c.co_code) + 2)) for c in codes)
-        kinds = dict((id(c), branches_of(c, None if split else i)) for i, c in enumerate(codes))
-        landings = dict((id(c), after_pop_iter(c)) for c in codes)
-        last = [None, None, None, None, None]
-
-        def count(code, src, dst, _id=id, _last=last, _leave=leave, _arrive=arrive,
-                  _kinds=kinds, _landings=landings, _frame=sys._getframe):
-            if code is _last[0]:
-                out, into, kind, landing = _last[1], _last[2], _last[3], _last[4]
-            else:
-                k = _id(code)
-                out, into, kind, landing = _leave[k], _arrive[k], _kinds[k], _landings[k]
-                _last[0], _last[1], _last[2], _last[3], _last[4] = code, out, into, kind, landing
-            if landing[dst] and kind[src] != 2:
-                # Either a branch over a loop to the instruction after its POP_ITER, or that
-                # POP_ITER repeating the jump that reached it (3.14+): the frame says which.
-                frame = _frame(1)
-                if frame.f_code is code and frame.f_lasti == dst - 2:
-                    return None
-            if kind[src] == 1:
-                out[src] += 1
-                into[dst] += 1
-                return None
-            if kind[src] == 2 and not skip_for_iter:
-                # A FOR_ITER's way out (3.14+): its event names where the way ends (past
-                # END_FOR and POP_ITER), not where it lands (POP_ITER); flypy knows where.
-                out[src] += 1
-                return None
-            return disable
-        return count
+    def right():
+        """3.14+: a BRANCH_RIGHT callback counting a conditional jump where it left ("right")
+        and where it went ("arrive"), and a FOR_ITER's way out where it left only (its event
+        names where the way ends, past END_FOR and POP_ITER, not where it lands, POP_ITER;
+        flypy knows where); every other branch event is switched off. flypy's flow needs only
+        how much leaves each branch and how much arrives where."""
+        leave, arrive = tables["right"], tables["arrive"] = {}, {}
+        entries = []
+        for c in codes:
+            kinds = branches_of(c)
+            leave[id(c)] = departures(kinds, (1, 2))
+            arrive[id(c)] = int64s(len(c.co_code) + 2)
+            for_iters = bytes(bytearray(1 if k == 2 else 0 for k in kinds))
+            entries.append((c, leave[id(c)], arrive[id(c)], for_iters, after_pop_iter(c)))
+        return tally(1, entries, disable, repeated)
 
     def kept_branch():
         """3.12-3.13: a BRANCH callback counting where a conditional jump left and where it
         went, at the conditional jumps kept (the plan's, else every one); every other BRANCH
-        (a FOR_ITER's) is switched off where it first fires (its slot holds None)."""
-        leave = tables["branch"] = {}
-        arrive = tables["arrive"] = {}
+        (a FOR_ITER's) is switched off where it first fires."""
+        leave, arrive = tables["branch"], tables["arrive"] = {}, {}
         for i, c in enumerate(codes):
-            leave[id(c)] = [0 if k == 1 else None for k in branches_of(c, i)]
-            arrive[id(c)] = [0] * (len(c.co_code) + 2)
-        last = [None, None, None]
+            leave[id(c)] = departures(branches_of(c, i), (1,))
+            arrive[id(c)] = int64s(len(c.co_code) + 2)
+        return tally(1, [(c, leave[id(c)], arrive[id(c)]) for c in codes], disable, None)
 
-        def count(code, src, dst, _id=id, _last=last, _leave=leave, _arrive=arrive,
-                  _disable=disable):
-            if code is _last[0]:
-                out, into = _last[1], _last[2]
-            else:
-                k = _id(code)
-                out, into = _leave[k], _arrive[k]
-                _last[0], _last[1], _last[2] = code, out, into
-            try:
-                out[src] += 1
-            except TypeError:
-                return _disable
-            into[dst] += 1
-        return count
+    def left():
+        """3.14+: BRANCH_LEFT counted at conditional jumps; a FOR_ITER's way on into its loop's
+        body (and anything else) is switched off."""
+        table = tables["left"] = dict((id(c), departures(branches_of(c), (1,))) for c in codes)
+        return tally(0, [(c, table[id(c)]) for c in codes], disable, None)
 
-    kinds = dict((id(c), branches_of(c)) for c in codes)
-    count_left = counter("left", 2)
-
-    def left(code, src, dst, _count=count_left, _kinds=kinds, _id=id):
-        # 3.14+: the way on into a loop's body is switched off, the rest counted.
-        if _kinds[_id(code)][src] != 1:
-            return disable
-        _count(code, src)
-
-    raised, stopped = counter("raise", 2), counter("stop", 2)
+    raised, stopped = counter("raise"), counter("stop")
 
     lost = counts["lost"] = []
 
@@ -442,18 +571,18 @@ def start_edges(codes, counts):
                 # unseen: flypy refuses to derive.
                 lost.append(1)
 
-    start = counter("start", 2)
+    start = counter("start")
     callbacks = [(ev.PY_START, start), (ev.PY_RESUME, start),
-                 (ev.PY_RETURN, counter("exit", 3, True)),
-                 (ev.JUMP, counter("jump", 3, True))]
+                 (ev.PY_RETURN, counter("exit", True)),
+                 (ev.JUMP, counter("jump", True))]
     callbacks.append((ev.PY_YIELD, callbacks[2][1]))
     # INSTRUCTION events only where the plan places a counter: enabled for those code objects
     # and switched off at every other offset where they first fire.
-    callbacks.append((ev.INSTRUCTION, counter("count", 2, True)))
-    if hasattr(ev, "BRANCH_LEFT"):
+    callbacks.append((ev.INSTRUCTION, counter("count", True)))
+    if split:
         # 3.14+: the way on into the body ("left") is switched off at a FOR_ITER, the way out
         # ("right", once per loop) is counted.
-        callbacks += [(ev.BRANCH_LEFT, left), (ev.BRANCH_RIGHT, branch("right", "arrive", False))]
+        callbacks += [(ev.BRANCH_LEFT, left()), (ev.BRANCH_RIGHT, right())]
     else:
         callbacks.append((ev.BRANCH, kept_branch()))
     local = 0
@@ -479,6 +608,8 @@ def start_edges(codes, counts):
     counts["planned"] = planned
 
     def stop():
+        if not still_own(tool, counts):
+            return
         mon.set_events(tool, 0)
         for c in codes:
             mon.set_local_events(tool, c, 0)
@@ -521,7 +652,7 @@ def counts_report(counts, codes):
     out = []
     for i, c in enumerate(codes):
         slots = slots_of.get(id(c))
-        pairs = [[offset, n] for offset, n in enumerate(slots or ()) if n]
+        pairs = [[offset, n] for offset, n in enumerate(counter_values(slots or ())) if n]
         if pairs:
             out.append({"index": i, "filename": c.co_filename, "name": c.co_name,
                         "qualname": getattr(c, "co_qualname", None),
@@ -536,7 +667,7 @@ def edges_report(counts, codes):
     for i, c in enumerate(codes):
         events = []
         for kind, table in sorted(counts.get("tables", {}).items()):
-            for offset, n in enumerate(table[id(c)]):
+            for offset, n in enumerate(counter_values(table[id(c)])):
                 if n:
                     events.append([kind, offset, n])
         if events and id(c) in counts.get("planned", ()):

@@ -61,8 +61,10 @@ def timed(run):
 
 def main():
     channel, spec_file = sys.argv[1], sys.argv[2]
-    with open(spec_file) as f:
-        spec = json.load(f)
+    # flypy writes UTF-8; open() would decode with the locale's encoding (ASCII under LANG=C
+    # on 3.6, which coerces no locale to UTF-8).
+    with open(spec_file, "rb") as f:
+        spec = json.loads(f.read().decode("utf-8"))
     setup = spec.get("setup") or "pass"
     runners = []
     for i, stmt in enumerate(spec["statements"]):

@@ -834,6 +834,9 @@ fn counted(
             trace::describe(counting)
         ));
     }
+    if let Some(why) = &outcome.incomplete {
+        dive.notes.push(format!("the counts are incomplete: {why}"));
+    }
     Ok(Ok((
         trace::join(module, &counts, version)?,
         trace::describe(counting),

@@ -1,0 +1,80 @@
+//! Paths and text that are not plain ASCII UTF-8 (issue 13 item 15): a non-UTF-8 script path
+//! and arguments for `flypy trace`, as `flypy dis` takes them; and 3.6 under `LANG=C` (ASCII
+//! file system encoding, no coercion of the C locale to UTF-8): non-ASCII paths and setup are
+//! handled as `python3.6 -m dis` and a plain 3.6 handle them.
+
+use assert_cmd::Command;
+use std::ffi::OsStr;
+use std::os::unix::ffi::OsStrExt;
+
+fn flypy() -> Command {
+    Command::cargo_bin("flypy").expect("the flypy binary")
+}
+
+#[test]
+fn trace_takes_a_non_utf8_script_path_and_arguments() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let script = dir.path().join(OsStr::from_bytes(b"argv\xff.py"));
+    std::fs::write(&script, "import sys\nprint(ascii(sys.argv))\n").expect("write");
+    let out = flypy()
+        .arg("trace")
+        .arg(&script)
+        .arg(OsStr::from_bytes(b"arg\xfe"))
+        .output()
+        .expect("runs");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    // The program sees what Python gives any script: the bytes as surrogate escapes.
+    assert!(stdout.contains(r"argv\udcff.py', 'arg\udcfe']"), "{stdout}");
+    assert!(stdout.contains("Executed instructions:"), "{stdout}");
+}
+
+#[test]
+fn python_3_6_under_lang_c_handles_non_ascii_paths_and_setup() {
+    let Some(py36) = flypy_probe::discover()
+        .into_iter()
+        .find(|i| i.version.major == 3 && i.version.minor == 6)
+    else {
+        eprintln!("skipped: no CPython 3.6 here");
+        return;
+    };
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("naïve.py");
+    std::fs::write(&path, "x = 1\n").expect("write");
+    let c = |cmd: &mut Command| {
+        cmd.env("LANG", "C")
+            .env("LC_ALL", "C")
+            .env_remove("LC_CTYPE");
+    };
+    let mut dis = flypy();
+    c(&mut dis);
+    let out = dis
+        .args(["dis", "--python"])
+        .arg(&py36.path)
+        .arg(&path)
+        .output()
+        .expect("runs");
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success() && text.contains("STORE_NAME"),
+        "dis: {text}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let mut time = flypy();
+    c(&mut time);
+    let out = time
+        .args(["time", "--format", "json", "--python"])
+        .arg(&py36.path)
+        .args(["-s", "x = 'é'", "len(x)"])
+        .output()
+        .expect("runs");
+    assert!(
+        out.status.success(),
+        "time: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
