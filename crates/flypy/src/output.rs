@@ -12,6 +12,13 @@ pub fn is_broken_pipe(err: &anyhow::Error) -> bool {
     })
 }
 
+/// Whether a stream takes escape codes (bold, erasing a line): it is a terminal, and `TERM`
+/// does not say it is a dumb one (`TERM=dumb`: Emacs' shell buffer, some CI logs, which show
+/// the codes as garbage).
+pub fn takes_escapes(stream: &impl io::IsTerminal) -> bool {
+    stream.is_terminal() && std::env::var_os("TERM").is_none_or(|t| t != "dumb")
+}
+
 /// Writes all of `text` to stdout and flushes.
 pub fn print(text: &str) -> io::Result<()> {
     let mut out = io::stdout().lock();

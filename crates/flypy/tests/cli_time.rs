@@ -137,8 +137,9 @@ fn bad_files_and_failing_statements_get_clear_errors() {
         .args(["x = ("])
         .output()
         .expect("runs");
-    assert_eq!(out.status.code(), Some(3));
-    assert!(String::from_utf8_lossy(&out.stderr).contains("statement 1 is not valid Python"));
+    // Code that does not compile is bad input (issue 13): exit 2, naming the statement.
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("statement 1: CPython"));
 }
 
 /// The test venv's interpreter with pyperf from PyPI (scripts/test-all makes it).

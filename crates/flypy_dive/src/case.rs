@@ -278,6 +278,27 @@ fn top_level_starts(source: &str) -> Vec<usize> {
     starts
 }
 
+/// The top-level function whose block holds line `line` (counted from 1) of `source`, when it
+/// is a variant or `setup`: which part of a case file a compile error is in. `None` for a line
+/// elsewhere (module code, another function, past the end).
+pub fn part_at(source: &str, line: usize) -> Option<&str> {
+    let offset: usize = source
+        .split_inclusive('\n')
+        .take(line.checked_sub(1)?)
+        .map(str::len)
+        .sum();
+    if offset >= source.len() {
+        return None;
+    }
+    let start = top_level_starts(source)
+        .into_iter()
+        .take_while(|&s| s <= offset)
+        .last()?;
+    let name = source.get(start..)?.strip_prefix("def ")?;
+    let name = name.split(|c: char| c == '(' || c.is_whitespace()).next()?;
+    (name.starts_with("variant_") || name == "setup").then_some(name)
+}
+
 /// `source` with every variant block (`def variant_*`, `variant_* = …`) except `keep` blanked out (replaced by empty
 /// lines, so line numbers stay). Decorators directly above a variant go with it. Used to
 /// compile one variant at a time on an interpreter that rejects another variant's syntax.
@@ -442,6 +463,19 @@ mod tests {
         );
         assert!(src.contains("def variant_s2(n):\n    [i for i in range(n)]\n"));
         assert_eq!(setup_probe(""), "def setup():\n    pass\n");
+    }
+
+    #[test]
+    fn the_part_a_line_is_in() {
+        let src = "N = 3\n\ndef setup():\n    return {}\n\ndef variant_a(n):\n    x = (\n\n\
+                   def helper():\n    pass\n";
+        assert_eq!(part_at(src, 1), None);
+        assert_eq!(part_at(src, 4), Some("setup"));
+        assert_eq!(part_at(src, 6), Some("variant_a"));
+        assert_eq!(part_at(src, 8), Some("variant_a"));
+        assert_eq!(part_at(src, 10), None);
+        assert_eq!(part_at(src, 0), None);
+        assert_eq!(part_at(src, 99), None);
     }
 
     #[test]

@@ -167,9 +167,30 @@ impl EnergyEstimate {
     }
 }
 
-/// Joules with an SI prefix and three significant digits: `2.40 µJ`, `13.5 mJ`, `1.00 J`.
+/// Magnitudes from which [`format_number`] writes an exponent: past them a fixed-point number
+/// is a wall of digits (`--calls-per-day 1e300` once printed kWh with 300 of them).
+const EXPONENT_FROM: f64 = 1e12;
+
+/// `x` for people: with `decimals` decimals (`None`: as few as show it exactly), or, when it
+/// is huge, with an exponent and four significant digits (`1.000e300`). For figures that
+/// follow from what a user typed (calls per day, values in pyperf files), which may be absurd.
+pub fn format_number(x: f64, decimals: Option<usize>) -> String {
+    match decimals {
+        _ if x.is_finite() && x.abs() >= EXPONENT_FROM => format!("{x:.3e}"),
+        Some(d) => format!("{x:.d$}"),
+        None => format!("{x}"),
+    }
+}
+
+/// Joules with an SI prefix and three significant digits: `2.40 µJ`, `13.5 mJ`, `1.00 J`;
+/// past the largest prefix, joules with an exponent (`1.00e300 J`).
 pub fn format_joules(joules: f64) -> String {
-    const UNITS: [(f64, &str); 6] = [
+    const UNITS: [(f64, &str); 11] = [
+        (1e18, "EJ"),
+        (1e15, "PJ"),
+        (1e12, "TJ"),
+        (1e9, "GJ"),
+        (1e6, "MJ"),
         (1e3, "kJ"),
         (1.0, "J"),
         (1e-3, "mJ"),
@@ -187,6 +208,9 @@ pub fn format_joules(joules: f64) -> String {
     // for the number shown: 999.96 µJ shows as 1.00 mJ, 99.996 µJ as 100 µJ.
     let rounded = format!("{joules:.2e}").parse::<f64>().unwrap_or(joules);
     let magnitude = rounded.abs();
+    if magnitude >= 1e21 {
+        return format!("{rounded:.2e} J");
+    }
     let (scale, unit) = UNITS
         .iter()
         .find(|(scale, _)| magnitude >= *scale)
@@ -360,6 +384,14 @@ mod tests {
         assert_eq!(format_joules(5e-14), "0.05 pJ");
         assert_eq!(format_joules(0.0), "0 J");
         assert_eq!(format_joules(-2e-3), "-2.00 mJ");
+        // Huge figures keep units, then an exponent, never hundreds of digits.
+        assert_eq!(format_joules(123_456_789.0), "123 MJ");
+        assert_eq!(format_joules(4.5e20), "450 EJ");
+        assert_eq!(format_joules(1e300), "1.00e300 J");
+        assert_eq!(format_number(1e300, Some(4)), "1.000e300");
+        assert_eq!(format_number(-2.5e15, None), "-2.500e15");
+        assert_eq!(format_number(0.012345, Some(4)), "0.0123");
+        assert_eq!(format_number(1e6, None), "1000000");
     }
 
     #[test]

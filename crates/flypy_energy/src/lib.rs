@@ -23,7 +23,7 @@ pub mod rapl;
 
 pub use carbon::{region, regions, world, CarbonError, Region};
 pub use cpuinfo::{CpuInfo, CpuInfoError};
-pub use estimate::{format_joules, EnergyEstimate, EstimateError, Method};
+pub use estimate::{format_joules, format_number, EnergyEstimate, EstimateError, Method};
 pub use model::{ModelError, PowerBasis, PowerModel};
 pub use projection::{project, savings, Projection, ProjectionError, Savings, Which};
 pub use rapl::{Rapl, RaplEnergy, RaplError, Snapshot, SysfsReader, Zone, ZoneKind};

@@ -130,6 +130,19 @@ pub fn discover() -> Vec<Interpreter> {
     found
 }
 
+/// [`discover`]'s interpreters grouped by version (major, minor), oldest first, each group
+/// ordered as `discover` orders it.
+pub fn discover_by_version() -> std::collections::BTreeMap<(u8, u8), Vec<Interpreter>> {
+    let mut by_version: std::collections::BTreeMap<_, Vec<_>> = Default::default();
+    for i in discover() {
+        by_version
+            .entry((i.version.major, i.version.minor))
+            .or_default()
+            .push(i);
+    }
+    by_version
+}
+
 /// What a command needs of its interpreter, when several installations of one version exist.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Need {

@@ -11,7 +11,9 @@ pub mod session;
 pub mod timing;
 
 pub use compile::{compile_files, CompileFailure, CompileOutcome, Compiled, LoadError};
-pub use discover::{discover, pick, provisioned_dir, resolve, resolve_for, Need, Resolved};
+pub use discover::{
+    discover, discover_by_version, pick, provisioned_dir, resolve, resolve_for, Need, Resolved,
+};
 pub use interpreter::{is_script, Discovery, Interpreter};
 
 use std::path::PathBuf;

@@ -5,6 +5,7 @@
 
 use std::ffi::OsString;
 
+use crate::compile::CompileFailure;
 use crate::run::{run_helper_under, Captured, Limits};
 use crate::{Interpreter, ProbeError};
 
@@ -26,6 +27,24 @@ pub struct WorkerSpec {
     /// Whether to report the times (not under callgrind: formatting them costs instructions
     /// that differ from run to run).
     pub report_times: bool,
+}
+
+impl WorkerSpec {
+    /// What times `statements` after `setup`, with nothing decided yet: the loop counts to be
+    /// calibrated, no values, the statements in their own order.
+    pub fn new(statements: &[String], setup: &str, module_level: bool) -> Self {
+        WorkerSpec {
+            statements: statements.to_vec(),
+            setup: setup.to_owned(),
+            module_level,
+            loops: vec![0; statements.len()],
+            values: 0,
+            warmups: 0,
+            min_time: 0.0,
+            order: (0..statements.len()).collect(),
+            report_times: true,
+        }
+    }
 }
 
 /// One statement's times in one worker.
@@ -50,39 +69,120 @@ pub struct WorkerTimes {
     pub pid: u32,
 }
 
+/// Which part of what is timed something is about.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Part {
+    /// The setup code.
+    Setup,
+    /// The statement of this index.
+    Statement(usize),
+}
+
+impl Part {
+    fn of(statement: Option<usize>) -> Self {
+        statement.map_or(Part::Setup, Part::Statement)
+    }
+}
+
+/// How `flypy time` and `flypy cost` call the parts: "--setup" and "statement N".
+pub fn default_name(part: Part) -> String {
+    match part {
+        Part::Setup => "the setup (--setup)".to_owned(),
+        Part::Statement(i) => format!("statement {}", i + 1),
+    }
+}
+
 /// Why a worker gave no times.
 #[derive(Debug, thiserror::Error)]
 pub enum TimingError {
     #[error(transparent)]
     Probe(#[from] ProbeError),
-    #[error("statement {which} is not valid Python: {message} (line {line})", which = .statement + 1)]
+    /// A part does not compile: bad input, found before anything is measured. The line and
+    /// column are the part's own.
+    #[error("{}", self.describe(&default_name))]
     Syntax {
-        statement: usize,
-        message: String,
-        line: i64,
+        part: Part,
+        /// The interpreter's version ("3.12"): what is valid Python depends on it.
+        version: String,
+        failure: CompileFailure,
     },
-    #[error("{} raised {type_name}: {message}\n{traceback}", which(*.statement))]
+    /// The traceback shows the parts as `<setup>` and `<statement N>`, at their own lines.
+    #[error("{}", self.describe(&default_name))]
     Raised {
-        statement: Option<usize>,
+        part: Part,
         type_name: String,
         message: String,
         traceback: String,
     },
-    #[error("{} called sys.exit({status})", which(*.statement))]
-    Exited {
-        statement: Option<usize>,
-        status: i64,
-    },
+    #[error("{}", self.describe(&default_name))]
+    Exited { part: Part, status: i64 },
     #[error("the worker did not finish within {0:?} (a statement that never ends? --timeout sets the limit)")]
     Timeout(std::time::Duration),
-    #[error("the worker process ended without a report ({how}); its stderr: {stderr}")]
-    Died { how: String, stderr: String },
+    /// The worker ended without its report: `part` (when it was running one) ended the
+    /// process (`os._exit`, a crash), or the interpreter failed.
+    #[error("{}", self.describe(&default_name))]
+    Died {
+        part: Option<Part>,
+        how: String,
+        stderr: String,
+    },
 }
 
-fn which(statement: Option<usize>) -> String {
-    match statement {
-        Some(i) => format!("statement {}", i + 1),
-        None => "the setup".to_owned(),
+impl TimingError {
+    /// Whether the input is at fault (code that does not compile), not the code's running.
+    pub fn is_bad_input(&self) -> bool {
+        matches!(self, TimingError::Syntax { .. })
+    }
+
+    /// The part the error is in, if it is in one.
+    pub fn part(&self) -> Option<Part> {
+        match self {
+            TimingError::Syntax { part, .. }
+            | TimingError::Raised { part, .. }
+            | TimingError::Exited { part, .. } => Some(*part),
+            _ => None,
+        }
+    }
+
+    /// The message, each part called by `name` (the dive calls the statements it times by
+    /// its variants' names).
+    pub fn describe(&self, name: &dyn Fn(Part) -> String) -> String {
+        match self {
+            TimingError::Syntax {
+                part,
+                version,
+                failure,
+            } => format!(
+                "{}: CPython {version} cannot compile it: {failure}",
+                name(*part)
+            ),
+            TimingError::Raised {
+                part,
+                type_name,
+                message,
+                traceback,
+            } => format!(
+                "{} raised {type_name}: {message}\n{}",
+                name(*part),
+                traceback.trim_end()
+            ),
+            TimingError::Exited { part, status } => {
+                format!("{} called sys.exit({status})", name(*part))
+            }
+            TimingError::Died { part, how, stderr } => {
+                let who = match part {
+                    Some(part) => format!("{} ended the worker process", name(*part)),
+                    None => "the worker process ended".to_owned(),
+                };
+                let said = if stderr.is_empty() {
+                    String::new()
+                } else {
+                    format!("; its stderr: {stderr}")
+                };
+                format!("{who} without a report ({how}){said}")
+            }
+            other => other.to_string(),
+        }
     }
 }
 
@@ -99,7 +199,37 @@ struct Report {
     message: Option<String>,
     traceback: Option<String>,
     line: Option<i64>,
+    offset: Option<i64>,
     status: Option<i64>,
+    /// With a syntax error: the other parts' syntax errors.
+    #[serde(default)]
+    others: Vec<Report>,
+}
+
+impl Report {
+    /// The syntax error this report gives, on `interp`.
+    fn syntax(&self, interp: &Interpreter) -> TimingError {
+        TimingError::Syntax {
+            part: Part::of(self.statement),
+            version: interp.version.to_string(),
+            failure: CompileFailure {
+                kind: self
+                    .type_name
+                    .clone()
+                    .unwrap_or_else(|| "SyntaxError".to_owned()),
+                message: self.message.clone().unwrap_or_default(),
+                lineno: self.line,
+                offset: self.offset,
+            },
+        }
+    }
+}
+
+/// What a worker did: timed, or (asked only to check) compiled, with the syntax error of every
+/// part that does not compile.
+enum Outcome {
+    Times(WorkerTimes),
+    Checked(Vec<TimingError>),
 }
 
 /// Runs one worker under `interp`.
@@ -109,6 +239,29 @@ pub fn time_worker(
     limits: &Limits,
 ) -> Result<WorkerTimes, TimingError> {
     time_worker_under(interp, None, None, spec, limits)
+}
+
+/// Compiles the setup and every statement of `spec` with `interp`, running nothing, so that
+/// code that does not compile is reported (naming the part, at its own line) before anything
+/// is measured.
+pub fn check(interp: &Interpreter, spec: &WorkerSpec, limits: &Limits) -> Result<(), TimingError> {
+    match check_all(interp, spec, limits)?.into_iter().next() {
+        Some(failed) => Err(failed),
+        None => Ok(()),
+    }
+}
+
+/// [`check`], with the syntax error of every part that does not compile (the setup's first;
+/// none when all compile). Other failures (the interpreter could not be run) are the error.
+pub fn check_all(
+    interp: &Interpreter,
+    spec: &WorkerSpec,
+    limits: &Limits,
+) -> Result<Vec<TimingError>, TimingError> {
+    match run_worker(interp, None, None, spec, limits, true)? {
+        Outcome::Checked(failures) => Ok(failures),
+        Outcome::Times(_) => Ok(Vec::new()),
+    }
 }
 
 /// [`time_worker`] with the interpreter run by a tool (`wrapper`: valgrind and its options,
@@ -121,6 +274,31 @@ pub fn time_worker_under(
     spec: &WorkerSpec,
     limits: &Limits,
 ) -> Result<WorkerTimes, TimingError> {
+    match run_worker(interp, wrapper, work, spec, limits, false)? {
+        Outcome::Times(times) => Ok(times),
+        Outcome::Checked(failures) => {
+            Err(failures
+                .into_iter()
+                .next()
+                .unwrap_or_else(|| TimingError::Died {
+                    part: None,
+                    how: "it only checked the statements".to_owned(),
+                    stderr: String::new(),
+                }))
+        }
+    }
+}
+
+/// The helper run for times, or (`check_only`) only to compile what `spec` times. A syntax
+/// error is the error of a timing run, and one of the checked run's failures.
+fn run_worker(
+    interp: &Interpreter,
+    wrapper: Option<&std::process::Command>,
+    work: Option<&std::path::Path>,
+    spec: &WorkerSpec,
+    limits: &Limits,
+    check_only: bool,
+) -> Result<Outcome, TimingError> {
     let own = tempfile::tempdir().map_err(ProbeError::Channel)?;
     let spec_file = work.unwrap_or(own.path()).join("spec.json");
     let text = serde_json::to_string(spec).map_err(|e| ProbeError::Helper {
@@ -129,24 +307,30 @@ pub fn time_worker_under(
         detail: format!("timing spec: {e}"),
     })?;
     std::fs::write(&spec_file, text).map_err(ProbeError::Channel)?;
-    let args: Vec<OsString> = vec![spec_file.into_os_string()];
+    let mut args: Vec<OsString> = vec![spec_file.into_os_string()];
+    if check_only {
+        args.push("check".into());
+    }
     let helper = include_str!("helper/timeit.py");
     let done = run_helper_under(interp, wrapper, work, helper, &args, limits)?;
     if done.timed_out {
         return Err(TimingError::Timeout(limits.timeout));
     }
-    let died = |how: String, stderr: &Captured| TimingError::Died {
+    let died = |part: Option<Part>, how: String, stderr: &Captured| TimingError::Died {
+        part,
         how,
         stderr: String::from_utf8_lossy(&stderr.kept).trim().to_owned(),
     };
-    if done.report.is_empty() {
+    let ended = || {
         use std::os::unix::process::ExitStatusExt;
-        let how = match (done.status.code(), done.status.signal()) {
+        match (done.status.code(), done.status.signal()) {
             (_, Some(sig)) => format!("killed by signal {sig}"),
             (Some(code), _) => format!("exit status {code}"),
             _ => "no status".to_owned(),
-        };
-        return Err(died(how, &done.stderr));
+        }
+    };
+    if done.report.is_empty() {
+        return Err(died(None, ended(), &done.stderr));
     }
     let r: Report = serde_json::from_str(&done.report).map_err(|e| ProbeError::Helper {
         path: interp.path.clone(),
@@ -154,27 +338,36 @@ pub fn time_worker_under(
         detail: format!("bad timing report: {e}"),
     })?;
     match r.ending.as_str() {
-        "finished" if r.results.len() == spec.statements.len() => Ok(WorkerTimes {
+        "checked" if check_only => Ok(Outcome::Checked(Vec::new())),
+        "finished" if r.results.len() == spec.statements.len() => Ok(Outcome::Times(WorkerTimes {
             statements: r.results,
             timer: r.timer,
             wall: done.wall,
             pid: done.pid,
-        }),
-        "syntax-error" => Err(TimingError::Syntax {
-            statement: r.statement.unwrap_or(0),
-            message: r.message.unwrap_or_default(),
-            line: r.line.unwrap_or(0),
-        }),
+        })),
+        "syntax-error" if check_only => Ok(Outcome::Checked(
+            std::iter::once(&r)
+                .chain(&r.others)
+                .map(|f| f.syntax(interp))
+                .collect(),
+        )),
+        "syntax-error" => Err(r.syntax(interp)),
         "exception" => Err(TimingError::Raised {
-            statement: r.statement,
+            part: Part::of(r.statement),
             type_name: r.type_name.unwrap_or_default(),
             message: r.message.unwrap_or_default(),
             traceback: r.traceback.unwrap_or_default(),
         }),
         "exit" => Err(TimingError::Exited {
-            statement: r.statement,
+            part: Part::of(r.statement),
             status: r.status.unwrap_or(1),
         }),
-        other => Err(died(format!("unexpected report {other:?}"), &done.stderr)),
+        // What the worker said last: it was running this statement when the process ended.
+        "running" => Err(died(Some(Part::of(r.statement)), ended(), &done.stderr)),
+        other => Err(died(
+            None,
+            format!("unexpected report {other:?}"),
+            &done.stderr,
+        )),
     }
 }

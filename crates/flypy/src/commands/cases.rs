@@ -11,7 +11,8 @@ use crate::output;
 
 #[derive(clap::Args)]
 pub struct Args {
-    /// Show this case's source (the variants as written).
+    /// Show this case's source (the variants as written; with --format json, its name,
+    /// question and description with the source).
     #[arg(long)]
     show: Option<String>,
     #[arg(long, value_enum, default_value_t)]
@@ -21,7 +22,16 @@ pub struct Args {
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     if let Some(name) = &args.show {
         let c = case::find(name)?;
-        output::print(c.source)?;
+        match args.format {
+            Format::Text => output::print(c.source)?,
+            Format::Json => {
+                let mut doc = summary(c.name, &case::about(c.source).unwrap_or_default());
+                doc["schema"] = json!("flypy.case/1");
+                doc["file"] = json!(c.file);
+                doc["source"] = json!(c.source);
+                output::print(&format!("{}\n", serde_json::to_string(&doc)?))?;
+            }
+        }
         return Ok(ExitCode::SUCCESS);
     }
     let rows: Vec<(&str, case::About)> = case::BUILTIN
@@ -47,10 +57,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
             t
         }
         Format::Json => {
-            let cases: Vec<_> = rows
-                .iter()
-                .map(|(name, a)| json!({"name": name, "question": a.question, "description": a.description, "default": *name == case::DEFAULT_CASE}))
-                .collect();
+            let cases: Vec<_> = rows.iter().map(|(name, a)| summary(name, a)).collect();
             format!(
                 "{}\n",
                 serde_json::to_string(&json!({"schema": "flypy.cases/1", "cases": cases}))?
@@ -59,4 +66,11 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     };
     output::print(&text)?;
     Ok(ExitCode::SUCCESS)
+}
+
+/// A case's name, question and description, and whether it is the default, as JSON (the
+/// listing's entries; `--show` adds the source).
+fn summary(name: &str, about: &case::About) -> serde_json::Value {
+    json!({"name": name, "question": about.question, "description": about.description,
+           "default": name == case::DEFAULT_CASE})
 }

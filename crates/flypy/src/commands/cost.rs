@@ -21,7 +21,7 @@ use flypy_probe::Interpreter;
 use serde_json::json;
 
 use super::Format;
-use super::{one_line, StatementOptions, EXIT_USER_CODE};
+use super::{one_line, StatementOptions};
 use crate::output;
 
 #[derive(clap::Args)]
@@ -71,11 +71,18 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
             interp.version
         );
     }
-    check_valgrind()?;
     let limits = Limits {
         timeout: Duration::try_from_secs_f64(args.timeout).context("--timeout")?,
         ..Limits::default()
     };
+    // Code that does not compile is reported before valgrind is asked for or runs (a
+    // callgrind run takes seconds), naming its part.
+    let spec = WorkerSpec::new(&args.statements, &args.opts.setup, args.opts.module_level);
+    let check = flypy_probe::timing::check(&interp, &spec, &limits);
+    if let Err(failed) = super::split_failure(check)? {
+        return super::user_failure(failed);
+    }
+    check_valgrind()?;
     let mut costs = Vec::new();
     for i in 0..args.statements.len() {
         if args.format == Format::Text {
@@ -89,10 +96,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         }
         match cost_of(&interp, &args, i, &limits)? {
             Ok(c) => costs.push(c),
-            Err(failed) => {
-                crate::noteln!("flypy: {failed}");
-                return Ok(ExitCode::from(EXIT_USER_CODE));
-            }
+            Err(failed) => return super::user_failure(failed),
         }
     }
     let symbols = match interp.symbols {
@@ -215,25 +219,20 @@ pub(crate) fn machine_cost(
             // exec. Its profile replaces the script's, under the same process id.
             valgrind.arg("--trace-children=yes");
         }
-        let mut loops = vec![0; statements.len()];
-        loops[i] = calls;
-        let spec = WorkerSpec {
-            statements: statements.to_vec(),
-            setup: setup.to_owned(),
-            module_level,
-            loops,
+        let mut spec = WorkerSpec {
             values: 1,
-            warmups: 0,
-            min_time: 0.0,
             order: vec![i],
             report_times: false,
+            ..WorkerSpec::new(statements, setup, module_level)
         };
-        let worker =
-            match time_worker_under(interp, Some(&valgrind), Some(work.path()), &spec, limits) {
-                Ok(w) => w,
-                Err(e @ TimingError::Probe(_)) => return Err(e.into()),
-                Err(e) => return Ok(Err(e)),
-            };
+        if let Some(n) = spec.loops.get_mut(i) {
+            *n = calls;
+        }
+        let run = time_worker_under(interp, Some(&valgrind), Some(work.path()), &spec, limits);
+        let worker = match super::split_failure(run)? {
+            Ok(w) => w,
+            Err(e) => return Ok(Err(e)),
+        };
         // Processes the statement starts have profiles of their own; this is the worker's.
         let file = run_dir.join(format!("callgrind.{}", worker.pid));
         let profile = flypy_callgrind::parse_file(&file)

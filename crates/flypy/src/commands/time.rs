@@ -12,7 +12,7 @@ use flypy_probe::run::Limits;
 use flypy_probe::timing::{time_worker, TimingError, WorkerSpec};
 use serde_json::json;
 
-use super::{one_line, StatementOptions, EXIT_USER_CODE};
+use super::{one_line, split_failure, StatementOptions};
 use crate::output;
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, clap::ValueEnum)]
@@ -109,10 +109,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let (variants, mut about) = if args.load.is_empty() {
         match measure(&args)? {
             Ok(measured) => measured,
-            Err(failed) => {
-                crate::noteln!("flypy: {failed}");
-                return Ok(ExitCode::from(EXIT_USER_CODE));
-            }
+            Err(failed) => return super::user_failure(failed),
         }
     } else {
         load_pyperf(&args.load)?
@@ -165,20 +162,17 @@ pub(crate) fn measure(args: &Args) -> anyhow::Result<Result<(Vec<Variant>, About
         ..Limits::default()
     };
     let mut spec = WorkerSpec {
-        statements: args.statements.clone(),
-        setup: args.opts.setup.clone(),
-        module_level: args.opts.module_level,
-        loops: vec![0; n],
-        values: 0,
         warmups: 1,
         min_time: args.min_time,
-        order: (0..n).collect(),
-        report_times: true,
+        ..WorkerSpec::new(&args.statements, &args.opts.setup, args.opts.module_level)
     };
+    // Code that does not compile is reported before anything is measured, naming its part.
+    if let Err(e) = split_failure(flypy_probe::timing::check(&interp, &spec, &limits))? {
+        return Ok(Err(e));
+    }
     let started = Instant::now();
-    let calibration = match time_worker(&interp, &spec, &limits) {
+    let calibration = match split_failure(time_worker(&interp, &spec, &limits))? {
         Ok(w) => w,
-        Err(e @ TimingError::Probe(_)) => return Err(e.into()),
         Err(e) => return Ok(Err(e)),
     };
     spec.loops = calibration.statements.iter().map(|s| s.loops).collect();
@@ -213,9 +207,8 @@ pub(crate) fn measure(args: &Args) -> anyhow::Result<Result<(Vec<Variant>, About
         spec.order = (0..n).map(|i| (i + k) % n).collect();
         let date = now_text();
         let before = rapl.as_ref().and_then(|r| r.snapshot().ok());
-        let worker = match time_worker(&interp, &spec, &limits) {
+        let worker = match split_failure(time_worker(&interp, &spec, &limits))? {
             Ok(w) => w,
-            Err(e @ TimingError::Probe(_)) => return Err(e.into()),
             Err(e) => return Ok(Err(e)),
         };
         if let (Some(r), Some(before)) = (rapl.as_ref(), before) {
@@ -422,7 +415,13 @@ fn seconds(s: f64) -> String {
     } else {
         3
     };
-    format!("{v:.digits$} {unit}")
+    format!("{} {unit}", number(v, digits))
+}
+
+/// A figure with `decimals` decimals, or with an exponent when it is huge (what a user typed
+/// or a pyperf file held may be absurd: no 300-digit numbers).
+fn number(x: f64, decimals: usize) -> String {
+    flypy_energy::format_number(x, Some(decimals))
 }
 
 fn text(variants: &[Variant], about: &About) -> String {
@@ -481,12 +480,12 @@ fn text(variants: &[Variant], about: &About) -> String {
                     };
                     let _ = writeln!(
                         t,
-                        "   #{} / #{} = {:.3}× (95% CI {:.3}–{:.3}), p {}: {verdict}",
+                        "   #{} / #{} = {}× (95% CI {}–{}), p {}: {verdict}",
                         i + 1,
                         fastest + 1,
-                        r.ratio,
-                        r.low,
-                        r.high,
+                        number(r.ratio, 3),
+                        number(r.low, 3),
+                        number(r.high, 3),
                         p_text(r.p_value)
                     );
                 }
@@ -533,7 +532,8 @@ fn energy_text(t: &mut String, variants: &[Variant], about: &About) {
     };
     let _ = writeln!(
         t,
-        "\nAt {calls} calls a day, a year, in {}:",
+        "\nAt {} calls a day, a year, in {}:",
+        flypy_energy::format_number(calls, None),
         about.region.describe()
     );
     for (i, v) in variants.iter().enumerate() {
@@ -544,10 +544,10 @@ fn energy_text(t: &mut String, variants: &[Variant], about: &About) {
         {
             let _ = writeln!(
                 t,
-                "   #{} {:.4} kWh, {:.4} kg CO2e",
+                "   #{} {} kWh, {} kg CO2e",
                 i + 1,
-                p.kwh_per_year,
-                p.kg_co2e_per_year
+                number(p.kwh_per_year, 4),
+                number(p.kg_co2e_per_year, 4)
             );
         }
     }
@@ -561,11 +561,11 @@ fn energy_text(t: &mut String, variants: &[Variant], about: &About) {
             {
                 let _ = writeln!(
                     t,
-                    "   #{} instead of #{} saves {:.4} kWh and {:.4} kg CO2e a year",
+                    "   #{} instead of #{} saves {} kWh and {} kg CO2e a year",
                     fastest + 1,
                     i + 1,
-                    s.kwh_per_year,
-                    s.kg_co2e_per_year
+                    number(s.kwh_per_year, 4),
+                    number(s.kg_co2e_per_year, 4)
                 );
             }
         }

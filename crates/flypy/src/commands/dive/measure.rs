@@ -13,7 +13,7 @@ use flypy_dive::model::{
 };
 use flypy_marshal::{Code, Object, PyVersion};
 use flypy_probe::run::{run_counted, Counting, Ending, Limits, Program, RunOutcome};
-use flypy_probe::timing::TimingError;
+use flypy_probe::timing::{Part, TimingError};
 use flypy_probe::Interpreter;
 use serde::Serialize;
 
@@ -98,34 +98,6 @@ pub(crate) fn setup_locals(interp: &Interpreter, setup: &str) -> anyhow::Result<
         .find(|c| text_of(&c.name) == "setup")
         .context("the compiled setup has no function")?;
     Ok(setup_code.varnames.iter().map(text_of).collect())
-}
-
-/// Refuses inline statements as `flypy time` (and timeit) does: each compiled on its own as a
-/// module, so `return` and `yield` are outside a function there. In the variant function they
-/// would be accepted, and a `yield` would make the variant a generator that does nothing.
-pub(crate) fn check_statements(interp: &Interpreter, statements: &[String]) -> anyhow::Result<()> {
-    let dir = tempfile::tempdir().context("temporary folder")?;
-    let mut paths = Vec::new();
-    for (i, stmt) in statements.iter().enumerate() {
-        let path = dir.path().join(format!("statement{}.py", i + 1));
-        std::fs::write(&path, for_version(stmt.clone(), interp.version))
-            .context("writing a statement")?;
-        paths.push(path);
-    }
-    for (i, outcome) in flypy_probe::compile_files(interp, &paths)?
-        .into_iter()
-        .enumerate()
-    {
-        if let Err(e) = outcome {
-            let line = e.lineno.map(|l| format!(" (line {l})")).unwrap_or_default();
-            bail!(
-                "statement {} is not valid Python: {}{line}",
-                i + 1,
-                e.message
-            );
-        }
-    }
-    Ok(())
 }
 
 /// A variant function found in the compiled module.
@@ -373,6 +345,10 @@ pub(crate) struct Shown {
     name: String,
     /// Lines of the case's own source: a traceback frame past them is the driver's.
     source_lines: usize,
+    /// Inline statements: where each part starts in the case module they become (the line of
+    /// its `def`), its function's name and what the user calls it (`setup`, `statement K`), so
+    /// that tracebacks and compile errors show the user's own line numbers.
+    parts: Vec<(usize, String, String)>,
 }
 
 impl Shown {
@@ -382,10 +358,87 @@ impl Shown {
         } else {
             format!("<case {}>", case.name)
         };
+        let mut parts = Vec::new();
+        if case.statements.is_some() {
+            for (i, line) in case.source.lines().enumerate() {
+                let Some(function) = line.strip_prefix("def ").and_then(|r| r.split('(').next())
+                else {
+                    continue;
+                };
+                let label = match function.strip_prefix("variant_s") {
+                    Some(k) => format!("statement {k}"),
+                    None if function == "setup" => "setup".to_owned(),
+                    None => continue,
+                };
+                parts.push((i + 1, function.to_owned(), label));
+            }
+        }
         Shown {
             dir: dir.display().to_string(),
             name,
             source_lines: case.source.lines().count(),
+            parts,
+        }
+    }
+
+    /// A traceback frame's line (`  File "<case inline>", line 17, in variant_s2`) of an
+    /// inline case as the user wrote it (`  File "<statement 2>", line 1`), naming the
+    /// function only when it is one the user defined; `None` for other frames.
+    fn own_frame(&self, line: &str) -> Option<String> {
+        let rest = line.strip_prefix(&format!("  File \"{}\", line ", self.name))?;
+        let (number, function) = rest.split_once(", in ")?;
+        let number: usize = number.parse().ok()?;
+        let (own, outer, label) = self.own_line(number)?;
+        let named = if function == outer {
+            String::new()
+        } else {
+            format!(", in {function}")
+        };
+        Some(format!("  File \"<{label}>\", line {own}{named}"))
+    }
+
+    /// Line `number` of an inline case's module as the user's: the line within its part, the
+    /// part's function and its name.
+    fn own_line(&self, number: usize) -> Option<(usize, &str, &str)> {
+        let (start, outer, label) = self.parts.iter().rev().find(|(at, ..)| *at < number)?;
+        Some((number - start, outer, label))
+    }
+
+    /// A compile error of the case as the user would want it: their names for the case file,
+    /// and the part (a variant, `setup`) the error's line is in: `case.py, in variant_a: …`.
+    fn compile_error(&self, error: &str, case: &Prepared) -> String {
+        let text = self.text(error);
+        let part = error_line(&text).and_then(|(_, n)| flypy_dive::case::part_at(&case.source, n));
+        match part {
+            Some(part) if self.parts.is_empty() => {
+                let at = format!("{}: ", self.name);
+                text.replacen(&at, &format!("{}, in {part}: ", self.name), 1)
+            }
+            _ => self.own_place(&text),
+        }
+    }
+
+    /// A compile error of an inline case's module (`…: line 13, column 8: SyntaxError: …`)
+    /// at the user's own place (`…: statement 1, line 1, column 4: …`): a part's lines are
+    /// the body of its function, indented by four columns.
+    fn own_place(&self, error: &str) -> String {
+        let place = error_line(error).and_then(|(at, number)| {
+            let rest = &error[at + "line ".len()..];
+            let digits = rest.bytes().take_while(u8::is_ascii_digit).count();
+            let (own, _, label) = self.own_line(number)?;
+            let mut shown = format!("{label}, line {own}");
+            let mut end = at + "line ".len() + digits;
+            if let Some(col) = rest[digits..].strip_prefix(", column ") {
+                let width = col.bytes().take_while(u8::is_ascii_digit).count();
+                let column: usize = col.get(..width)?.parse().ok()?;
+                shown.push_str(&format!(", column {}", column.saturating_sub(4).max(1)));
+                end += ", column ".len() + width;
+            }
+            Some((at, end, shown))
+        });
+        match place {
+            Some((at, end, shown)) => format!("{}{shown}{}", &error[..at], &error[end..]),
+            None => error.to_owned(),
         }
     }
 
@@ -420,12 +473,17 @@ impl Shown {
     pub(crate) fn traceback(&self, traceback: &str) -> String {
         let text = self.text(traceback);
         let own = format!("  File \"{}\", line ", self.name);
-        let mut out: Vec<&str> = Vec::new();
+        let mut out: Vec<String> = Vec::new();
         let mut skipping = false;
         for (k, line) in text.lines().enumerate() {
             if line.starts_with("  File ") {
-                let helper =
-                    k == 1 && line.starts_with("  File \"<string>\"") && line.ends_with(" in main");
+                // The timing worker shows the code it times as `<setup>` and `<statement N>`:
+                // in a dive that is flypy's import of the case and its call of the variant.
+                let helper = (k == 1
+                    && line.starts_with("  File \"<string>\"")
+                    && line.ends_with(" in main"))
+                    || line.starts_with("  File \"<setup>\"")
+                    || line.starts_with("  File \"<statement ");
                 let driver = line
                     .strip_prefix(own.as_str())
                     .and_then(|r| r.split(',').next())
@@ -436,11 +494,19 @@ impl Shown {
                 skipping = false;
             }
             if !skipping {
-                out.push(line);
+                out.push(self.own_frame(line).unwrap_or_else(|| line.to_owned()));
             }
         }
         out.join("\n")
     }
+}
+
+/// Where a compile error says `line N`, and N.
+fn error_line(error: &str) -> Option<(usize, usize)> {
+    let at = error.find("line ")?;
+    let rest = &error[at + "line ".len()..];
+    let digits = rest.bytes().take_while(u8::is_ascii_digit).count();
+    Some((at, rest.get(..digits)?.parse().ok()?))
 }
 
 /// The dive on `interp`, or how the user's code failed.
@@ -495,7 +561,7 @@ pub(crate) fn dive(
             let show_static = opts.lenient || !version.at_least(3, 7);
             dive.static_only = true;
             let why = format!("{e:#}").replace(&format!("{}: ", path.display()), "");
-            let why = shown.text(&why);
+            let why = shown.own_place(&shown.text(&why));
             dive.notes.push(format!(
                 "cannot compile the whole case ({why}); each variant was compiled on its own"
             ));
@@ -532,7 +598,7 @@ pub(crate) fn dive(
                 }
             }
             if !show_static {
-                bail!("{}", shown.text(&format!("{e:#}")));
+                bail!("{}", shown.compile_error(&format!("{e:#}"), case));
             }
             return Ok(Ok(dive));
         }
@@ -680,7 +746,7 @@ pub(crate) fn dive(
     };
     let (timed, about) = match time::measure(&targs)? {
         Ok(t) => t,
-        Err(e) => return Ok(Err(shown.traceback(&e.to_string()))),
+        Err(e) => return Ok(Err(timing_failure(&e, &dive.variants, &shown))),
     };
     let grams_per_joule = opts.region.g_co2e_per_kwh / 3.6e6;
     let fastest = time::fastest(&timed);
@@ -759,7 +825,7 @@ pub(crate) fn dive(
                     ));
                 }
             }
-            Err(failed) => return Ok(Err(shown.traceback(&failed))),
+            Err(e) => return Ok(Err(timing_failure(&e, &dive.variants, &shown))),
         }
     }
     // Compare: each variant against the next faster one.
@@ -781,6 +847,19 @@ pub(crate) fn dive(
     }
     progress.done();
     Ok(Ok(dive))
+}
+
+/// A timing or callgrind worker's failure named as the dive names things: the variants, and
+/// the case's setup (the workers' setup imports the case and calls its setup()), not
+/// "statement 2".
+fn timing_failure(e: &TimingError, variants: &[Variant], shown: &Shown) -> String {
+    let name = |part| match part {
+        Part::Setup => "the case's setup (its import, or setup())".to_owned(),
+        Part::Statement(i) => variants
+            .get(i)
+            .map_or_else(|| format!("variant {}", i + 1), |v| v.function.clone()),
+    };
+    shown.traceback(&e.describe(&name))
 }
 
 fn ratio(r: time::PairedRatio) -> Ratio {
@@ -973,7 +1052,7 @@ fn machine(
     setup: &str,
     calls: u64,
     limits: &Limits,
-) -> anyhow::Result<Result<Vec<Machine>, String>> {
+) -> anyhow::Result<Result<Vec<Machine>, TimingError>> {
     let limits = Limits {
         timeout: limits.timeout * 10,
         ..*limits
@@ -1008,7 +1087,7 @@ fn machine(
     for r in results {
         let per_call = match r? {
             Ok(p) => p,
-            Err(e) => return Ok(Err(e.to_string())),
+            Err(e) => return Ok(Err(e)),
         };
         let ir = per_call
             .event_index("Ir")
@@ -1137,24 +1216,31 @@ fn for_version(text: String, version: PyVersion) -> String {
     }
 }
 
-/// What the dive is doing, on one line of stderr when it is a terminal.
+/// What the dive is doing, on stderr when it is a terminal: one line rewritten in place, or a
+/// line per step where the terminal takes no escape codes (`TERM=dumb`).
 struct Progress {
     on: bool,
+    in_place: bool,
 }
 
 impl Progress {
     fn new(on: bool) -> Self {
-        Progress { on }
+        Progress {
+            on,
+            in_place: crate::output::takes_escapes(&std::io::stderr()),
+        }
     }
 
     fn say(&self, what: &str) {
-        if self.on {
-            crate::note!("\r\x1b[Kflypy: {what}…");
+        match (self.on, self.in_place) {
+            (true, true) => crate::note!("\r\x1b[Kflypy: {what}…"),
+            (true, false) => crate::noteln!("flypy: {what}…"),
+            _ => {}
         }
     }
 
     fn done(&self) {
-        if self.on {
+        if self.on && self.in_place {
             crate::note!("\r\x1b[K");
         }
     }
@@ -1170,6 +1256,7 @@ mod tests {
             dir: "/tmp/.tmpAB12".to_owned(),
             name: "<case list-init>".to_owned(),
             source_lines: 10,
+            parts: Vec::new(),
         };
         assert_eq!(
             shown.text(
@@ -1190,6 +1277,38 @@ mod tests {
             shown.traceback(tb),
             "Traceback (most recent call last):\n  File \"<case list-init>\", line 2, in \
              variant_a\n    return 1/0\n    ~^~\nZeroDivisionError: division by zero"
+        );
+    }
+
+    #[test]
+    fn inline_statements_show_their_own_lines() {
+        let shown = Shown {
+            dir: "/tmp/.tmpAB12".to_owned(),
+            name: "<case inline>".to_owned(),
+            source_lines: 20,
+            parts: vec![
+                (7, "setup".to_owned(), "setup".to_owned()),
+                (12, "variant_s1".to_owned(), "statement 1".to_owned()),
+                (16, "variant_s2".to_owned(), "statement 2".to_owned()),
+            ],
+        };
+        assert_eq!(
+            shown.own_place("python 3.7 cannot compile it: line 13, column 8: SyntaxError: x"),
+            "python 3.7 cannot compile it: statement 1, line 1, column 4: SyntaxError: x"
+        );
+        assert_eq!(shown.own_place("line 9: E"), "setup, line 2: E");
+        assert_eq!(shown.own_place("no place: E"), "no place: E");
+        assert_eq!(
+            shown
+                .own_frame("  File \"<case inline>\", line 18, in f")
+                .as_deref(),
+            Some("  File \"<statement 2>\", line 2, in f")
+        );
+        assert_eq!(
+            shown
+                .own_frame("  File \"<case inline>\", line 17, in variant_s2")
+                .as_deref(),
+            Some("  File \"<statement 2>\", line 1")
         );
     }
 

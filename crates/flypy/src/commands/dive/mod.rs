@@ -85,6 +85,9 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let first = interpreters
         .first()
         .context("no interpreter to run the dive on")?;
+    if let [_, _, ..] = args.statements.as_slice() {
+        check_statements(&args, &interpreters)?;
+    }
     let prepared = prepare(&args, &first.0)?;
     let options = measure::Options {
         quick: args.quick,
@@ -109,8 +112,26 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
                 interpreters.len()
             );
         }
-        match measure::dive(interp, notes, &prepared, &options)? {
+        // Across several interpreters, whatever goes wrong says on which.
+        let which = || {
+            format!(
+                "CPython {} ({})",
+                interp.full_version,
+                interp.path.display()
+            )
+        };
+        let measured = measure::dive(interp, notes, &prepared, &options);
+        let measured = if interpreters.len() > 1 {
+            measured.with_context(which)?
+        } else {
+            measured?
+        };
+        match measured {
             Ok(d) => dives.push(d),
+            Err(failed) if interpreters.len() > 1 => {
+                crate::noteln!("flypy: {}: {failed}", which());
+                return Ok(ExitCode::from(super::EXIT_USER_CODE));
+            }
             Err(failed) => {
                 crate::noteln!("flypy: {failed}");
                 return Ok(ExitCode::from(super::EXIT_USER_CODE));
@@ -144,13 +165,7 @@ fn interpreters(args: &Args) -> anyhow::Result<Vec<(Interpreter, Vec<String>)>> 
     let resolved: Vec<Resolved> = match args.pythons.as_deref() {
         None => vec![resolve_for(args.python.as_deref(), Need::Symbols)?],
         Some("all") => {
-            let mut by_version: BTreeMap<(u8, u8), Vec<Interpreter>> = BTreeMap::new();
-            for i in flypy_probe::discover() {
-                by_version
-                    .entry((i.version.major, i.version.minor))
-                    .or_default()
-                    .push(i);
-            }
+            let by_version = flypy_probe::discover_by_version();
             if by_version.is_empty() {
                 bail!("no CPython interpreters found (flypy pythons says where it looks)");
             }
@@ -188,6 +203,47 @@ fn interpreters(args: &Args) -> anyhow::Result<Vec<(Interpreter, Vec<String>)>> 
             (r.interpreter, notes)
         })
         .collect())
+}
+
+/// Inline statements and their setup compiled first, as `flypy time` compiles them, so that a
+/// mistake is reported before anything runs, naming the part and its own line (not one of the
+/// case module they become). Across several interpreters a part that one version rejects is
+/// shown as such for that version; only a part that none of them compiles is refused.
+fn check_statements(
+    args: &Args,
+    interpreters: &[(Interpreter, Vec<String>)],
+) -> anyhow::Result<()> {
+    use flypy_probe::timing::{check_all, Part, WorkerSpec};
+    let setup = args.setup.as_deref().unwrap_or("pass");
+    let spec = WorkerSpec::new(&args.statements, setup, false);
+    let limits = flypy_probe::run::Limits::default();
+    // Per part, the interpreters that cannot compile it, with why.
+    let mut rejected: BTreeMap<(bool, usize), Vec<(&Interpreter, String)>> = BTreeMap::new();
+    for (interp, _) in interpreters {
+        for failed in super::split_failure(check_all(interp, &spec, &limits))?? {
+            // The setup first, then the statements in order.
+            let key = match failed.part() {
+                Some(Part::Statement(i)) => (true, i),
+                _ => (false, 0),
+            };
+            rejected
+                .entry(key)
+                .or_default()
+                .push((interp, failed.to_string()));
+        }
+    }
+    let everywhere = rejected
+        .into_values()
+        .find(|by| by.len() == interpreters.len());
+    match everywhere.as_deref() {
+        Some([(_, failed)]) => bail!("{failed}"),
+        Some([(interp, failed), ..]) => bail!(
+            "no interpreter of --pythons compiles it; CPython {} ({}): {failed}",
+            interp.full_version,
+            interp.path.display()
+        ),
+        _ => Ok(()),
+    }
 }
 
 /// The case module: built-in, a case file, or inline statements made into one.
@@ -231,7 +287,6 @@ fn prepare(args: &Args, interp: &Interpreter) -> anyhow::Result<Prepared> {
         ),
         stmts => {
             let setup = args.setup.clone().unwrap_or_else(|| "pass".to_owned());
-            measure::check_statements(interp, stmts)?;
             let locals = measure::setup_locals(interp, &setup)?;
             Ok(Prepared {
                 name: "inline".to_owned(),

@@ -1,5 +1,5 @@
-//! The dive on the terminal (at most `--width` columns, bold headings unless NO_COLOR or not a
-//! terminal) and as JSON (every measurement, the comparisons the explanation is written from,
+//! The dive on the terminal (at most `--width` columns, bold headings unless NO_COLOR, not a
+//! terminal or `TERM=dumb`) and as JSON (every measurement, the comparisons the explanation is written from,
 //! and the explanation itself).
 
 use std::collections::BTreeMap;
@@ -18,11 +18,12 @@ pub(crate) struct Style {
 }
 
 impl Style {
-    /// Bold headings when stdout is a terminal and NO_COLOR is unset (no-color.org).
+    /// Bold headings when stdout is a terminal that takes escape codes (not `TERM=dumb`) and
+    /// NO_COLOR is unset (no-color.org).
     pub fn detect() -> Self {
         let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
         Style {
-            on: !no_color && std::io::IsTerminal::is_terminal(&std::io::stdout()),
+            on: !no_color && crate::output::takes_escapes(&std::io::stdout()),
         }
     }
 

@@ -1,0 +1,45 @@
+//! What several of the binary's test files share: running flypy, and the interpreters to run
+//! it against.
+
+// Each test file compiles this module on its own and uses only some of it.
+#![allow(dead_code)]
+
+use std::process::{Command, Output};
+
+/// `flypy ARGS`, NO_COLOR set, its output.
+pub fn flypy(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_flypy"))
+        .args(args)
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("flypy runs")
+}
+
+/// Its stdout, after checking that it succeeded (its stderr is shown, after `context`, when
+/// it did not).
+pub fn stdout_of(out: &Output, context: &str) -> String {
+    assert!(
+        out.status.success(),
+        "{context}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+/// One interpreter per version, oldest first; each version flypy knows that is missing is
+/// said on stderr under `label`, never skipped silently.
+pub fn interpreters(label: &str) -> Vec<flypy_probe::Interpreter> {
+    let out: Vec<_> = flypy_probe::discover_by_version()
+        .into_values()
+        .filter_map(|found| found.into_iter().next())
+        .collect();
+    for v in [
+        "2.7", "3.6", "3.7", "3.8", "3.9", "3.10", "3.11", "3.12", "3.13", "3.14", "3.15",
+    ] {
+        if !out.iter().any(|i| i.version.to_string() == v) {
+            eprintln!("{label}: skipped CPython {v}: not installed");
+        }
+    }
+    assert!(!out.is_empty(), "no CPython interpreter found");
+    out
+}
