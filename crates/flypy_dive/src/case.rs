@@ -278,8 +278,8 @@ fn top_level_starts(source: &str) -> Vec<usize> {
     starts
 }
 
-/// The top-level function whose block holds line `line` (counted from 1) of `source`, when it
-/// is a variant or `setup`: which part of a case file a compile error is in. `None` for a line
+/// The top-level block that holds line `line` (counted from 1) of `source`, when it is a
+/// variant (a `def`, or an assignment such as a lambda's) or `setup`: which part of a case file a compile error is in. `None` for a line
 /// elsewhere (module code, another function, past the end).
 pub fn part_at(source: &str, line: usize) -> Option<&str> {
     let offset: usize = source
@@ -294,9 +294,15 @@ pub fn part_at(source: &str, line: usize) -> Option<&str> {
         .into_iter()
         .take_while(|&s| s <= offset)
         .last()?;
-    let name = source.get(start..)?.strip_prefix("def ")?;
-    let name = name.split(|c: char| c == '(' || c.is_whitespace()).next()?;
-    (name.starts_with("variant_") || name == "setup").then_some(name)
+    let head = source.get(start..)?;
+    let setup = head
+        .strip_prefix("def setup")
+        .is_some_and(|r| r.starts_with(['(', ' ']));
+    if setup {
+        return Some("setup");
+    }
+    // A variant's block: `def variant_*` or `variant_* = lambda …`.
+    block_variant(head)
 }
 
 /// `source` with every variant block (`def variant_*`, `variant_* = …`) except `keep` blanked out (replaced by empty
@@ -476,6 +482,10 @@ mod tests {
         assert_eq!(part_at(src, 10), None);
         assert_eq!(part_at(src, 0), None);
         assert_eq!(part_at(src, 99), None);
+        let src = "def setup():\n    pass\nvariant_b = lambda n: (\n    n +\n)\nsetuptools = 1\n";
+        assert_eq!(part_at(src, 2), Some("setup"));
+        assert_eq!(part_at(src, 4), Some("variant_b"));
+        assert_eq!(part_at(src, 6), None);
     }
 
     #[test]
