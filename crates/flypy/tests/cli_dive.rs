@@ -1277,13 +1277,17 @@ fn lambdas_variants_under_if_and_parameters_with_defaults_are_variants() {
 fn a_class_or_other_non_function_as_a_variant_is_refused() {
     let dir = tempfile::tempdir().expect("tempdir");
     let base = "def setup():\n    return {'n': 10}\n\ndef variant_a(n):\n    return n\n\n";
-    let cases: [(&str, &str); 6] = [
+    let cases: [(&str, &str); 7] = [
         ("class variant_b:\n    pass\n", "variant_b is a class"),
         (
             "def variant_b(n):\n    yield n\n",
             "variant_b is a generator function (it has yield)",
         ),
         ("variant_b = 3\n", "variant_b is an int, not a function"),
+        (
+            "class K(object):\n    def m(self, n):\n        return n\nvariant_b = K().m\n",
+            "method, not a function",
+        ),
         (
             "def variant_b(n, m):\n    return m\n",
             "variant_b needs m, which setup() does not return",

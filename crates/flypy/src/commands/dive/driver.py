@@ -99,7 +99,8 @@ if __name__ == "__flypy_case__":
             code = getattr(_flypy_unwrap(obj), "__code__", None)
             if isinstance(obj, type) or type(obj).__name__ == "classobj":
                 v["kind"] = "class"
-            elif code is None or not callable(obj):
+            elif code is None or not callable(obj) or hasattr(obj, "__func__"):
+                # (a bound method or a staticmethod object: its parameters are not the code's)
                 v["kind"] = "other"
                 v["type"] = type(obj).__name__
             else:
