@@ -33,7 +33,7 @@ fn too_big() -> String {
 /// Checks that `path` is a regular file (symlinks followed) of at most [`MAX_INPUT_BYTES`],
 /// for files another program reads on flypy's behalf (a `.py` the interpreter compiles).
 pub(crate) fn check_regular(path: &Path) -> Result<std::fs::Metadata, String> {
-    let meta = std::fs::metadata(path).map_err(|e| format!("cannot read it: {e}"))?;
+    let meta = std::fs::metadata(path).map_err(|e| cannot_read(&e))?;
     if !meta.is_file() {
         let kind = kind_of(&meta);
         return Err(format!("not a regular file ({kind})"));
@@ -42,6 +42,20 @@ pub(crate) fn check_regular(path: &Path) -> Result<std::fs::Metadata, String> {
         return Err(too_big());
     }
     Ok(meta)
+}
+
+/// Why a path could not be read, said plainly: a symlink loop by that name (the system's
+/// "too many levels of symbolic links" does not say that a link leads back to itself).
+pub(crate) fn cannot_read(e: &std::io::Error) -> String {
+    if is_symlink_loop(e) {
+        "a symlink loop (a symbolic link that leads back to itself), not a file".to_owned()
+    } else {
+        format!("cannot read it: {e}")
+    }
+}
+
+pub(crate) fn is_symlink_loop(e: &std::io::Error) -> bool {
+    e.raw_os_error() == Some(nix::errno::Errno::ELOOP as i32)
 }
 
 /// [`read_bounded`] as UTF-8 text.
@@ -91,6 +105,19 @@ mod tests {
         let file = dir.path().join("ok");
         std::fs::write(&file, b"abc").expect("write");
         assert_eq!(read_bounded(&file), Ok(b"abc".to_vec()));
+    }
+
+    #[test]
+    fn a_symlink_loop_is_called_one() {
+        let dir = tempfile::tempdir().expect("dir");
+        let link = dir.path().join("loop.py");
+        std::os::unix::fs::symlink("loop.py", &link).expect("symlink");
+        assert_eq!(
+            read_bounded(&link),
+            Err(
+                "a symlink loop (a symbolic link that leads back to itself), not a file".to_owned()
+            )
+        );
     }
 
     #[test]

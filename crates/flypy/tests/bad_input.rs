@@ -244,12 +244,7 @@ fn devices_and_fifos_are_refused_not_read() {
         (vec!["trace".into(), dir.path().into()], "a directory"),
     ];
     for (args, says) in cases {
-        let out = std::process::Command::new(env!("CARGO_BIN_EXE_flypy"))
-            .args(&args)
-            .output()
-            .expect("runs");
-        let err = String::from_utf8_lossy(&out.stderr);
-        assert_eq!(out.status.code(), Some(2), "{args:?}: {err}");
+        let err = refused(&args);
         assert!(
             err.contains(&format!("not a regular file ({says})")),
             "{args:?}: {err}"
@@ -307,12 +302,7 @@ fn impossible_option_values_are_refused_by_name() {
         (&["cost", "--calls", "0", "pass"], "--calls"),
     ];
     for (args, names) in cases {
-        let out = std::process::Command::new(env!("CARGO_BIN_EXE_flypy"))
-            .args(args)
-            .output()
-            .expect("runs");
-        let err = String::from_utf8_lossy(&out.stderr);
-        assert_eq!(out.status.code(), Some(2), "{args:?}: {err}");
+        let err = refused(args);
         assert!(
             err.contains("invalid value") && err.contains(names),
             "{args:?}: {err}"
@@ -336,12 +326,126 @@ fn a_missing_case_file_and_an_empty_directory_are_said_to_be() {
         ),
     ];
     for (args, says) in cases {
+        let err = refused(&args);
+        assert!(err.contains(&says), "{args:?}: {err}");
+    }
+}
+
+/// Issue 13, item 12: a pyperf file whose values are not times (a string, a null, a negative
+/// number, not a list) is refused naming the benchmark, the run and the value (exit 2), as a
+/// negative value was; before, what was not a number was silently left out.
+#[test]
+fn pyperf_values_that_are_not_times_are_refused_naming_them() {
+    let dir = tempfile::tempdir().expect("dir");
+    let file = dir.path().join("bench.json");
+    for (values, says) in [
+        ("[0.1, 0.12]", None),
+        ("[0.1, \"fast\"]", Some("st, run 2: \"fast\" is not a time")),
+        ("[0.1, null]", Some("st, run 2: null is not a time")),
+        ("[0.1, -1]", Some("st, run 2: -1 is not a time")),
+        ("\"abc\"", Some("st, run 2: values is \"abc\", not a list")),
+    ] {
+        std::fs::write(
+            &file,
+            format!(
+                "{{\"version\": \"1.0\", \"metadata\": {{\"unit\": \"second\", \"name\": \"st\"}}, \
+                 \"benchmarks\": [{{\"runs\": [{{\"warmups\": [[1, 0.1]], \"values\": [0.1, 0.12, \
+                 0.11]}}, {{\"values\": {values}}}]}}]}}"
+            ),
+        )
+        .expect("write");
         let out = std::process::Command::new(env!("CARGO_BIN_EXE_flypy"))
-            .args(&args)
+            .args(["time", "--load"])
+            .arg(&file)
             .output()
             .expect("runs");
         let err = String::from_utf8_lossy(&out.stderr);
-        assert_eq!(out.status.code(), Some(2), "{args:?}: {err}");
-        assert!(err.contains(&says), "{args:?}: {err}");
+        match says {
+            None => assert!(out.status.success(), "{values}: {err}"),
+            Some(says) => {
+                assert_eq!(out.status.code(), Some(2), "{values}: {err}");
+                assert!(err.contains(says) && err.contains("bench.json"), "{err}");
+            }
+        }
     }
+}
+
+/// Issue 13, item 11: a symlink loop is said to be one (not "not a .py or .pyc file" or the
+/// system's "too many levels of symbolic links"), wherever flypy takes a file, exit 2.
+#[test]
+fn a_symlink_loop_is_said_to_be_one() {
+    let dir = tempfile::tempdir().expect("dir");
+    for name in ["loop", "loop.py", "loop.json"] {
+        std::os::unix::fs::symlink(name, dir.path().join(name)).expect("symlink");
+    }
+    let at = |name: &str| dir.path().join(name).into_os_string();
+    let cases: Vec<Vec<std::ffi::OsString>> = vec![
+        vec!["dis".into(), at("loop")],
+        vec!["dis".into(), at("loop.py")],
+        vec!["dive".into(), at("loop.py")],
+        vec!["trace".into(), at("loop.py")],
+        vec!["time".into(), "--load".into(), at("loop.json")],
+    ];
+    for args in cases {
+        let err = refused(&args);
+        assert!(
+            err.contains("loop") && err.contains(": a symlink loop"),
+            "{args:?}: {err}"
+        );
+    }
+}
+
+/// Issue 13, item 11: one unreadable folder in a tree given to `dis` is an error line of its
+/// own; the files that can be read are still disassembled (exit 2). Root reads any folder, so
+/// as root flypy runs without the capabilities that let it (setpriv).
+#[test]
+fn an_unreadable_subdirectory_does_not_stop_dis_of_the_rest() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().expect("dir");
+    for sub in ["good", "locked"] {
+        std::fs::create_dir(dir.path().join(sub)).expect("mkdir");
+        std::fs::write(dir.path().join(sub).join("m.py"), "x = 1\n").expect("write");
+    }
+    let locked = dir.path().join("locked");
+    std::fs::set_permissions(&locked, std::fs::Permissions::from_mode(0o000)).expect("chmod");
+    // Still readable to this process: it has the capabilities that override permissions.
+    let mut cmd = if std::fs::read_dir(&locked).is_ok() {
+        let mut c = std::process::Command::new("setpriv");
+        c.args([
+            "--inh-caps=-dac_override,-dac_read_search",
+            "--bounding-set=-dac_override,-dac_read_search",
+            env!("CARGO_BIN_EXE_flypy"),
+        ]);
+        c
+    } else {
+        std::process::Command::new(env!("CARGO_BIN_EXE_flypy"))
+    };
+    let out = cmd.arg("dis").arg(dir.path()).output();
+    std::fs::set_permissions(&locked, std::fs::Permissions::from_mode(0o755)).expect("chmod");
+    let out = out.expect("flypy runs (as root: setpriv, from util-linux, is needed)");
+    let (stdout, stderr) = (
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr),
+    );
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains(&format!("{}: cannot read directory", locked.display())),
+        "{stderr}"
+    );
+    assert!(
+        stdout.contains("good/m.py") && stdout.contains("STORE_NAME"),
+        "{stdout}"
+    );
+    assert!(!stdout.contains("locked/m.py"), "{stdout}");
+}
+
+/// The stderr of `flypy ARGS`, which must have refused its input (exit 2).
+fn refused<S: AsRef<std::ffi::OsStr> + std::fmt::Debug>(args: &[S]) -> String {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_flypy"))
+        .args(args)
+        .output()
+        .expect("runs");
+    let err = String::from_utf8_lossy(&out.stderr).into_owned();
+    assert_eq!(out.status.code(), Some(2), "{args:?}: {err}");
+    err
 }

@@ -3,6 +3,8 @@
 //! counts differ and printing only numbers found in the same run's JSON, the full dive with
 //! callgrind, every interpreter at once, inline statements, case files, and bad input.
 
+mod common;
+
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
@@ -625,7 +627,7 @@ fn case_files_and_bad_input() {
         3,
         &["ZeroDivisionError", "variant_a"],
     );
-    fails("def setup():\n    return {}\n\ndef variant_a(n):\n    return n\n\ndef variant_b(n):\n    return n\n", 3, &["needs n, which setup() does not return"]);
+    fails("def setup():\n    return {}\n\ndef variant_a(n):\n    return n\n\ndef variant_b(n):\n    return n\n", 2, &["variant_a needs n, which setup() does not return"]);
     fails(
         "def variant_a():\n    while True:\n        pass\n\ndef variant_b():\n    return 1\n",
         3,
@@ -1186,4 +1188,322 @@ fn pythons_named_twice_count_once() {
     let v = interp.version.to_string();
     let doc = dive_json(&["--pythons", &format!("{v},{v}"), "--quick"]);
     assert_eq!(doc["pythons"].as_array().map(Vec::len), Some(1), "{v}");
+}
+
+/// `flypy dive ARGS` on `interp`: its exit code, stdout and stderr.
+fn dive_on(interp: &flypy_probe::Interpreter, args: &[&str]) -> (Option<i32>, String, String) {
+    let out = flypy()
+        .arg("dive")
+        .arg("--python")
+        .arg(&interp.path)
+        .args(args)
+        .output()
+        .expect("flypy runs");
+    (
+        out.status.code(),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+/// `flypy dive --quick --format json ARGS` on `interp`, which must succeed.
+fn quick_dive_json_on(interp: &flypy_probe::Interpreter, args: &[&str]) -> Value {
+    let (code, stdout, stderr) =
+        dive_on(interp, &[&["--quick", "--format", "json"], args].concat());
+    assert_eq!(code, Some(0), "{} {args:?}: {stderr}", interp.version);
+    serde_json::from_str(&stdout).expect("JSON")
+}
+
+/// Issue 13, item 13: a variant may be a lambda assigned to a variant_* name or a function
+/// defined under an `if`, and may have parameters with defaults (a parameter setup() does not
+/// give keeps its default; the ones after it are passed by keyword). On every version.
+#[test]
+fn lambdas_variants_under_if_and_parameters_with_defaults_are_variants() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let file = case_file(
+        dir.path(),
+        "\"\"\"Lambda or def?\"\"\"\nimport sys\nITERATIONS = 50\n\n\
+         def setup():\n    return {'n': 50, 'stop': 50}\n\n\
+         variant_lambda = lambda n: [i for i in range(n)]\n\n\
+         if sys.version_info[0] >= 3:\n    def variant_under_if(n, step=1):\n        \
+         \"\"\"under an if\"\"\"\n        return list(range(0, n, step))\nelse:\n    \
+         def variant_under_if(n, step=1):\n        \"\"\"under an if\"\"\"\n        \
+         return list(range(0, n, step))\n\n\
+         def variant_gap(n, start=0, stop=None):\n    \"\"\"a default between\"\"\"\n    \
+         return list(range(start, stop))\n",
+    );
+    for interp in common::interpreters("case rules") {
+        let v = interp.version.to_string();
+        let doc = quick_dive_json_on(&interp, &[&file]);
+        let run = &doc["pythons"][0];
+        let variants = run["variants"].as_array().expect("variants");
+        let calls: Vec<&str> = variants.iter().filter_map(|x| x["call"].as_str()).collect();
+        assert_eq!(
+            calls,
+            [
+                "variant_lambda(n)",
+                "variant_under_if(n)",
+                "variant_gap(n, stop=stop)"
+            ],
+            "{v}"
+        );
+        assert_eq!(run["results_equal"], true, "{v}");
+        assert_eq!(run["iterations"], 50, "{v}");
+        assert_eq!(variants[1]["doc"], "under an if", "{v}");
+        for x in variants {
+            assert!(
+                x["disassembly"].as_str().is_some_and(|d| !d.is_empty()),
+                "{v}: {x}"
+            );
+            assert!(x["time"]["mean_s"].as_f64().is_some_and(|t| t > 0.0), "{v}");
+            if interp.version.at_least(3, 7) {
+                assert!(
+                    x["ops_per_call"].as_object().is_some_and(|o| o
+                        .values()
+                        .filter_map(Value::as_f64)
+                        .sum::<f64>()
+                        > 5.0),
+                    "{v}: {x}"
+                );
+            }
+        }
+    }
+}
+
+/// Issue 13, item 13: a class (or anything else not a function) bound to a variant_* name, a
+/// generator function, a parameter setup() does not give, and two names for one function are
+/// refused before anything is measured, naming the variant (exit 2). On every version.
+#[test]
+fn a_class_or_other_non_function_as_a_variant_is_refused() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let base = "def setup():\n    return {'n': 10}\n\ndef variant_a(n):\n    return n\n\n";
+    let cases: [(&str, &str); 7] = [
+        ("class variant_b:\n    pass\n", "variant_b is a class"),
+        (
+            "def variant_b(n):\n    yield n\n",
+            "variant_b is a generator function (it has yield)",
+        ),
+        ("variant_b = 3\n", "variant_b is an int, not a function"),
+        (
+            "class K(object):\n    def m(self, n):\n        return n\nvariant_b = K().m\n",
+            "method, not a function",
+        ),
+        (
+            "def variant_b(n, m):\n    return m\n",
+            "variant_b needs m, which setup() does not return",
+        ),
+        (
+            "variant_b = variant_a\n",
+            "variant_a and variant_b are the same function",
+        ),
+        (
+            "from os.path import join as variant_b\n",
+            "not a function of the case",
+        ),
+    ];
+    for interp in common::interpreters("case rules") {
+        let v = interp.version.to_string();
+        for (extra, said) in cases {
+            let file = case_file(dir.path(), &format!("{base}{extra}"));
+            let (code, _, stderr) = dive_on(&interp, &["--quick", &file]);
+            assert_eq!(code, Some(2), "{v}: {extra}\n{stderr}");
+            assert!(stderr.contains(said), "{v}: {said:?} not in {stderr}");
+            assert!(stderr.contains("case.py"), "{v}: {stderr}");
+        }
+    }
+}
+
+/// Issue 12/13: a case's ITERATIONS that is not a positive int is refused, saying what it is
+/// (exit 2). On every version.
+#[test]
+fn iterations_that_is_not_a_positive_int_is_refused_naming_it() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    for interp in common::interpreters("case rules") {
+        let v = interp.version.to_string();
+        for (value, said) in [
+            ("0", "ITERATIONS = 0 (int) is not a positive int"),
+            ("-5", "ITERATIONS = -5 (int)"),
+            ("'100'", "ITERATIONS = '100' (str)"),
+            ("2.5", "ITERATIONS = 2.5 (float)"),
+            ("True", "ITERATIONS = True (bool)"),
+            ("10 ** 30", "larger than flypy counts to"),
+        ] {
+            let file = case_file(
+                dir.path(),
+                &format!(
+                    "ITERATIONS = {value}\n\ndef variant_a():\n    return 1\n\n\
+                     def variant_b():\n    return 2\n"
+                ),
+            );
+            let (code, _, stderr) = dive_on(&interp, &["--quick", &file]);
+            assert_eq!(code, Some(2), "{v}: {value}\n{stderr}");
+            assert!(stderr.contains(said), "{v}: {said:?} not in {stderr}");
+        }
+    }
+}
+
+/// Issue 13, item 13: a variant (or an inline statement) that changes the data setup() gives
+/// every call is warned about, naming it and the data; the others are not. On every version.
+#[test]
+fn a_variant_that_changes_its_input_is_warned_about() {
+    for interp in common::interpreters("case rules") {
+        let v = interp.version.to_string();
+        let doc = quick_dive_json_on(
+            &interp,
+            &["-s", "r = [3, 1, 2]", "sorted(r)", "r.sort()", "r[:]"],
+        );
+        let notes = doc["pythons"][0]["notes"].to_string();
+        assert!(
+            notes.contains("statement 2 changes r, which the setup binds once"),
+            "{v}: {notes}"
+        );
+        assert!(!notes.contains("statement 1 changes"), "{v}: {notes}");
+        assert!(!notes.contains("statement 3 changes"), "{v}: {notes}");
+    }
+}
+
+/// Issue 13, item 13: a case file in the encoding its PEP 263 declaration names (Latin-1 read by
+/// flypy, Shift JIS by the interpreter's codec, UTF-8 with a byte order mark) is read as the
+/// interpreter would, on every version (2.7 included, which takes undeclared files for ASCII);
+/// an undeclared non-UTF-8 file and an unknown codec are errors saying so (exit 2).
+#[test]
+fn pep_263_encodings_of_case_files_are_read() {
+    let versions = common::interpreters("case rules");
+    let dir = tempfile::tempdir().expect("tempdir");
+    let body = |c: char| {
+        format!(
+            "\"\"\"Caf{c} or th{c}?\"\"\"\ndef setup():\n    return {{'s': u'caf{c}'}}\n\n\
+             def variant_upper(s):\n    \"\"\"{c} upper\"\"\"\n    return s.upper()\n\n\
+             def variant_lower(s):\n    \"\"\"{c} lower\"\"\"\n    return s.upper()\n"
+        )
+    };
+    let latin1: Vec<u8> = format!("# -*- coding: latin-1 -*-\n{}", body('é'))
+        .chars()
+        .map(|c| u8::try_from(u32::from(c)).expect("Latin-1"))
+        .collect();
+    // 日 in Shift JIS is 0x93 0xfa.
+    let sjis = format!("# coding: shift_jis\n{}", body('\u{65e5}'))
+        .replace('\u{65e5}', "\u{1}")
+        .into_bytes()
+        .into_iter()
+        .flat_map(|b| if b == 1 { vec![0x93, 0xfa] } else { vec![b] })
+        .collect::<Vec<u8>>();
+    let bom = [b"\xef\xbb\xbf".as_slice(), body('é').as_bytes()].concat();
+    for (name, bytes, c) in [
+        ("latin1.py", latin1, 'é'),
+        ("sjis.py", sjis, '\u{65e5}'),
+        ("bom.py", bom, 'é'),
+    ] {
+        let path = dir.path().join(name);
+        std::fs::write(&path, bytes).expect("write");
+        let doc = dive_json(&["--pythons", "all", "--quick", &path.display().to_string()]);
+        assert_eq!(
+            doc["case"]["question"],
+            format!("Caf{c} or th{c}?"),
+            "{name}"
+        );
+        let runs = doc["pythons"].as_array().expect("pythons");
+        assert_eq!(runs.len(), versions.len(), "{name}");
+        for run in runs {
+            let v = &run["python"];
+            assert_eq!(run["static_only"], false, "{name} on {v}: {}", run["notes"]);
+            assert_eq!(
+                run["variants"][0]["doc"],
+                format!("{c} upper"),
+                "{name} on {v}"
+            );
+            assert_eq!(run["results_equal"], true, "{name} on {v}");
+        }
+    }
+    let py = versions.last().expect("an interpreter");
+    for (name, bytes, said) in [
+        (
+            "undeclared.py",
+            b"s = '\xe9'\ndef variant_a():\n    pass\n".to_vec(),
+            "not UTF-8 (line 1, byte 5), and it declares no other encoding",
+        ),
+        (
+            "unknown.py",
+            b"# coding: no-such-codec\ndef variant_a():\n    pass\n".to_vec(),
+            "cannot decode it as no-such-codec",
+        ),
+        (
+            "bom_and_latin1.py",
+            b"\xef\xbb\xbf# coding: latin-1\ndef variant_a():\n    pass\n".to_vec(),
+            "byte order mark but declares the encoding latin-1",
+        ),
+    ] {
+        let path = dir.path().join(name);
+        std::fs::write(&path, bytes).expect("write");
+        let (code, _, stderr) = dive_on(py, &["--quick", &path.display().to_string()]);
+        assert_eq!(code, Some(2), "{name}: {stderr}");
+        assert!(stderr.contains(said), "{said:?} not in {stderr}");
+        assert!(stderr.contains(name), "{stderr}");
+    }
+}
+
+/// Issue 13, item 13: `return` and `yield` in an inline statement are refused as `flypy time`
+/// and timeit refuse them (the statement is compiled on its own first), naming the statement
+/// (exit 2), before anything runs. On every version.
+#[test]
+fn return_and_yield_in_inline_statements_are_refused() {
+    for interp in common::interpreters("case rules") {
+        let v = interp.version.to_string();
+        for (stmt, keyword, line) in [
+            ("return 1", "'return'", "line 1"),
+            ("yield 1", "'yield'", "line 1"),
+            ("r = []\nx = (yield r)", "'yield'", "line 2"),
+        ] {
+            let (code, _, stderr) = dive_on(&interp, &["--quick", "-s", "n = 1", "n + 1", stmt]);
+            assert_eq!(code, Some(2), "{v}: {stmt}\n{stderr}");
+            for said in ["statement 2: CPython", keyword, "outside function", line] {
+                assert!(stderr.contains(said), "{v}: {said:?} not in {stderr}");
+            }
+        }
+    }
+}
+
+/// Issue 13, item 13: a version that cannot compile one variant (`:=` before 3.8, or a variant
+/// no version compiles) has each variant compiled on its own and the others measured, saying
+/// which was left out, on 3.7+ as on 2.7 and 3.6. One variant that compiles is still an error
+/// on a single 3.7+ (see case_files_and_bad_input). On every version.
+#[test]
+fn a_variant_a_version_cannot_compile_is_measured_without_it() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let file = case_file(
+        dir.path(),
+        "def setup():\n    return {'n': 10}\n\ndef variant_a(n):\n    return n\n\n\
+         def variant_walrus(n):\n    return (y := n)\n\ndef variant_bad(n):\n    return n +\n\n\
+         def variant_b(n):\n    return n\n",
+    );
+    for interp in common::interpreters("case rules") {
+        let v = interp.version.to_string();
+        let doc = quick_dive_json_on(&interp, &[&file]);
+        let run = &doc["pythons"][0];
+        assert_eq!(run["static_only"], false, "{v}");
+        let labels: Vec<&str> = run["variants"]
+            .as_array()
+            .expect("variants")
+            .iter()
+            .filter_map(|x| x["label"].as_str())
+            .collect();
+        let walrus = interp.version.at_least(3, 8);
+        let expected: &[&str] = if walrus {
+            &["a", "walrus", "b"]
+        } else {
+            &["a", "b"]
+        };
+        assert_eq!(labels, expected, "{v}");
+        let notes = run["notes"].to_string();
+        assert!(
+            notes.contains("variant_bad: cannot compile it (SyntaxError"),
+            "{v}: {notes}"
+        );
+        assert!(notes.contains("measured without it"), "{v}: {notes}");
+        assert_eq!(
+            notes.contains("variant_walrus: cannot compile it"),
+            !walrus,
+            "{v}: {notes}"
+        );
+    }
 }

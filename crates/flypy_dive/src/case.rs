@@ -116,6 +116,108 @@ pub fn about(source: &str) -> Option<About> {
     })
 }
 
+/// A PEP 263 encoding declaration (`# -*- coding: latin-1 -*-` on line 1, or on line 2 below a
+/// comment or blank line 1): the name as written, normalized as CPython's tokenizer does
+/// (`utf-8` and `iso-8859-1` for their aliases), and the byte range of the name in `source`.
+#[derive(Debug, PartialEq, Eq)]
+pub struct Coding {
+    pub name: String,
+    pub normal: String,
+    pub range: std::ops::Range<usize>,
+}
+
+/// The encoding `source` declares, if it declares one.
+pub fn coding(source: &[u8]) -> Option<Coding> {
+    // A UTF-8 byte order mark may come before it.
+    let mut offset = if source.starts_with(b"\xef\xbb\xbf") {
+        3
+    } else {
+        0
+    };
+    let body = &source[offset..];
+    for (k, line) in body.split_inclusive(|&b| b == b'\n').take(2).enumerate() {
+        if let Some(c) = coding_in_line(line, offset) {
+            return Some(c);
+        }
+        // Line 2 counts only below a line 1 that is a comment or blank.
+        let first = line.iter().find(|b| !matches!(b, b' ' | b'\t' | b'\x0c'));
+        if k == 0 && !matches!(first, None | Some(b'#' | b'\r' | b'\n')) {
+            return None;
+        }
+        offset += line.len();
+    }
+    None
+}
+
+/// `^[ \t\f]*#.*?coding[:=][ \t]*([-\w.]+)` on one line.
+fn coding_in_line(line: &[u8], offset: usize) -> Option<Coding> {
+    let start = line
+        .iter()
+        .position(|b| !matches!(b, b' ' | b'\t' | b'\x0c'))?;
+    if line.get(start) != Some(&b'#') {
+        return None;
+    }
+    let mut at = start;
+    while let Some(k) = find_bytes(&line[at..], b"coding") {
+        let after = at + k + b"coding".len();
+        at += k + 1;
+        if !matches!(line.get(after), Some(b':' | b'=')) {
+            continue;
+        }
+        let begin = after
+            + 1
+            + line[after + 1..]
+                .iter()
+                .take_while(|b| matches!(b, b' ' | b'\t'))
+                .count();
+        let len = line[begin..]
+            .iter()
+            .take_while(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.'))
+            .count();
+        if len == 0 {
+            continue;
+        }
+        let name = String::from_utf8_lossy(&line[begin..begin + len]).into_owned();
+        return Some(Coding {
+            normal: normal_coding(&name),
+            name,
+            range: offset + begin..offset + begin + len,
+        });
+    }
+    None
+}
+
+fn find_bytes(hay: &[u8], needle: &[u8]) -> Option<usize> {
+    hay.windows(needle.len()).position(|w| w == needle)
+}
+
+/// CPython's `get_normal_name` (the tokenizer's names for UTF-8 and Latin-1), and the codecs'
+/// other aliases of those two; other names as written (the interpreter decodes those).
+fn normal_coding(name: &str) -> String {
+    let n = name.to_ascii_lowercase().replace('_', "-");
+    let is = |base: &str| n == base || n.starts_with(&format!("{base}-"));
+    if is("utf-8") || ["utf8", "u8", "utf"].contains(&n.as_str()) {
+        "utf-8".to_owned()
+    } else if is("latin-1")
+        || is("iso-8859-1")
+        || is("iso-latin-1")
+        || ["latin1", "l1", "iso8859-1", "8859", "cp819", "latin"].contains(&n.as_str())
+    {
+        "iso-8859-1".to_owned()
+    } else {
+        name.to_owned()
+    }
+}
+
+/// `text` (decoded from the encoding its declaration names) declaring UTF-8 instead, in the
+/// same lines: what flypy writes for the interpreter, which then decodes it as flypy read it.
+pub fn declare_utf8(text: &str) -> String {
+    match coding(text.as_bytes()) {
+        Some(c) => format!("{}utf-8{}", &text[..c.range.start], &text[c.range.end..]),
+        None => text.to_owned(),
+    }
+}
+
 /// The module a list of inline statements becomes: `setup()` runs the setup code and returns
 /// its local names; statement *i* is the body of `variant_<i>`, whose parameters are those
 /// names (`setup_locals`, in order), so that inside it they are fast locals exactly as
@@ -176,8 +278,8 @@ fn top_level_starts(source: &str) -> Vec<usize> {
     starts
 }
 
-/// The top-level function whose block holds line `line` (counted from 1) of `source`, when it
-/// is a variant or `setup`: which part of a case file a compile error is in. `None` for a line
+/// The top-level block that holds line `line` (counted from 1) of `source`, when it is a
+/// variant (a `def`, or an assignment such as a lambda's) or `setup`: which part of a case file a compile error is in. `None` for a line
 /// elsewhere (module code, another function, past the end).
 pub fn part_at(source: &str, line: usize) -> Option<&str> {
     let offset: usize = source
@@ -192,23 +294,49 @@ pub fn part_at(source: &str, line: usize) -> Option<&str> {
         .into_iter()
         .take_while(|&s| s <= offset)
         .last()?;
-    let name = source.get(start..)?.strip_prefix("def ")?;
-    let name = name.split(|c: char| c == '(' || c.is_whitespace()).next()?;
-    (name.starts_with("variant_") || name == "setup").then_some(name)
+    let head = source.get(start..)?;
+    let setup = head
+        .strip_prefix("def setup")
+        .is_some_and(|r| r.starts_with(['(', ' ']));
+    if setup {
+        return Some("setup");
+    }
+    // A variant's block: `def variant_*` or `variant_* = lambda …`.
+    block_variant(head)
 }
 
-/// `source` with every `def variant_*` block except `keep` blanked out (replaced by empty
+/// `source` with every variant block (`def variant_*`, `variant_* = …`) except `keep` blanked out (replaced by empty
 /// lines, so line numbers stay). Decorators directly above a variant go with it. Used to
 /// compile one variant at a time on an interpreter that rejects another variant's syntax.
 pub fn without_other_variants(source: &str, keep: &str) -> String {
     without_variants(source, &|name| name != keep)
 }
 
-/// `source` with the `def variant_*` blocks whose names `drop` picks blanked out, as
-/// [`without_other_variants`] does: to measure the variants a version can compile.
-pub fn without_variants(source: &str, drop: &dyn Fn(&str) -> bool) -> String {
+/// The variant a top-level block defines: `def variant_x(` or `variant_x = …` (a lambda, most
+/// often), `async def` and `class` too (the run says what is wrong with those).
+fn block_variant(head: &str) -> Option<&str> {
+    let rest = head
+        .strip_prefix("def ")
+        .or_else(|| head.strip_prefix("async def "))
+        .or_else(|| head.strip_prefix("class "))
+        .unwrap_or(head);
+    let name_end = rest
+        .find(|c: char| !(c.is_alphanumeric() || c == '_'))
+        .unwrap_or(rest.len());
+    let name = &rest[..name_end];
+    if !name.starts_with("variant_") {
+        return None;
+    }
+    let after = rest[name_end..].trim_start();
+    let assigned = after.starts_with('=') && !after.starts_with("==");
+    (rest.len() != head.len() || assigned).then_some(name)
+}
+
+/// Each top-level block of `source` (its decorators with the statement they decorate), as
+/// (start, end, the variant it defines).
+fn blocks(source: &str) -> Vec<(usize, usize, Option<&str>)> {
     let starts = top_level_starts(source);
-    let mut out = String::with_capacity(source.len());
+    let mut out = Vec::new();
     let mut i = 0;
     while i < starts.len() {
         let begin = starts[i];
@@ -221,14 +349,45 @@ pub fn without_variants(source: &str, drop: &dyn Fn(&str) -> bool) -> String {
         let head = source
             .get(starts.get(j).copied().unwrap_or(begin)..end)
             .unwrap_or("");
-        let name = head.strip_prefix("def ").map(|r| {
-            r.split(|c: char| c == '(' || c.is_whitespace())
-                .next()
-                .unwrap_or("")
-        });
+        out.push((begin, end, block_variant(head)));
+        i = j + 1;
+    }
+    out
+}
+
+/// The variants defined at the top level of `source` (a `def variant_*`, or `variant_* = …`),
+/// each with the line its statement starts on (a lambda's code object has that line): what a
+/// version that cannot compile the whole case can compile one at a time.
+pub fn variant_blocks(source: &str) -> Vec<(String, u32)> {
+    blocks(source)
+        .into_iter()
+        .filter_map(|(begin, end, name)| {
+            let name = name?;
+            // The line of the statement, after its decorators.
+            let head = source.get(begin..end).unwrap_or("");
+            let decorators = head
+                .lines()
+                .take_while(|l| l.starts_with('@') || l.starts_with(char::is_whitespace))
+                .count();
+            let line = source[..begin].matches('\n').count() + 1 + decorators;
+            Some((name.to_owned(), u32::try_from(line).unwrap_or(u32::MAX)))
+        })
+        .collect()
+}
+
+/// `source` with the variant blocks whose names `drop` picks blanked out, as
+/// [`without_other_variants`] does: to measure the variants a version can compile.
+pub fn without_variants(source: &str, drop: &dyn Fn(&str) -> bool) -> String {
+    let found = blocks(source);
+    let Some(&(first, _, _)) = found.first() else {
+        return source.to_owned();
+    };
+    let mut out = String::with_capacity(source.len());
+    out.push_str(&source[..first]);
+    for (begin, end, name) in found {
         let block = &source[begin..end];
         match name {
-            Some(n) if n.starts_with("variant_") && drop(n) => {
+            Some(n) if drop(n) => {
                 out.extend(block.split_inclusive('\n').map(|l| {
                     if l.ends_with('\n') {
                         "\n"
@@ -239,14 +398,24 @@ pub fn without_variants(source: &str, drop: &dyn Fn(&str) -> bool) -> String {
             }
             _ => out.push_str(block),
         }
-        i = j + 1;
-    }
-    if let Some(&first) = starts.first() {
-        out.insert_str(0, &source[..first]);
-    } else {
-        return source.to_owned();
     }
     out
+}
+
+/// Whether `source` looks like a case: some line defines or assigns a `variant_*` name (at
+/// module level or under an `if`), so that a script that is no case is not run as one.
+pub fn mentions_variants(source: &str) -> bool {
+    source.lines().any(|l| {
+        let l = l.trim_start();
+        [
+            "def variant_",
+            "async def variant_",
+            "class variant_",
+            "variant_",
+        ]
+        .iter()
+        .any(|p| l.starts_with(p))
+    })
 }
 
 #[cfg(test)]
@@ -313,6 +482,10 @@ mod tests {
         assert_eq!(part_at(src, 10), None);
         assert_eq!(part_at(src, 0), None);
         assert_eq!(part_at(src, 99), None);
+        let src = "def setup():\n    pass\nvariant_b = lambda n: (\n    n +\n)\nsetuptools = 1\n";
+        assert_eq!(part_at(src, 2), Some("setup"));
+        assert_eq!(part_at(src, 4), Some("variant_b"));
+        assert_eq!(part_at(src, 6), None);
     }
 
     #[test]
@@ -341,5 +514,57 @@ mod tests {
         assert!(!without_a.contains("variant_a") && !without_a.contains("[*range(n)]"));
         assert!(without_a.contains("def variant_b(n):") && without_a.contains("def variant_c(n):"));
         assert_eq!(without_variants(src, &|_| false), src);
+    }
+
+    #[test]
+    fn lambda_variants_are_blocks_of_their_own() {
+        let src = "def setup():\n    return {}\n\n\nvariant_a = lambda n: [*range(n)]\n\
+                   variant_b = lambda n: list(range(n))\n\n@dec\ndef variant_c(n):\n    \
+                   return n\nx = variant_a == 1\n";
+        assert_eq!(
+            variant_blocks(src),
+            [
+                ("variant_a".to_owned(), 5),
+                ("variant_b".to_owned(), 6),
+                ("variant_c".to_owned(), 9)
+            ]
+        );
+        let without_a = without_other_variants(src, "variant_b");
+        assert_eq!(without_a.lines().count(), src.lines().count());
+        assert!(!without_a.contains("[*range(n)]") && !without_a.contains("variant_c"));
+        assert!(without_a.contains("variant_b = lambda n"));
+        assert!(mentions_variants("if X:\n    variant_a = f\n"));
+        assert!(!mentions_variants("def helper():\n    pass\n# variant_a\n"));
+    }
+
+    #[test]
+    fn encoding_declarations_as_pep_263_reads_them() {
+        let c = coding(b"# -*- coding: Latin_1 -*-\nx = 1\n").expect("declared");
+        assert_eq!(
+            (c.name.as_str(), c.normal.as_str()),
+            ("Latin_1", "iso-8859-1")
+        );
+        assert_eq!(c.range, 14..21);
+        let c = coding(b"#!/usr/bin/env python\n# vim: set fileencoding=cp1252 :\n").expect("2");
+        assert_eq!((c.name.as_str(), c.normal.as_str()), ("cp1252", "cp1252"));
+        assert_eq!(
+            coding(b"x = 1\n# coding: latin-1\n"),
+            None,
+            "line 2 below code"
+        );
+        assert_eq!(coding(b"\n\n# coding: latin-1\n"), None, "line 3");
+        assert_eq!(coding(b"x = '# coding: latin-1'\n"), None, "not a comment");
+        assert_eq!(
+            coding(b"# coding=utf8\n").map(|c| c.normal),
+            Some("utf-8".into())
+        );
+        assert_eq!(
+            coding(b"\xef\xbb\xbf# coding: l1\n").map(|c| c.range),
+            Some(13..15)
+        );
+        assert_eq!(
+            declare_utf8("# -*- coding: cp1252 -*-\ns = 'caf\u{e9}'\n"),
+            "# -*- coding: utf-8 -*-\ns = 'caf\u{e9}'\n"
+        );
     }
 }

@@ -68,7 +68,13 @@ pub fn run(args: Args) -> anyhow::Result<std::process::ExitCode> {
     if args.adaptive {
         return run_adaptive(&args);
     }
-    let files = collect(&args.paths)?;
+    let (files, unreadable) = collect(&args.paths)?;
+    for (path, e) in &unreadable {
+        crate::noteln!("flypy: error: {}: {e}", path.display());
+    }
+    if files.is_empty() && !unreadable.is_empty() {
+        return Ok(std::process::ExitCode::from(crate::EXIT_INPUT));
+    }
     if files.is_empty() {
         bail!(
             "no .py or .pyc files in {}",
@@ -130,7 +136,7 @@ pub fn run(args: Args) -> anyhow::Result<std::process::ExitCode> {
         out.write_all(&dis_json::document(&json_files))?;
     }
     out.flush()?;
-    Ok(if failures > 0 {
+    Ok(if failures > 0 || !unreadable.is_empty() {
         std::process::ExitCode::from(crate::EXIT_INPUT)
     } else {
         std::process::ExitCode::SUCCESS
@@ -232,16 +238,27 @@ fn render(l: &Loaded, opts: &DisOptions, format: Format, many: bool) -> Result<V
 
 /// The files named, with directories walked (sorted, so output is reproducible) for `.py`
 /// and `.pyc` files.
-fn collect(paths: &[PathBuf]) -> anyhow::Result<Vec<(PathBuf, Source)>> {
+/// The files to disassemble, in order, and the folders (or entries) that could not be read
+/// while walking a directory: each of those is an error line of its own, the files found are
+/// still shown.
+type Collected = (Vec<(PathBuf, Source)>, Vec<(PathBuf, String)>);
+
+fn collect(paths: &[PathBuf]) -> anyhow::Result<Collected> {
     let mut files = Vec::new();
+    let mut unreadable = Vec::new();
     for p in paths {
         if p.is_dir() {
             let mut found = Vec::new();
-            walk(p, &mut found)
-                .with_context(|| format!("{}: cannot read directory", p.display()))?;
+            walk(p, &mut found, &mut unreadable);
             found.sort_by(|a, b| a.0.cmp(&b.0));
             files.extend(found);
         } else {
+            // A symlink loop is said to be one, whatever its name.
+            if let Err(e) = std::fs::metadata(p) {
+                if crate::input::is_symlink_loop(&e) {
+                    bail!("{}: {}", p.display(), crate::input::cannot_read(&e));
+                }
+            }
             let kind = source_kind(p).with_context(|| {
                 format!(
                     "{}: not a .py or .pyc file (flypy dis reads those)",
@@ -258,7 +275,7 @@ fn collect(paths: &[PathBuf]) -> anyhow::Result<Vec<(PathBuf, Source)>> {
             files.push((p.clone(), kind));
         }
     }
-    Ok(files)
+    Ok((files, unreadable))
 }
 
 fn source_kind(p: &Path) -> Option<Source> {
@@ -269,20 +286,29 @@ fn source_kind(p: &Path) -> Option<Source> {
     }
 }
 
-fn walk(dir: &Path, out: &mut Vec<(PathBuf, Source)>) -> std::io::Result<()> {
-    for entry in std::fs::read_dir(dir)? {
-        let entry = entry?;
-        let path = entry.path();
-        let ty = entry.file_type()?;
-        if ty.is_dir() {
-            walk(&path, out)?;
-        } else if ty.is_file() {
-            if let Some(kind) = source_kind(&path) {
-                out.push((path, kind));
+/// The `.py` and `.pyc` files below `dir` (symlinks not followed); a folder or entry that
+/// cannot be read goes to `unreadable` and the walk goes on.
+fn walk(dir: &Path, out: &mut Vec<(PathBuf, Source)>, unreadable: &mut Vec<(PathBuf, String)>) {
+    let entries = match std::fs::read_dir(dir) {
+        Ok(entries) => entries,
+        Err(e) => {
+            unreadable.push((dir.to_owned(), format!("cannot read directory: {e}")));
+            return;
+        }
+    };
+    for entry in entries {
+        let entry = entry.and_then(|entry| entry.file_type().map(|ty| (entry.path(), ty)));
+        match entry {
+            Ok((path, ty)) if ty.is_dir() => walk(&path, out, unreadable),
+            Ok((path, ty)) if ty.is_file() => {
+                if let Some(kind) = source_kind(&path) {
+                    out.push((path, kind));
+                }
             }
+            Ok(_) => {}
+            Err(e) => unreadable.push((dir.to_owned(), format!("cannot read an entry: {e}"))),
         }
     }
-    Ok(())
 }
 
 /// Compiles every `.py` among `files` in one run of the target interpreter (start-up is paid

@@ -703,30 +703,36 @@ fn load_pyperf(paths: &[std::path::PathBuf]) -> anyhow::Result<(Vec<Variant>, Ab
                 .map_or_else(|| format!("{} #{}", path.display(), k + 1), str::to_owned);
             let mut runs = Vec::new();
             let mut loops = meta("loops").and_then(|l| l.as_u64()).unwrap_or(1);
-            for r in b["runs"].as_array().into_iter().flatten() {
-                let numbers = |key: &str| -> Vec<f64> {
-                    r[key]
-                        .as_array()
-                        .into_iter()
-                        .flatten()
-                        .filter_map(|x| x.as_f64())
-                        .collect()
+            for (j, r) in b["runs"].as_array().into_iter().flatten().enumerate() {
+                // Every value a time (a number of seconds, not negative): a string, a null or a
+                // negative number is refused naming where it is, not skipped.
+                let where_ = || format!("{}: {name}, run {}", path.display(), j + 1);
+                let time = |x: &serde_json::Value| -> anyhow::Result<f64> {
+                    x.as_f64()
+                        .filter(|v| v.is_finite() && *v >= 0.0)
+                        .with_context(|| {
+                            format!("{}: {x} is not a time (seconds, 0 or more)", where_())
+                        })
                 };
-                let warmups: Vec<f64> = r["warmups"]
-                    .as_array()
-                    .into_iter()
-                    .flatten()
-                    .filter_map(|w| {
-                        if let Some(l) = w.get(0).and_then(|l| l.as_u64()) {
-                            loops = l;
-                        }
-                        w.get(1).and_then(|v| v.as_f64())
-                    })
-                    .collect();
-                let values = numbers("values");
-                if values.iter().any(|v| !v.is_finite() || *v < 0.0) {
-                    bail!("{}: {name}: a value that is not a time", path.display());
+                let list = |key: &str| -> anyhow::Result<&[serde_json::Value]> {
+                    match &r[key] {
+                        serde_json::Value::Null => Ok(&[]),
+                        serde_json::Value::Array(a) => Ok(a.as_slice()),
+                        other => bail!("{}: {key} is {other}, not a list", where_()),
+                    }
+                };
+                let mut warmups = Vec::new();
+                for w in list("warmups")? {
+                    // [loops, value] pairs.
+                    if let Some(l) = w.get(0).and_then(|l| l.as_u64()) {
+                        loops = l;
+                    }
+                    warmups.push(time(w.get(1).unwrap_or(&serde_json::Value::Null))?);
                 }
+                let values = list("values")?
+                    .iter()
+                    .map(time)
+                    .collect::<anyhow::Result<Vec<f64>>>()?;
                 runs.push(Run {
                     warmups,
                     values,

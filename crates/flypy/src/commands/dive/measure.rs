@@ -104,26 +104,225 @@ pub(crate) fn setup_locals(interp: &Interpreter, setup: &str) -> anyhow::Result<
 struct Found<'a> {
     code: &'a Code,
     name: String,
+    /// setup()'s entries passed positionally, in order, then those passed by keyword.
     params: Vec<String>,
+    keyword: Vec<String>,
 }
 
-fn variants_of(module: &Code) -> Vec<Found<'_>> {
-    module
+impl Found<'_> {
+    /// The call that measures it: `variant_x(n, k=k)`.
+    fn call(&self) -> String {
+        let args: Vec<String> = self
+            .params
+            .iter()
+            .cloned()
+            .chain(self.keyword.iter().map(|k| format!("{k}={k}")))
+            .collect();
+        format!("{}({})", self.name, args.join(", "))
+    }
+}
+
+/// The variant functions a static look at the compiled module finds (for a version that cannot
+/// compile the whole case, so cannot run it): those of the top-level blocks
+/// [`flypy_dive::case::variant_blocks`] found, a `def variant_*` by its name, a lambda assigned
+/// to `variant_*` by its line (variants defined under an `if` are not found this way). Their
+/// parameters are all passed positionally.
+fn variants_of<'a>(module: &'a Code, blocks: &[(String, u32)]) -> Vec<Found<'a>> {
+    let consts: Vec<&Code> = module
         .consts
         .iter()
         .filter_map(Object::as_code)
-        .filter(|c| text_of(&c.name).starts_with("variant_"))
-        .map(|c| Found {
-            code: c,
-            name: text_of(&c.name),
-            params: c
-                .varnames
+        .map(|c| &**c)
+        .collect();
+    blocks
+        .iter()
+        .filter_map(|(name, line)| {
+            let code = consts
                 .iter()
-                .take(c.argcount as usize)
-                .map(text_of)
-                .collect(),
+                .find(|c| text_of(&c.name) == *name)
+                .or_else(|| {
+                    consts
+                        .iter()
+                        .find(|c| text_of(&c.name) == "<lambda>" && c.firstlineno == *line)
+                })?;
+            Some(Found {
+                code,
+                name: name.clone(),
+                params: code
+                    .varnames
+                    .iter()
+                    .take(code.argcount as usize)
+                    .map(text_of)
+                    .collect(),
+                keyword: Vec::new(),
+            })
         })
         .collect()
+}
+
+/// What the driver's `list` run reports (see `driver.py`).
+#[derive(serde::Deserialize)]
+struct Listing {
+    variants: Vec<Listed>,
+    iterations: Option<ListedIterations>,
+    /// Variants whose single calls returned equal values, one group of indexes per value
+    /// (absent when a variant could not be called).
+    groups: Option<Vec<Vec<usize>>>,
+}
+
+#[derive(serde::Deserialize)]
+struct Listed {
+    name: String,
+    /// `function`, `class` or `other` (then `type` names what it is).
+    kind: String,
+    #[serde(default, rename = "type")]
+    type_name: String,
+    #[serde(default)]
+    code_name: String,
+    #[serde(default)]
+    line: u32,
+    #[serde(default)]
+    file: String,
+    /// Its bytecode, hex: tells apart two lambdas on one line.
+    #[serde(default)]
+    code: String,
+    #[serde(default)]
+    positional: Vec<String>,
+    #[serde(default)]
+    keyword: Vec<String>,
+    #[serde(default)]
+    missing: Vec<String>,
+    /// Another variant bound to the same code.
+    same_as: Option<String>,
+    /// setup()'s entries its first call changed.
+    #[serde(default)]
+    changes: Vec<String>,
+}
+
+#[derive(serde::Deserialize)]
+struct ListedIterations {
+    repr: String,
+    #[serde(rename = "type")]
+    type_name: String,
+    value: Option<serde_json::Value>,
+}
+
+/// The variants the driver listed, each matched with its code object in the compiled module
+/// (by name and first line, and by bytecode when several share those), or why the case's
+/// variants cannot be measured (a class, something not a function, a parameter setup() does
+/// not give, two names for one function, a function from another file).
+fn found_variants<'a>(
+    module: &'a Code,
+    listing: &Listing,
+    case: &str,
+) -> anyhow::Result<Vec<Found<'a>>> {
+    let tree = module.preorder();
+    let mut used: Vec<*const Code> = Vec::new();
+    let mut out = Vec::new();
+    for v in &listing.variants {
+        let name = &v.name;
+        match v.kind.as_str() {
+            "function" => {}
+            "class" => bail!(
+                "{case}: {name} is a class; a variant is a function (def or lambda) taking \
+                 setup()'s data as its parameters"
+            ),
+            _ => bail!(
+                "{case}: {name} is {} {}, not a function; every module-level name starting with \
+                 variant_ is a variant, a function (def or lambda)",
+                article(&v.type_name),
+                v.type_name
+            ),
+        }
+        if let Some(other) = &v.same_as {
+            bail!(
+                "{case}: {other} and {name} are the same function ({} at line {}); each variant \
+                 needs code of its own, or its counts would be the other's",
+                v.code_name,
+                v.line
+            );
+        }
+        let candidates: Vec<&Code> = tree
+            .iter()
+            .copied()
+            .filter(|c| text_of(&c.name) == v.code_name && c.firstlineno == v.line)
+            .filter(|c| !used.contains(&std::ptr::from_ref(*c)))
+            .collect();
+        let code = match candidates.as_slice() {
+            [one] => Some(*one),
+            several => several.iter().copied().find(|c| hex(&c.code) == v.code),
+        };
+        let Some(code) = code else {
+            bail!(
+                "{case}: {name} is {} from {} (line {}), not a function of the case; a variant \
+                 must be defined in the case file",
+                v.code_name,
+                v.file,
+                v.line
+            );
+        };
+        if !v.missing.is_empty() {
+            bail!(
+                "{case}: {name} needs {}, which setup() does not return (return it from setup(), \
+                 or give the parameter a default)",
+                v.missing.join(", ")
+            );
+        }
+        // CO_GENERATOR, CO_COROUTINE, CO_ASYNC_GENERATOR (the same bits on every version).
+        if code.flags & 0x20 != 0 {
+            bail!(
+                "{case}: {name} is a generator function (it has yield): a call only creates the \
+                 generator and runs none of its body; a variant returns its result (list(...) \
+                 of the generator, say)"
+            );
+        }
+        if code.flags & (0x80 | 0x200) != 0 {
+            bail!(
+                "{case}: {name} is an async function: a call only creates the coroutine and runs \
+                 none of its body; a variant is a plain function"
+            );
+        }
+        used.push(std::ptr::from_ref(code));
+        out.push(Found {
+            code,
+            name: name.clone(),
+            params: v.positional.clone(),
+            keyword: v.keyword.clone(),
+        });
+    }
+    Ok(out)
+}
+
+fn article(word: &str) -> &'static str {
+    if word.starts_with(['a', 'e', 'i', 'o', 'u']) {
+        "an"
+    } else {
+        "a"
+    }
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// The case's `ITERATIONS`, which must be a positive int when it is there.
+fn listed_iterations(listing: &Listing, case: &str) -> anyhow::Result<Option<u64>> {
+    let Some(it) = &listing.iterations else {
+        return Ok(None);
+    };
+    match it.value.as_ref().map(|v| (v, v.as_u64())) {
+        Some((_, Some(n))) if n > 0 => Ok(Some(n)),
+        Some((big, None)) if big.as_i64().is_none() && !big.to_string().starts_with('-') => bail!(
+            "{case}: ITERATIONS = {} is larger than flypy counts to (2^64 - 1)",
+            it.repr
+        ),
+        _ => bail!(
+            "{case}: ITERATIONS = {} ({}) is not a positive int; it is how many iterations one \
+             call of a variant handles (per-iteration counts are per call / ITERATIONS)",
+            it.repr,
+            it.type_name
+        ),
+    }
 }
 
 /// The name the case module runs under when flypy runs it (not `__main__`, so the case's own
@@ -131,58 +330,11 @@ fn variants_of(module: &Code) -> Vec<Found<'_>> {
 /// (the timing workers import the module as `flypy_case`).
 const RUN_AS: &str = "__flypy_case__";
 
-/// The driver appended to the case module: it runs only when flypy runs the module as
-/// [`RUN_AS`] (the timing workers import the module), calls each variant with setup()'s arguments, and reports
-/// what flypy needs in a file of its own (the case's output cannot cut it short).
-const DRIVER: &str = r#"
-
-if __name__ == "__flypy_case__":
-    def _flypy_drive():
-        import sys
-        calls = int(sys.argv[1])
-        g = globals()
-        kw = g["setup"]() if "setup" in g else {}
-        if not isinstance(kw, dict):
-            raise TypeError("setup() must return a dict of the variants' arguments, not %s"
-                            % type(kw).__name__)
-        results = []
-        for name in sys.argv[2].split(","):
-            f = g[name]
-            params = f.__code__.co_varnames[:f.__code__.co_argcount]
-            missing = [p for p in params if p not in kw]
-            if missing:
-                raise TypeError("%s needs %s, which setup() does not return"
-                                % (name, ", ".join(missing)))
-            args = [kw[p] for p in params]
-            r = None
-            try:
-                for _ in range(calls):
-                    r = f(*args)
-            except SystemExit as e:
-                # Whatever the status (0 included), a variant that exits cannot be measured.
-                raise RuntimeError("%s called sys.exit(%r); a variant must return a value"
-                                   % (name, e.code))
-            results.append(r)
-        # Variants whose results are equal (==), as groups of indexes; a comparison that
-        # raises or does not give a truth value counts as different.
-        groups = []
-        for k, r in enumerate(results):
-            for group in groups:
-                try:
-                    same = bool(results[group[0]] == r)
-                except Exception:
-                    same = False
-                if same:
-                    group.append(k)
-                    break
-            else:
-                groups.append([k])
-        it = g.get("ITERATIONS")
-        with open(sys.argv[3], "w") as report:
-            report.write("%s %s %s\n" % (int(len(groups) == 1), it if isinstance(it, int) else "",
-                                         ";".join(",".join(str(k) for k in gr) for gr in groups)))
-    _flypy_drive()
-"#;
+/// The driver appended to the case module (`driver.py`): it runs only when flypy runs the
+/// module as [`RUN_AS`] (the timing workers import the module); it lists the variants and calls
+/// each once (`list`), or calls them for the counted and warming runs, and reports in a file of
+/// its own (the case's output cannot cut it short).
+const DRIVER: &str = concat!("\n\n", include_str!("driver.py"));
 
 /// The name the user knows the case module by, shown wherever the temporary file flypy runs it
 /// from would appear (code object reprs in the disassembly, errors, tracebacks): a case file's
@@ -368,7 +520,11 @@ pub(crate) fn dive(
     let progress = Progress::new(opts.progress);
     let dir = tempfile::tempdir().context("temporary folder")?;
     let path = dir.path().join(format!("{MODULE}.py"));
-    std::fs::write(&path, format!("{}{DRIVER}", case.source)).context("writing the case")?;
+    std::fs::write(
+        &path,
+        for_version(format!("{}{DRIVER}", case.source), version),
+    )
+    .context("writing the case")?;
     let shown = Shown::new(dir.path(), case);
     let mut dive = Dive {
         python: interp.full_version.clone(),
@@ -397,9 +553,12 @@ pub(crate) fn dive(
     let compiled = crate::commands::dis::compile_module(interp, &path);
     let module = match compiled {
         Ok(m) => m,
-        Err(e) if opts.lenient || !version.at_least(3, 7) => {
-            // An old version (or one of several) may reject one variant's syntax: show the
-            // others; a single interpreter that cannot compile the case is an error.
+        Err(e) => {
+            // A version may reject one variant's syntax (`[*r]` on 2.7, `:=` on 3.7): each
+            // variant is compiled on its own, and two or more that compile are measured
+            // without the others, on every version. Fewer: one of several interpreters, or
+            // 2.7 and 3.6, show what compiles; a single 3.7+ reports the error.
+            let show_static = opts.lenient || !version.at_least(3, 7);
             dive.static_only = true;
             let why = format!("{e:#}").replace(&format!("{}: ", path.display()), "");
             let why = shown.own_place(&shown.text(&why));
@@ -432,18 +591,33 @@ pub(crate) fn dive(
                         .filter(|n| failing.iter().any(|f| n.starts_with(&format!("{f}: "))))
                         .map(|n| format!("{n}; measured without it")),
                 );
-                if let Ok(Ok(measured)) = self::dive(interp, &notes, &reduced, opts) {
-                    return Ok(Ok(measured));
+                match self::dive(interp, &notes, &reduced, opts) {
+                    Ok(Ok(measured)) => return Ok(Ok(measured)),
+                    failed if !show_static => return failed,
+                    _ => {}
                 }
+            }
+            if !show_static {
+                bail!("{}", shown.compile_error(&format!("{e:#}"), case));
             }
             return Ok(Ok(dive));
         }
-        Err(e) => bail!("{}", shown.compile_error(&format!("{e:#}"), case)),
     };
     let module = module
         .as_code()
         .context("the compiled case is not a code object")?;
-    let found = variants_of(module);
+    let limits = Limits {
+        timeout: opts.timeout,
+        ..Limits::default()
+    };
+    // What the variants are, and one call of each (uncounted): their results, whether a call
+    // changes setup()'s data, ITERATIONS.
+    progress.say("running the variants");
+    let listing = match listed(interp, &path, &limits, &shown)? {
+        Ok(l) => l,
+        Err(failed) => return Ok(Err(failed)),
+    };
+    let found = found_variants(module, &listing.0, &case.name)?;
     if found.len() < 2 {
         bail!(
             "{}: needs at least two variant_* functions, found {}",
@@ -451,16 +625,16 @@ pub(crate) fn dive(
             found.len()
         );
     }
+    if dive.iterations.is_none() {
+        dive.iterations = listed_iterations(&listing.0, &case.name)?;
+    }
     for (i, f) in found.iter().enumerate() {
         let mut v = compiled_variant(f, i, case, version)?;
         v.disassembly = shown.text(&v.disassembly);
         dive.variants.push(v);
     }
+    note_listing(&listing.0, &listing.1, case, &mut dive);
     let names: Vec<String> = found.iter().map(|f| f.name.clone()).collect();
-    let limits = Limits {
-        timeout: opts.timeout,
-        ..Limits::default()
-    };
     if version.at_least(3, 7) {
         // Executed instructions, exactly.
         progress.say("counting executed instructions");
@@ -475,11 +649,7 @@ pub(crate) fn dive(
             let program = Program::Module {
                 name: RUN_AS.to_owned(),
                 path: path.clone(),
-                args: vec![
-                    WARM_CALLS.to_string(),
-                    names.join(","),
-                    dir.path().join("warm-report").display().to_string(),
-                ],
+                args: vec![WARM_CALLS.to_string(), names.join(",")],
             };
             let warm = run_counted(interp, &program, &limits, Counting::Adaptive)?;
             if warm.ending.is_success() {
@@ -543,11 +713,7 @@ pub(crate) fn dive(
         ));
     } else {
         // No opcode trace events before 3.7: nothing counts executed instructions. Time and
-        // callgrind need none; the driver still runs once, for the results and ITERATIONS.
-        progress.say("running the variants");
-        if let Err(failed) = checked(interp, &path, &names, &limits, &shown, &mut dive)? {
-            return Ok(Err(failed));
-        }
+        // callgrind need none.
         dive.notes.push(
             "executed bytecode instructions: not countable before 3.7 (no opcode trace events); \
              time and machine instructions need none"
@@ -720,15 +886,10 @@ fn counted(
     dive: &mut Dive,
 ) -> anyhow::Result<Result<(Vec<trace::Listing>, &'static str), String>> {
     let version = interp.version;
-    let report = path.with_file_name("counted-report");
     let program = Program::Module {
         name: RUN_AS.to_owned(),
         path: path.to_owned(),
-        args: vec![
-            COUNTED_CALLS.to_string(),
-            names.join(","),
-            report.display().to_string(),
-        ],
+        args: vec![COUNTED_CALLS.to_string(), names.join(",")],
     };
     let trace::Counted {
         outcome,
@@ -755,34 +916,51 @@ fn counted(
     if let Some(why) = &outcome.incomplete {
         dive.notes.push(format!("the counts are incomplete: {why}"));
     }
-    read_report(&report, &outcome, dive)?;
     Ok(Ok((
         trace::join(module, &counts, version)?,
         trace::describe(counting),
     )))
 }
 
-/// What the driver reported (whether the variants return the same value, and ITERATIONS) and
-/// what the case wrote while it ran.
-fn read_report(report: &Path, outcome: &RunOutcome, dive: &mut Dive) -> anyhow::Result<()> {
-    let marker =
-        std::fs::read_to_string(report).context("the case's run finished without its report")?;
-    let mut parts = marker.trim_end().split(' ');
-    dive.results_equal = Some(parts.next() == Some("1"));
-    if let Some(n) = parts.next().and_then(|s| s.parse::<u64>().ok()) {
-        if dive.iterations.is_none() && n > 0 {
-            dive.iterations = Some(n);
-        }
+/// The driver's `list` run (uncounted): the variants, each called once; and the run's outcome
+/// (what the case wrote while it ran).
+fn listed(
+    interp: &Interpreter,
+    path: &Path,
+    limits: &Limits,
+    shown: &Shown,
+) -> anyhow::Result<Result<(Listing, RunOutcome), String>> {
+    let report = path.with_file_name("listed-report");
+    let program = Program::Module {
+        name: RUN_AS.to_owned(),
+        path: path.to_owned(),
+        args: vec![
+            "list".to_owned(),
+            String::new(),
+            report.display().to_string(),
+        ],
+    };
+    let outcome = flypy_probe::run::run(interp, &program, limits)?;
+    if !outcome.ending.is_success() {
+        return Ok(Err(failure(&outcome.ending, shown)));
     }
-    if dive.results_equal == Some(false) {
-        let labels: Vec<Vec<String>> = parts
-            .next()
-            .unwrap_or_default()
-            .split(';')
+    let text =
+        std::fs::read_to_string(&report).context("the case's run finished without its report")?;
+    let listing = serde_json::from_str(&text).context("reading the driver's report")?;
+    Ok(Ok((listing, outcome)))
+}
+
+/// What the listing run found that the reader should know: whether the variants return the
+/// same value (said first), which of them change setup()'s data, what the case wrote.
+fn note_listing(listing: &Listing, outcome: &RunOutcome, case: &Prepared, dive: &mut Dive) {
+    let groups = listing.groups.clone().unwrap_or_default();
+    dive.results_equal = Some(groups.len() <= 1);
+    if groups.len() > 1 {
+        let labels: Vec<Vec<String>> = groups
+            .iter()
             .map(|g| {
-                g.split(',')
-                    .filter_map(|k| k.parse::<usize>().ok())
-                    .filter_map(|k| dive.variants.get(k).map(|v| v.label.clone()))
+                g.iter()
+                    .filter_map(|&k| dive.variants.get(k).map(|v| v.label.clone()))
                     .collect::<Vec<_>>()
             })
             .filter(|g| !g.is_empty())
@@ -793,41 +971,27 @@ fn read_report(report: &Path, outcome: &RunOutcome, dive: &mut Dive) -> anyhow::
         dive.results_differ = Some(note);
         dive.result_groups = Some(labels);
     }
+    for v in listing.variants.iter().filter(|v| !v.changes.is_empty()) {
+        let (who, whose, kind) = match &case.statements {
+            Some(_) => (
+                format!("statement {}", v.name.trim_start_matches("variant_s")),
+                "the setup binds once for every call",
+                "statement",
+            ),
+            None => (v.name.clone(), "setup() gives every call", "variant"),
+        };
+        dive.notes.push(format!(
+            "{who} changes {}, which {whose}: its later calls, and the variants after it, get \
+             other data than its first call did; copy it inside the {kind} if it must change it",
+            v.changes.join(", ")
+        ));
+    }
     if outcome.stdout.total > 0 || outcome.stderr.total > 0 {
         dive.notes.push(format!(
             "the case wrote {} bytes to stdout and {} to stderr while it ran (not shown)",
             outcome.stdout.total, outcome.stderr.total
         ));
     }
-    Ok(())
-}
-
-/// The driver run once, uncounted (before 3.7): whether the variants return the same value, and
-/// the case's ITERATIONS.
-fn checked(
-    interp: &Interpreter,
-    path: &Path,
-    names: &[String],
-    limits: &Limits,
-    shown: &Shown,
-    dive: &mut Dive,
-) -> anyhow::Result<Result<(), String>> {
-    let report = path.with_file_name("checked-report");
-    let program = Program::Module {
-        name: RUN_AS.to_owned(),
-        path: path.to_owned(),
-        args: vec![
-            "1".to_owned(),
-            names.join(","),
-            report.display().to_string(),
-        ],
-    };
-    let outcome = flypy_probe::run::run(interp, &program, limits)?;
-    if !outcome.ending.is_success() {
-        return Ok(Err(failure(&outcome.ending, shown)));
-    }
-    read_report(&report, &outcome, dive)?;
-    Ok(Ok(()))
 }
 
 fn failure(ending: &Ending, shown: &Shown) -> String {
@@ -857,7 +1021,7 @@ fn timing_setup(dir: &Path, found: &[Found<'_>], module: &Code) -> anyhow::Resul
     let mut params = BTreeSet::new();
     for f in found {
         s.push_str(&format!("{0} = _flypy_case.{0}\n", f.name));
-        params.extend(f.params.iter().cloned());
+        params.extend(f.params.iter().chain(&f.keyword).cloned());
     }
     for p in params {
         s.push_str(&format!(
@@ -975,7 +1139,7 @@ fn compiled_variant(
         function: f.name.clone(),
         label: f.name.trim_start_matches("variant_").to_owned(),
         doc,
-        call: format!("{}({})", f.name, f.params.join(", ")),
+        call: f.call(),
         disassembly: dis_text(f.code, version, &DisOptions::default())?,
         ..Variant::default()
     })
@@ -997,20 +1161,17 @@ fn docstring(code: &Code, version: PyVersion) -> Option<String> {
 /// 2.7 or a version that rejects the case as a whole: each variant compiled on its own (the
 /// others blanked out), its disassembly or why it cannot be compiled.
 fn static_variants(interp: &Interpreter, case: &Prepared, dive: &mut Dive) -> anyhow::Result<()> {
-    let names: Vec<String> = case
-        .source
-        .lines()
-        .filter_map(|l| l.strip_prefix("def variant_"))
-        .filter_map(|rest| rest.split('(').next())
-        .map(|n| format!("variant_{n}"))
-        .collect();
+    let blocks = flypy_dive::case::variant_blocks(&case.source);
     let dir = tempfile::tempdir().context("temporary folder")?;
     let shown = Shown::new(dir.path(), case);
-    for (i, name) in names.iter().enumerate() {
+    for (i, (name, _)) in blocks.iter().enumerate() {
         let path = dir.path().join(format!("{MODULE}_{i}.py"));
         std::fs::write(
             &path,
-            flypy_dive::case::without_other_variants(&case.source, name),
+            for_version(
+                flypy_dive::case::without_other_variants(&case.source, name),
+                interp.version,
+            ),
         )
         .context("writing the case")?;
         let mut v = Variant {
@@ -1021,7 +1182,10 @@ fn static_variants(interp: &Interpreter, case: &Prepared, dive: &mut Dive) -> an
         match crate::commands::dis::compile_module(interp, &path) {
             Ok(module) => {
                 let module = module.as_code().context("not a code object")?;
-                if let Some(f) = variants_of(module).into_iter().find(|f| &f.name == name) {
+                if let Some(f) = variants_of(module, &blocks)
+                    .into_iter()
+                    .find(|f| &f.name == name)
+                {
                     v = compiled_variant(&f, i, case, interp.version)?;
                     v.disassembly = shown.text(&v.disassembly);
                 }
@@ -1039,6 +1203,17 @@ fn static_variants(interp: &Interpreter, case: &Prepared, dive: &mut Dive) -> an
         dive.variants.push(v);
     }
     Ok(())
+}
+
+/// The case module's text (UTF-8) as `version` reads it: 2.7 takes a file that declares no
+/// encoding for ASCII, unless a UTF-8 byte order mark starts it.
+fn for_version(text: String, version: PyVersion) -> String {
+    if version.major < 3 && !text.is_ascii() && flypy_dive::case::coding(text.as_bytes()).is_none()
+    {
+        format!("\u{feff}{text}")
+    } else {
+        text
+    }
 }
 
 /// What the dive is doing, on stderr when it is a terminal: one line rewritten in place, or a

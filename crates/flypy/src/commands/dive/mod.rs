@@ -260,13 +260,14 @@ fn prepare(args: &Args, interp: &Interpreter) -> anyhow::Result<Prepared> {
         // One argument ending in .py is a case file: read it, or say why not (a missing file,
         // a directory or a FIFO is not taken for an inline statement).
         [file] if file.ends_with(".py") => {
-            let source = crate::input::read_text_bounded(Path::new(file))
+            let bytes = crate::input::read_bounded(Path::new(file))
                 .map_err(|e| anyhow::anyhow!("{file}: {e}"))?;
-            if !source.lines().any(|l| l.starts_with("def variant_")) {
+            let source = decoded(bytes, interp).map_err(|e| anyhow::anyhow!("{file}: {e}"))?;
+            if !case::mentions_variants(&source) {
                 bail!(
-                    "{file}: a case file needs module-level functions named variant_* (the \
-                     ways of writing the thing compared), and may have a setup() returning \
-                     their arguments as a dict"
+                    "{file}: a case file needs module-level functions named variant_* (def or \
+                     lambda: the ways of writing the thing compared), and may have a setup() \
+                     returning their arguments as a dict"
                 );
             }
             Ok(Prepared {
@@ -315,4 +316,78 @@ fn builtin(c: &case::BuiltinCase, iterations: Option<u64>) -> anyhow::Result<Pre
         iterations,
         statements: None,
     })
+}
+
+/// A case file's text, decoded as its PEP 263 declaration says (UTF-8 without one), declaring
+/// UTF-8 instead (which is how flypy writes it for the interpreter): UTF-8 and Latin-1 here,
+/// any other codec by the interpreter, which knows them all.
+fn decoded(bytes: Vec<u8>, interp: &Interpreter) -> Result<String, String> {
+    const BOM: &[u8] = b"\xef\xbb\xbf";
+    let declared = case::coding(&bytes);
+    let bom = bytes.starts_with(BOM);
+    let text = match declared.as_ref().map(|c| c.normal.as_str()) {
+        Some(other) if bom && other != "utf-8" => {
+            return Err(format!(
+                "it starts with a UTF-8 byte order mark but declares the encoding {}",
+                declared.as_ref().map_or(other, |c| c.name.as_str())
+            ))
+        }
+        None | Some("utf-8") => String::from_utf8(bytes).map_err(|e| {
+            let at = e.utf8_error().valid_up_to();
+            let line = e.as_bytes()[..at].iter().filter(|&&b| b == b'\n').count() + 1;
+            format!(
+                "not UTF-8 (line {line}, byte {at}){}; declare its encoding on line 1 or 2 \
+                 (PEP 263: # -*- coding: latin-1 -*-)",
+                if declared.is_some() {
+                    ", which it declares"
+                } else {
+                    ", and it declares no other encoding"
+                }
+            )
+        })?,
+        Some("iso-8859-1") => bytes.iter().map(|&b| char::from(b)).collect(),
+        Some(other) => decode_with(interp, &bytes, other)?,
+    };
+    // No byte order mark: 3.6 and 3.7 compile as their `python -m dis` reads (text mode), which
+    // takes it for a character; 2.7 gets one back when it needs it (measure::for_version).
+    Ok(case::declare_utf8(text.trim_start_matches('\u{feff}')))
+}
+
+/// `bytes` decoded by `interp`'s codec `encoding` (strictly, as its tokenizer decodes).
+fn decode_with(interp: &Interpreter, bytes: &[u8], encoding: &str) -> Result<String, String> {
+    const DECODE: &str = "import json, sys\n\
+        try:\n\
+        \x20   text = open(sys.argv[2], 'rb').read().decode(sys.argv[3])\n\
+        \x20   out = {'text': text}\n\
+        except (LookupError, UnicodeDecodeError) as e:\n\
+        \x20   out = {'error': str(e)}\n\
+        open(sys.argv[1], 'w').write(json.dumps(out))\n";
+    let dir = tempfile::tempdir().map_err(|e| format!("temporary folder: {e}"))?;
+    let raw = dir.path().join("case.raw");
+    std::fs::write(&raw, bytes).map_err(|e| format!("temporary file: {e}"))?;
+    let limits = flypy_probe::run::Limits {
+        timeout: std::time::Duration::from_secs(30),
+        ..flypy_probe::run::Limits::default()
+    };
+    let run = flypy_probe::run::run_helper(
+        interp,
+        DECODE,
+        &[raw.into_os_string(), encoding.into()],
+        &limits,
+    )
+    .map_err(|e| format!("decoding it as {encoding}: {e}"))?;
+    #[derive(serde::Deserialize)]
+    struct Decoded {
+        text: Option<String>,
+        error: Option<String>,
+    }
+    let answer: Decoded = serde_json::from_str(&run.report)
+        .map_err(|_| format!("decoding it as {encoding}: the interpreter gave no answer"))?;
+    match (answer.text, answer.error) {
+        (Some(text), _) => Ok(text),
+        (None, e) => Err(format!(
+            "cannot decode it as {encoding}, the encoding it declares: {}",
+            e.unwrap_or_default()
+        )),
+    }
 }
