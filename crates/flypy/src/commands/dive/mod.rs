@@ -18,12 +18,14 @@ use flypy_probe::Interpreter;
 
 use super::Format;
 use crate::output;
+use std::os::unix::ffi::OsStrExt;
 
 #[derive(clap::Args)]
 pub struct Args {
     /// Inline statements to compare (each one a variant), or one case file (`.py` with
     /// `variant_*` functions and an optional `setup()`). Nothing: the built-in default case.
-    statements: Vec<String>,
+    /// (A case file's path may be any bytes, as `flypy dis` takes paths.)
+    statements: Vec<std::ffi::OsString>,
     /// A built-in case (`flypy cases` lists them).
     #[arg(long, conflicts_with = "statements")]
     case: Option<String>,
@@ -85,10 +87,11 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let first = interpreters
         .first()
         .context("no interpreter to run the dive on")?;
-    if let [_, _, ..] = args.statements.as_slice() {
-        check_statements(&args, &interpreters)?;
+    let texts = args.texts()?;
+    if let [_, _, ..] = texts.as_slice() {
+        check_statements(&args, &texts, &interpreters)?;
     }
-    let prepared = prepare(&args, &first.0)?;
+    let prepared = prepare(&args, &texts, &first.0)?;
     let options = measure::Options {
         quick: args.quick,
         cpu_watts: args.cpu_watts,
@@ -211,11 +214,12 @@ fn interpreters(args: &Args) -> anyhow::Result<Vec<(Interpreter, Vec<String>)>> 
 /// shown as such for that version; only a part that none of them compiles is refused.
 fn check_statements(
     args: &Args,
+    statements: &[String],
     interpreters: &[(Interpreter, Vec<String>)],
 ) -> anyhow::Result<()> {
     use flypy_probe::timing::{check_all, Part, WorkerSpec};
     let setup = args.setup.as_deref().unwrap_or("pass");
-    let spec = WorkerSpec::new(&args.statements, setup, false);
+    let spec = WorkerSpec::new(statements, setup, false);
     let limits = flypy_probe::run::Limits::default();
     // Per part, the interpreters that cannot compile it, with why.
     let mut rejected: BTreeMap<(bool, usize), Vec<(&Interpreter, String)>> = BTreeMap::new();
@@ -246,66 +250,91 @@ fn check_statements(
     }
 }
 
+impl Args {
+    /// One argument ending in `.py`: a case file, whose path may be any bytes.
+    fn case_file(&self) -> Option<&Path> {
+        match self.statements.as_slice() {
+            [one] if one.as_bytes().ends_with(b".py") => Some(Path::new(one)),
+            _ => None,
+        }
+    }
+
+    /// The arguments as inline statements: text (none when the argument is a case file).
+    fn texts(&self) -> anyhow::Result<Vec<String>> {
+        if self.case_file().is_some() {
+            return Ok(Vec::new());
+        }
+        self.statements
+            .iter()
+            .enumerate()
+            .map(|(i, s)| {
+                s.to_str()
+                    .map(str::to_owned)
+                    .with_context(|| format!("statement {} is not valid UTF-8", i + 1))
+            })
+            .collect()
+    }
+}
+
 /// The case module: built-in, a case file, or inline statements made into one.
-fn prepare(args: &Args, interp: &Interpreter) -> anyhow::Result<Prepared> {
+fn prepare(args: &Args, texts: &[String], interp: &Interpreter) -> anyhow::Result<Prepared> {
     if let Some(name) = &args.case {
         let c = case::find(name)?;
         return builtin(c, args.iterations);
     }
-    match args.statements.as_slice() {
-        [] => builtin(
-            case::builtin(case::DEFAULT_CASE).context("the default case is missing")?,
-            args.iterations,
-        ),
-        // One argument ending in .py is a case file: read it, or say why not (a missing file,
-        // a directory or a FIFO is not taken for an inline statement).
-        [file] if file.ends_with(".py") => {
-            let bytes = crate::input::read_bounded(Path::new(file))
-                .map_err(|e| anyhow::anyhow!("{file}: {e}"))?;
-            let source = decoded(bytes, interp).map_err(|e| anyhow::anyhow!("{file}: {e}"))?;
-            if !case::mentions_variants(&source) {
-                bail!(
-                    "{file}: a case file needs module-level functions named variant_* (def or \
-                     lambda: the ways of writing the thing compared), and may have a setup() \
-                     returning their arguments as a dict"
-                );
+    // One argument ending in .py is a case file: read it, or say why not (a missing file, a
+    // directory or a FIFO is not taken for an inline statement).
+    let prepared = if let Some(path) = args.case_file() {
+        let file = path.display().to_string();
+        let bytes = crate::input::read_bounded(path).map_err(|e| anyhow::anyhow!("{file}: {e}"))?;
+        let source = decoded(bytes, interp).map_err(|e| anyhow::anyhow!("{file}: {e}"))?;
+        if !case::mentions_variants(&source) {
+            bail!(
+                "{file}: a case file needs module-level functions named variant_* (def or \
+                 lambda: the ways of writing the thing compared), and may have a setup() \
+                 returning their arguments as a dict"
+            );
+        }
+        Prepared {
+            about: case::about(&source).unwrap_or_else(|| case::About {
+                question: format!("Which variant of {file} is fastest, and why?"),
+                description: String::new(),
+            }),
+            name: file,
+            source,
+            iterations: args.iterations,
+            statements: None,
+        }
+    } else {
+        match texts {
+            [] => builtin(
+                case::builtin(case::DEFAULT_CASE).context("the default case is missing")?,
+                args.iterations,
+            )?,
+            [_] => bail!(
+                "give two or more statements to compare (or a case file ending in .py, or \
+                 --case NAME; `flypy cases` lists the built-in ones)"
+            ),
+            stmts => {
+                let setup = args.setup.clone().unwrap_or_else(|| "pass".to_owned());
+                let locals = measure::setup_locals(interp, &setup)?;
+                Prepared {
+                    name: "inline".to_owned(),
+                    about: case::About {
+                        question: "Which of these statements is fastest, and why?".to_owned(),
+                        description: format!("setup: {}", super::one_line(&setup)),
+                    },
+                    source: case::from_statements(&setup, stmts, &locals),
+                    iterations: args.iterations,
+                    statements: Some(stmts.to_vec()),
+                }
             }
-            Ok(Prepared {
-                name: file.clone(),
-                about: case::about(&source).unwrap_or_else(|| case::About {
-                    question: format!("Which variant of {file} is fastest, and why?"),
-                    description: String::new(),
-                }),
-                source,
-                iterations: args.iterations,
-                statements: None,
-            })
         }
-        [_] => bail!(
-            "give two or more statements to compare (or a case file ending in .py, or --case \
-             NAME; `flypy cases` lists the built-in ones)"
-        ),
-        stmts => {
-            let setup = args.setup.clone().unwrap_or_else(|| "pass".to_owned());
-            let locals = measure::setup_locals(interp, &setup)?;
-            Ok(Prepared {
-                name: "inline".to_owned(),
-                about: case::About {
-                    question: "Which of these statements is fastest, and why?".to_owned(),
-                    description: format!("setup: {}", super::one_line(&setup)),
-                },
-                source: case::from_statements(&setup, stmts, &locals),
-                iterations: args.iterations,
-                statements: Some(stmts.to_vec()),
-            })
-        }
+    };
+    if args.setup.is_some() && prepared.statements.is_none() {
+        bail!("--setup is for inline statements; a case file has its own setup()");
     }
-    .and_then(|p| {
-        if args.setup.is_some() && p.statements.is_none() {
-            bail!("--setup is for inline statements; a case file has its own setup()");
-        }
-        Ok(p)
-    })
+    Ok(prepared)
 }
 
 fn builtin(c: &case::BuiltinCase, iterations: Option<u64>) -> anyhow::Result<Prepared> {
