@@ -161,8 +161,11 @@ fn dive_inline_statements_fail_at_their_own_lines() {
             "pass",
             "n = 2\n1/0",
         ]);
-        let says = ["ZeroDivisionError", "File \"<statement 2>\", line 2"];
-        expect(&out, 3, &says, &["<case inline>"], &v);
+        let says = [
+            "statement 2 raised ZeroDivisionError",
+            "File \"<statement 2>\", line 2",
+        ];
+        expect(&out, 3, &says, &["<case inline>", "the case raised"], &v);
     }
 }
 

@@ -995,12 +995,33 @@ fn note_listing(listing: &Listing, outcome: &RunOutcome, case: &Prepared, dive: 
 }
 
 fn failure(ending: &Ending, shown: &Shown) -> String {
-    let mut s = format!("the case {}", shown.text(&ending.describe()));
+    let who = match ending {
+        // As the user sees it: an inline statement's frame is "<statement N>" there.
+        Ending::Exception { traceback, .. } => culprit(&shown.traceback(traceback)),
+        _ => None,
+    };
+    let who = who.unwrap_or_else(|| "the case".to_owned());
+    let mut s = format!("{who} {}", shown.text(&ending.describe()));
     if let Ending::Exception { traceback, .. } = ending {
         s.push('\n');
         s.push_str(shown.traceback(traceback).trim_end());
     }
     s
+}
+
+/// Which part of the case a traceback's outermost frame is in (the run's own frames are not in
+/// it, so that is what the driver called): `statement N` for an inline statement, the
+/// variant's name for a case file's `def variant_*`; `None` otherwise (a lambda, setup()).
+fn culprit(traceback: &str) -> Option<String> {
+    let frame = traceback
+        .lines()
+        .find(|l| l.trim_start().starts_with("File \""))?;
+    if let Some(rest) = frame.split("File \"<statement ").nth(1) {
+        let n: String = rest.chars().take_while(char::is_ascii_digit).collect();
+        return (!n.is_empty()).then(|| format!("statement {n}"));
+    }
+    let name = frame.rsplit_once(", in ")?.1.trim();
+    name.starts_with("variant_").then(|| name.to_owned())
 }
 
 /// timeit's setup for the variants: import the case module, build setup()'s arguments once,
@@ -1249,6 +1270,16 @@ impl Progress {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_failure_names_the_statement_or_variant_it_is_in() {
+        let inline = "Traceback (most recent call last):\n  File \"<statement 2>\", line 1\n    1/0\nZeroDivisionError: division by zero\n";
+        assert_eq!(culprit(inline).as_deref(), Some("statement 2"));
+        let file = "Traceback (most recent call last):\n  File \"c.py\", line 4, in variant_b\n    helper()\n  File \"c.py\", line 9, in helper\nValueError\n";
+        assert_eq!(culprit(file).as_deref(), Some("variant_b"));
+        let lambda = "Traceback (most recent call last):\n  File \"c.py\", line 4, in <lambda>\nValueError\n";
+        assert_eq!(culprit(lambda), None);
+    }
 
     #[test]
     fn temporary_case_paths_show_the_users_name() {
