@@ -1213,12 +1213,15 @@ fn static_variants(interp: &Interpreter, case: &Prepared, dive: &mut Dive) -> an
             }
             Err(e) => {
                 v.doc = format!("(CPython {} cannot compile it)", interp.version);
-                let why = shown.text(&format!("{e:#}"));
-                let why = why.rsplit(": ").take(2).collect::<Vec<_>>();
-                dive.notes.push(format!(
-                    "{name}: cannot compile it ({})",
-                    why.into_iter().rev().collect::<Vec<_>>().join(": ")
-                ));
+                // Where and what, at the user's own line: "line 6, column 12: SyntaxError: …"
+                // (a variant's file keeps the case's lines; an inline statement's place is its
+                // own), without the temporary file's name.
+                let why = shown.compile_error(&format!("{e:#}"), case);
+                let why = why
+                    .find("cannot compile it: ")
+                    .map_or(why.as_str(), |at| &why[at + "cannot compile it: ".len()..]);
+                dive.notes
+                    .push(format!("{name}: cannot compile it ({why})"));
             }
         }
         dive.variants.push(v);
