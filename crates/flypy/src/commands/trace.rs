@@ -174,7 +174,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let text = match args.format {
         Format::Text => text(&listings, &interp.full_version, method, &outcome.ending),
         Format::Json => {
-            let doc = json_doc(&listings, &interp, method, &outcome, known);
+            let doc = json_doc(&listings, &interp, counting, &outcome, known);
             format!("{}\n", serde_json::to_string(&doc)?)
         }
     };
@@ -610,7 +610,7 @@ fn totals(listings: &[Listing]) -> (ByOpcode, ByLine) {
 fn json_doc(
     listings: &[Listing],
     interp: &flypy_probe::Interpreter,
-    method: &str,
+    counting: Counting,
     outcome: &flypy_probe::run::RunOutcome,
     known: bool,
 ) -> serde_json::Value {
@@ -635,11 +635,12 @@ fn json_doc(
     json!({
         "schema": "flypy.trace/1",
         "python": interp.full_version,
-        "method": method,
-        "callbacks": match (&outcome.python_callbacks, method) {
-            (_, m) if m.starts_with("sys.settrace") => "Python",
-            (None, _) => "C",
-            (Some(_), _) => "Python",
+        "method": describe(counting),
+        // settrace's tracer is a Python function whatever counts behind it.
+        "callbacks": if counting == Counting::Settrace || outcome.python_callbacks.is_some() {
+            "Python"
+        } else {
+            "C"
         },
         "ending": outcome.ending.describe(),
         "succeeded": outcome.ending.is_success(),
