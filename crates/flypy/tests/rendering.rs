@@ -142,3 +142,72 @@ fn huge_values_get_exponents_not_walls_of_digits() {
     assert!(text.contains("e300 s"), "{text}");
     assert!(longest_digits(&text) < 16, "{text}");
 }
+
+/// Issue 14: the JSON does not depend on the terminal. The dive's explanation is there as
+/// blocks (numbers with their values) and one unwrapped string per block, whatever `--width`
+/// says; each string is its block's spans as printed, and each number's text is its value.
+#[test]
+fn the_dive_json_is_not_wrapped_at_the_width() {
+    let any = interpreters("rendering tests")
+        .into_iter()
+        .find(|i| i.version.at_least(3, 7))
+        .expect("a CPython 3.7+");
+    let python = any.path.display().to_string();
+    let out = flypy(&[
+        "dive", "--quick", "--python", &python, "--format", "json", "--width", "60",
+    ]);
+    let doc: serde_json::Value = flypy_testkit::json_of(&out, "flypy dive --format json");
+    let mut longest = 0;
+    for run in doc["pythons"].as_array().expect("pythons") {
+        for e in run["explanation"].as_array().expect("explanation") {
+            let texts = e["text"].as_array().expect("text");
+            let blocks = e["blocks"].as_array().expect("blocks");
+            assert_eq!(texts.len(), blocks.len(), "{e}");
+            for (t, b) in texts.iter().zip(blocks) {
+                let t = t.as_str().expect("a string");
+                longest = longest.max(t.chars().count());
+                let mut parts = Vec::new();
+                for key in ["line", "name", "value", "detail", "note"] {
+                    let Some(spans) = b[key].as_array() else {
+                        continue;
+                    };
+                    let mut said = String::new();
+                    for s in spans {
+                        let shown = s["text"]
+                            .as_str()
+                            .or(s["shown"].as_str())
+                            .or(s["opname"].as_str())
+                            .expect("a span says something");
+                        said.push_str(shown);
+                        if let Some(u) = s["unit"].as_str() {
+                            said.push_str(u);
+                        }
+                        if s["kind"] == "number" {
+                            let value = s["value"].as_f64().expect("a value");
+                            let read: f64 = shown.replace([',', '+'], "").parse().expect(shown);
+                            let tolerance = 0.51 * 10f64.powi(-(decimals(shown) as i32));
+                            assert!(
+                                (read - value).abs() <= tolerance.max(value.abs() * 0.006),
+                                "{shown:?} is not {value}"
+                            );
+                        }
+                    }
+                    parts.push(said);
+                }
+                let said = parts.join(" ");
+                // Rows are aligned in the text; their words are the spans'.
+                let words = |x: &str| x.split_whitespace().collect::<Vec<_>>().join(" ");
+                assert_eq!(words(t), words(&said), "{b}");
+            }
+        }
+    }
+    assert!(
+        longest > 60,
+        "nothing longer than the width: the text was wrapped?"
+    );
+}
+
+/// How many digits a printed number has after its point.
+fn decimals(shown: &str) -> usize {
+    shown.split_once('.').map_or(0, |(_, d)| d.len())
+}

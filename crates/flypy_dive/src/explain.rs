@@ -1,18 +1,17 @@
 //! The explanation: a plain account of why one variant is faster than another, written from
 //! one comparison's measured numbers only. Every number it prints is a field of the
 //! [`Comparison`] or its variants, in the unit and rounding printed here (the JSON output
-//! carries those fields; a test of the binary checks each printed number against it).
+//! carries those fields; a test of the binary checks each printed number against it). It is
+//! structured text ([`flypy_markup::Block`]): the terminal wraps it, the JSON and the HTML
+//! report carry it whole, with each number beside its value.
+
+use flypy_markup::number::{count, fixed, grouped, sig, signed};
+use flypy_markup::{Block, Line};
 
 use crate::model::{Comparison, OpDiff, Variant};
-use crate::text::{count, fixed, grouped, sig, signed, wrap};
 
-/// The explanation of one comparison, as lines of at most `width` columns.
-pub fn explain(
-    c: &Comparison,
-    variants: &[Variant],
-    iterations: Option<u64>,
-    width: usize,
-) -> Vec<String> {
+/// The explanation of one comparison.
+pub fn explain(c: &Comparison, variants: &[Variant], iterations: Option<u64>) -> Vec<Block> {
     let (s, f) = (&variants[c.slower], &variants[c.faster]);
     let unit = if iterations.is_some() {
         "iteration"
@@ -20,31 +19,32 @@ pub fn explain(
         "call"
     };
     let mut out = Vec::new();
-    let para = |text: String, out: &mut Vec<String>| {
-        out.extend(wrap(&text, width, "", "  "));
-    };
     // Time first: what the reader came for.
     let head = match c.time_ratio {
-        Some(r) if r.significant => format!(
-            "{} takes {}× the time of {} (95% CI {}–{}×).",
-            s.label,
-            sig(r.ratio, 3),
-            f.label,
-            sig(r.low, 3),
-            sig(r.high, 3)
-        ),
-        Some(r) => format!(
-            "{} and {}: no significant difference in time (ratio {}×, 95% CI {}–{}×, p = {}).",
-            s.label,
-            f.label,
-            sig(r.ratio, 3),
-            sig(r.low, 3),
-            sig(r.high, 3),
-            sig(r.p_value, 2)
-        ),
-        None => format!("{} against {}:", s.label, f.label),
+        Some(r) if r.significant => Line::new()
+            .text(format!("{} takes ", s.label))
+            .number_in(r.ratio, sig(r.ratio, 3), "×")
+            .text(format!(" the time of {} (95% CI ", f.label))
+            .number(r.low, sig(r.low, 3))
+            .text("–")
+            .number_in(r.high, sig(r.high, 3), "×")
+            .text(")."),
+        Some(r) => Line::new()
+            .text(format!(
+                "{} and {}: no significant difference in time (ratio ",
+                s.label, f.label
+            ))
+            .number_in(r.ratio, sig(r.ratio, 3), "×")
+            .text(", 95% CI ")
+            .number(r.low, sig(r.low, 3))
+            .text("–")
+            .number_in(r.high, sig(r.high, 3), "×")
+            .text(", p = ")
+            .number(r.p_value, sig(r.p_value, 2))
+            .text(")."),
+        None => Line::new().text(format!("{} against {}:", s.label, f.label)),
     };
-    para(head, &mut out);
+    out.push(Block::paragraph(head));
     let (sb, fb) = match iterations {
         Some(_) => (
             c.slower_bytecode_per_iteration,
@@ -60,111 +60,120 @@ pub fn explain(
         }
     };
     if let (Some(sb), Some(fb)) = (sb, fb) {
-        para(
-            format!(
-                "Per {unit}, {} executes {} bytecode instructions and {} {}.",
-                s.label,
-                per(sb),
-                f.label,
-                per(fb)
-            ),
-            &mut out,
-        );
+        out.push(Block::paragraph(
+            Line::new()
+                .text(format!("Per {unit}, {} executes ", s.label))
+                .number(sb, per(sb))
+                .text(format!(" bytecode instructions and {} ", f.label))
+                .number(fb, per(fb))
+                .text("."),
+        ));
     }
     let each: Vec<&OpDiff> = c.ops.iter().filter(|o| o.per_iteration).collect();
     let once: Vec<&OpDiff> = c.ops.iter().filter(|o| !o.per_iteration).collect();
     if !each.is_empty() {
-        para(
-            format!(
-                "Instructions whose count differs per {unit} ({} − {}):",
-                s.label, f.label
-            ),
-            &mut out,
-        );
-        let name_w = each.iter().map(|o| o.op.len()).max().unwrap_or(0).max(24);
+        out.push(Block::paragraph(Line::new().text(format!(
+            "Instructions whose count differs per {unit} ({} − {}):",
+            s.label, f.label
+        ))));
         for o in &each {
             let (a, b, d) = match iterations {
                 Some(_) => {
                     let d = o.diff_per_iteration.unwrap_or(0.0);
-                    (
-                        fixed(o.slower_per_iteration.unwrap_or(0.0)),
-                        fixed(o.faster_per_iteration.unwrap_or(0.0)),
-                        signed(fixed(d), d),
-                    )
+                    let (a, b) = (
+                        o.slower_per_iteration.unwrap_or(0.0),
+                        o.faster_per_iteration.unwrap_or(0.0),
+                    );
+                    ((a, fixed(a)), (b, fixed(b)), (d, signed(fixed(d), d)))
                 }
                 None => (
-                    count(o.slower_per_call),
-                    count(o.faster_per_call),
-                    signed(count(o.diff_per_call), o.diff_per_call),
+                    (o.slower_per_call, count(o.slower_per_call)),
+                    (o.faster_per_call, count(o.faster_per_call)),
+                    (
+                        o.diff_per_call,
+                        signed(count(o.diff_per_call), o.diff_per_call),
+                    ),
                 ),
             };
-            let line = format!("  {:<name_w$} {:>8}  ({a} vs {b})", o.op, d);
-            let spec = specialized_note(o);
-            if spec.is_empty() {
-                out.push(line);
-            } else if line.chars().count() + 2 + spec.chars().count() <= width {
-                out.push(format!("{line}  {spec}"));
-            } else {
-                out.push(line);
-                out.extend(wrap(&spec, width, "      ", "        "));
-            }
+            out.push(Block::Row {
+                name: Line::new().instr(&o.op),
+                value: Line::new().number(d.0, d.1),
+                detail: Line::new()
+                    .text("(")
+                    .number(a.0, a.1)
+                    .text(" vs ")
+                    .number(b.0, b.1)
+                    .text(")"),
+                note: specialized_note(o),
+            });
             if let Some(sum) = &o.summary {
-                out.extend(wrap(sum, width, "      ", "      "));
+                out.push(Block::Remark {
+                    line: Line::new().text(sum),
+                    hanging: false,
+                });
             }
             // What the specialized forms that ran do, in this version.
             for (name, sum) in &o.specialized_summaries {
-                out.extend(wrap(&format!("{name}: {sum}"), width, "      ", "        "));
+                out.push(Block::Remark {
+                    line: Line::new().instr(name).text(format!(": {sum}")),
+                    hanging: true,
+                });
             }
         }
     }
     if !once.is_empty() {
-        let list: Vec<String> = once
-            .iter()
-            .map(|o| {
-                format!(
-                    "{} {}",
-                    o.op,
-                    signed(count(o.diff_per_call), o.diff_per_call)
-                )
-            })
-            .collect();
         let what = if iterations.is_some() {
             "Per call, not per iteration"
         } else {
             "Also per call"
         };
-        para(format!("{what}: {}.", list.join(", ")), &mut out);
+        let mut line = Line::new().text(format!("{what}: "));
+        for (k, o) in once.iter().enumerate() {
+            if k > 0 {
+                line.push_text(", ");
+            }
+            line = line.instr(&o.op).text(" ").number(
+                o.diff_per_call,
+                signed(count(o.diff_per_call), o.diff_per_call),
+            );
+        }
+        out.push(Block::paragraph(line.text(".")));
     }
     if !c.specialized_differently.is_empty() {
         let side = |label: &str, forms: &[String]| {
+            let mut l = Line::new();
             if forms.is_empty() {
-                format!("not specialized in {label}")
-            } else {
-                format!("{} in {label}", forms.join("/"))
+                l.push_text(format!("not specialized in {label}"));
+                return l;
             }
+            for (k, form) in forms.iter().enumerate() {
+                if k > 0 {
+                    l.push_text("/");
+                }
+                l = l.instr(form);
+            }
+            l.text(format!(" in {label}"))
         };
-        let list: Vec<String> = c
-            .specialized_differently
-            .iter()
-            .map(|d| {
-                format!(
-                    "{} ({}; {})",
-                    d.op,
-                    side(&s.label, &d.slower),
-                    side(&f.label, &d.faster)
-                )
-            })
-            .collect();
-        para(
-            format!(
-                "Executed as often by both, but specialized differently: {}.",
-                list.join("; ")
-            ),
-            &mut out,
-        );
+        let mut line = Line::new().text("Executed as often by both, but specialized differently: ");
+        for (k, d) in c.specialized_differently.iter().enumerate() {
+            if k > 0 {
+                line.push_text("; ");
+            }
+            line = line
+                .instr(&d.op)
+                .text(" (")
+                .then(side(&s.label, &d.slower))
+                .text("; ")
+                .then(side(&f.label, &d.faster))
+                .text(")");
+        }
+        out.push(Block::paragraph(line.text(".")));
         for d in &c.specialized_differently {
             for (name, sum) in &d.summaries {
-                out.extend(wrap(&format!("{name}: {sum}"), width, "      ", "        "));
+                out.push(Block::Remark {
+                    line: Line::new().instr(name).text(format!(": {sum}")),
+                    hanging: true,
+                });
             }
         }
     }
@@ -181,80 +190,94 @@ pub fn explain(
             ),
             (false, _) => format!("{same}."),
         };
-        para(text, &mut out);
+        out.push(Block::paragraph(Line::new().text(text)));
     }
     if let Some(m) = &c.machine {
-        let mut text = format!(
-            "Machine instructions per call: {} vs {} ({}",
-            grouped(m.slower_per_call),
-            grouped(m.faster_per_call),
-            signed(grouped(m.diff_per_call), m.diff_per_call)
-        );
+        let mut line = Line::new()
+            .text("Machine instructions per call: ")
+            .number(m.slower_per_call, grouped(m.slower_per_call))
+            .text(" vs ")
+            .number(m.faster_per_call, grouped(m.faster_per_call))
+            .text(" (")
+            .number(
+                m.diff_per_call,
+                signed(grouped(m.diff_per_call), m.diff_per_call),
+            );
         if let Some(p) = m.diff_per_iteration {
-            text.push_str(&format!(", {} per iteration", signed(fixed(p), p)));
+            line = line
+                .text(", ")
+                .number(p, signed(fixed(p), p))
+                .text(" per iteration");
         }
-        text.push(')');
-        let top: Vec<String> = m
+        line.push_text(")");
+        let top: Vec<_> = m
             .functions
             .iter()
             .take(crate::compare::TOP_FUNCTIONS)
-            .map(|f| {
-                format!(
-                    "{} {}",
-                    f.function,
-                    signed(grouped(f.diff_per_call), f.diff_per_call)
-                )
-            })
             .collect();
         if !top.is_empty() {
-            text.push_str(&format!(
-                "; {}% of the difference is in {}",
-                sig(m.top_share_percent, 3),
-                top.join(", ")
-            ));
+            line = line
+                .text("; ")
+                .number_in(m.top_share_percent, sig(m.top_share_percent, 3), "%")
+                .text(" of the difference is in ");
+            for (k, f) in top.iter().enumerate() {
+                if k > 0 {
+                    line.push_text(", ");
+                }
+                line = line.text(format!("{} ", f.function)).number(
+                    f.diff_per_call,
+                    signed(grouped(f.diff_per_call), f.diff_per_call),
+                );
+            }
         }
-        text.push('.');
-        para(text, &mut out);
+        out.push(Block::paragraph(line.text(".")));
     }
     // A saving is only claimed where the times differ significantly.
     let significant = c.time_ratio.is_some_and(|r| r.significant);
     if let Some(sv) = c.saving.as_ref().filter(|_| significant) {
-        let mut text = format!(
-            "{} saves {} µs per call ({}% of {}'s time)",
-            f.label,
-            sig(sv.microseconds_per_call, 3),
-            sig(sv.percent, 3),
-            s.label
-        );
+        let mut line = Line::new()
+            .text(format!("{} saves ", f.label))
+            .number(sv.microseconds_per_call, sig(sv.microseconds_per_call, 3))
+            .text(" µs per call (")
+            .number_in(sv.percent, sig(sv.percent, 3), "%")
+            .text(format!(" of {}'s time)", s.label));
         if let (Some(j), Some(g)) = (sv.joules_per_million_calls, sv.grams_co2e_per_million_calls) {
-            text.push_str(&format!(
-                "; per million calls {} J and {} g CO2e",
-                sig(j, 3),
-                sig(g, 3)
-            ));
+            line = line
+                .text("; per million calls ")
+                .number(j, sig(j, 3))
+                .text(" J and ")
+                .number(g, sig(g, 3))
+                .text(" g CO2e");
         }
-        text.push('.');
-        para(text, &mut out);
+        out.push(Block::paragraph(line.text(".")));
     }
     out
 }
 
-/// "(specialized: LOAD_ATTR_METHOD_NO_DICT vs —)" for the 3.11+ forms that ran.
-fn specialized_note(o: &OpDiff) -> String {
+/// "specialized: LOAD_ATTR_METHOD_NO_DICT vs -" for the 3.11+ forms that ran.
+fn specialized_note(o: &OpDiff) -> Option<Line> {
     if o.slower_specialized.is_empty() && o.faster_specialized.is_empty() {
-        return String::new();
+        return None;
     }
     let side = |v: &[String]| {
+        let mut l = Line::new();
         if v.is_empty() {
-            "-".to_owned()
-        } else {
-            v.join("/")
+            l.push_text("-");
         }
+        for (k, form) in v.iter().enumerate() {
+            if k > 0 {
+                l.push_text("/");
+            }
+            l = l.instr(form);
+        }
+        l
     };
-    format!(
-        "specialized: {} vs {}",
-        side(&o.slower_specialized),
-        side(&o.faster_specialized)
+    Some(
+        Line::new()
+            .text("specialized: ")
+            .then(side(&o.slower_specialized))
+            .text(" vs ")
+            .then(side(&o.faster_specialized)),
     )
 }
 
@@ -306,7 +329,7 @@ mod tests {
             &|op| Some(format!("What {op} does.")),
             0.0,
         );
-        let text = explain(&c, &vs, Some(1000), 100).join("\n");
+        let text = flypy_markup::text::lines(&explain(&c, &vs, Some(1000)), 100).join("\n");
         assert!(
             text.contains("loop_append takes 1.30× the time of comprehension (95% CI 1.28–1.32×)."),
             "{text}"
@@ -345,7 +368,7 @@ mod tests {
             significant: false,
         };
         let c = compare(&vs, 0, 1, Some(ratio), None, &|_| None, 0.0);
-        let text = explain(&c, &vs, None, 100).join("\n");
+        let text = flypy_markup::text::lines(&explain(&c, &vs, None), 100).join("\n");
         assert!(text.contains("no significant difference"), "{text}");
         assert!(text.contains("same bytecode instructions"), "{text}");
     }

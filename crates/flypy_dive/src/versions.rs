@@ -5,7 +5,7 @@
 use std::collections::BTreeSet;
 
 use crate::model::Variant;
-use crate::text::{count, fixed, signed};
+use flypy_markup::number::{count, fixed, signed};
 
 /// One line per variant whose executed instructions changed from `old` to `new` (variants
 /// matched by label), e.g. `loop_append: per iteration CALL +1.00, CALL_METHOD -1.00; per

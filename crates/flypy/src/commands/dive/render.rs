@@ -7,7 +7,8 @@ use std::fmt::Write as _;
 
 use flypy_dive::explain::explain;
 use flypy_dive::model::Variant;
-use flypy_dive::text::{count, fixed, grouped, sig, wrap};
+use flypy_markup::number::{count, fixed, grouped, sig};
+use flypy_markup::wrap::wrap;
 use serde_json::json;
 
 use super::measure::{Dive, Options};
@@ -137,7 +138,7 @@ pub(crate) fn one(d: &Dive, case: &Prepared, opts: &Options, style: &Style) -> S
             if k > 0 {
                 t.push('\n');
             }
-            for l in explain(c, &d.variants, d.iterations, w) {
+            for l in flypy_markup::text::lines(&explain(c, &d.variants, d.iterations), w) {
                 let _ = writeln!(t, "{l}");
             }
         }
@@ -681,7 +682,8 @@ fn version_changes(dives: &[Dive]) -> Vec<(&Dive, &Dive, Vec<String>)> {
 }
 
 /// The JSON document: the case, and per interpreter every measurement, the comparisons, and
-/// the explanation (its text, which a test checks against the numbers beside it).
+/// the explanation: its blocks (numbers with their values) and each block's text unwrapped,
+/// which a test checks against the numbers beside it. Nothing in it depends on `--width`.
 pub(crate) fn json(dives: &[Dive], case: &Prepared, opts: &Options) -> serde_json::Value {
     let runs: Vec<serde_json::Value> = dives
         .iter()
@@ -690,10 +692,12 @@ pub(crate) fn json(dives: &[Dive], case: &Prepared, opts: &Options) -> serde_jso
                 .comparisons
                 .iter()
                 .map(|c| {
+                    let blocks = explain(c, &d.variants, d.iterations);
                     json!({
                         "slower": c.slower,
                         "faster": c.faster,
-                        "text": explain(c, &d.variants, d.iterations, opts.width),
+                        "text": flypy_markup::text::unwrapped(&blocks),
+                        "blocks": blocks,
                     })
                 })
                 .collect();
