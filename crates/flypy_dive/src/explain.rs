@@ -21,7 +21,7 @@ pub fn explain(c: &Comparison, variants: &[Variant], iterations: Option<u64>) ->
     let mut out = Vec::new();
     // Time first: what the reader came for.
     let head = match c.time_ratio {
-        Some(r) if r.significant => Line::new()
+        Some(r) if r.significant() => Line::new()
             .text(format!("{} takes ", s.label))
             .number_in(r.ratio, sig(r.ratio, 3), "×")
             .text(format!(" the time of {} (95% CI ", f.label))
@@ -179,7 +179,7 @@ pub fn explain(c: &Comparison, variants: &[Variant], iterations: Option<u64>) ->
     }
     if c.ops.is_empty() && sb.is_some() {
         let same = "Both execute the same bytecode instructions, as many times each";
-        let text = match (c.time_ratio.is_some_and(|r| r.significant), &c.machine) {
+        let text = match (c.time_ratio.is_some_and(|r| r.significant()), &c.machine) {
             (true, Some(_)) => format!(
                 "{same}: the difference is in what those instructions do in C (machine \
                  instructions below)."
@@ -233,7 +233,7 @@ pub fn explain(c: &Comparison, variants: &[Variant], iterations: Option<u64>) ->
         out.push(Block::paragraph(line.text(".")));
     }
     // A saving is only claimed where the times differ significantly.
-    let significant = c.time_ratio.is_some_and(|r| r.significant);
+    let significant = c.time_ratio.is_some_and(|r| r.significant());
     if let Some(sv) = c.saving.as_ref().filter(|_| significant) {
         let mut line = Line::new()
             .text(format!("{} saves ", f.label))
@@ -317,8 +317,9 @@ mod tests {
             ratio: 1.3,
             low: 1.28,
             high: 1.32,
+            level: 0.95,
             p_value: 1e-6,
-            significant: true,
+            pairs: 10,
         };
         let c = compare(
             &vs,
@@ -364,8 +365,9 @@ mod tests {
             ratio: 1.01,
             low: 0.98,
             high: 1.04,
+            level: 0.95,
             p_value: 0.4,
-            significant: false,
+            pairs: 10,
         };
         let c = compare(&vs, 0, 1, Some(ratio), None, &|_| None, 0.0);
         let text = flypy_markup::text::lines(&explain(&c, &vs, None), 100).join("\n");

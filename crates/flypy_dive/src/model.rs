@@ -74,16 +74,9 @@ pub struct Timing {
     pub ratio_to_fastest: Option<Ratio>,
 }
 
-/// A ratio of times with its 95% confidence interval and paired significance test.
-#[derive(Clone, Copy, Debug, Default, Serialize)]
-pub struct Ratio {
-    pub ratio: f64,
-    pub low: f64,
-    pub high: f64,
-    pub p_value: f64,
-    /// False when the test cannot tell the two apart (p ≥ 0.05 or the CI contains 1).
-    pub significant: bool,
-}
+/// A ratio of times with its 95% confidence interval and paired significance test: flypy's
+/// one ratio type.
+pub use flypy_stats::Ratio;
 
 /// Machine instructions per call (callgrind, differential) and the C functions they go to.
 #[derive(Clone, Debug, Default, Serialize)]

@@ -31,7 +31,7 @@ mod welch;
 pub use compare::{Comparison, Verdict};
 pub use dist::{StandardNormal, StudentT};
 pub use error::StatsError;
-pub use paired::PairedRatio;
+pub use paired::Ratio;
 pub use ratio::{ExcludedRange, FiellerInterval, RatioEstimate};
 pub use summary::{ConfidenceInterval, Summary, DEFAULT_LEVEL};
 pub use welch::WelchTest;

@@ -5,18 +5,20 @@
 //! logarithms (exponentiated, so it is not symmetric about the ratio), and the test of "no
 //! difference" the paired (one-sample) t-test of the logarithms against 0.
 
-use serde::Serialize;
+use serde::ser::SerializeStruct;
+use serde::{Serialize, Serializer};
 
 use crate::{StatsError, StudentT};
 
-/// A ratio estimated from per-process log ratios.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
-pub struct PairedRatio {
+/// flypy's one ratio of two times: estimated from per-process log ratios, with its interval
+/// and test. `time`, `cost` and `dive` all use it, so "significant" means one thing.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Ratio {
     /// exp(mean of the log ratios): the geometric mean of the per-process ratios.
     pub ratio: f64,
-    pub lower: f64,
-    pub upper: f64,
-    /// The confidence level of [`PairedRatio::lower`]..[`PairedRatio::upper`].
+    pub low: f64,
+    pub high: f64,
+    /// The confidence level of [`Ratio::low`]..[`Ratio::high`].
     pub level: f64,
     /// Two-sided p-value of "the ratio is 1" (the paired t-test).
     pub p_value: f64,
@@ -24,7 +26,16 @@ pub struct PairedRatio {
     pub pairs: usize,
 }
 
-impl PairedRatio {
+impl Ratio {
+    /// Whether the two times differ: the test rejects "the ratio is 1" at the interval's own
+    /// level (p < 1 − level) and the interval leaves 1 out. Otherwise flypy says "no
+    /// significant difference". (The two agree but for rounding at the boundary: both come
+    /// from the same t distribution; requiring both keeps a printed interval that touches 1
+    /// from being called a difference.)
+    pub fn significant(&self) -> bool {
+        self.p_value < 1.0 - self.level && !(self.low <= 1.0 && 1.0 <= self.high)
+    }
+
     /// From the natural logarithms of the per-process ratios, at confidence `level`.
     pub fn of_logs(log_ratios: &[f64], level: f64) -> Result<Self, StatsError> {
         if !(level > 0.0 && level < 1.0) {
@@ -54,10 +65,10 @@ impl PairedRatio {
         } else {
             0.0
         };
-        Ok(PairedRatio {
+        Ok(Ratio {
             ratio: mean.exp(),
-            lower: (mean - q * se).exp(),
-            upper: (mean + q * se).exp(),
+            low: (mean - q * se).exp(),
+            high: (mean + q * se).exp(),
             level,
             p_value,
             pairs: n,
@@ -66,7 +77,23 @@ impl PairedRatio {
 
     /// Half the interval's width in percent of the ratio, on its wider side.
     pub fn precision_percent(&self) -> f64 {
-        ((self.upper / self.ratio - 1.0).max(1.0 - self.lower / self.ratio)) * 100.0
+        ((self.high / self.ratio - 1.0).max(1.0 - self.low / self.ratio)) * 100.0
+    }
+}
+
+/// Its fields and whether it is [`Ratio::significant`], so that readers of the JSON do not
+/// restate the rule.
+impl Serialize for Ratio {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut o = s.serialize_struct("Ratio", 7)?;
+        o.serialize_field("ratio", &self.ratio)?;
+        o.serialize_field("low", &self.low)?;
+        o.serialize_field("high", &self.high)?;
+        o.serialize_field("level", &self.level)?;
+        o.serialize_field("p_value", &self.p_value)?;
+        o.serialize_field("pairs", &self.pairs)?;
+        o.serialize_field("significant", &self.significant())?;
+        o.end()
     }
 }
 
@@ -79,23 +106,45 @@ mod tests {
         // logs 0.1, 0.2, 0.3: mean 0.2, sd 0.1, se 0.1/sqrt(3); t(2) 97.5% = 4.302652729911275
         // (scipy.stats.t.ppf(0.975, 2)); t = 0.2 / (0.1/sqrt(3)) = 3.4641016, two-sided p =
         // 0.07417990022744858 (scipy.stats.ttest_1samp([0.1, 0.2, 0.3], 0).pvalue).
-        let r = PairedRatio::of_logs(&[0.1, 0.2, 0.3], 0.95).expect("computes");
+        let r = Ratio::of_logs(&[0.1, 0.2, 0.3], 0.95).expect("computes");
         let se = 0.1 / 3f64.sqrt();
         assert!((r.ratio - 0.2f64.exp()).abs() < 1e-12);
-        assert!((r.lower - (0.2 - 4.302652729911275 * se).exp()).abs() < 1e-9);
-        assert!((r.upper - (0.2 + 4.302652729911275 * se).exp()).abs() < 1e-9);
+        assert!((r.low - (0.2 - 4.302652729911275 * se).exp()).abs() < 1e-9);
+        assert!((r.high - (0.2 + 4.302652729911275 * se).exp()).abs() < 1e-9);
         assert!((r.p_value - 0.07417990022744858).abs() < 1e-9);
         assert_eq!(r.pairs, 3);
     }
 
     #[test]
     fn no_spread_and_bad_input() {
-        let same = PairedRatio::of_logs(&[0.0, 0.0], 0.95).expect("computes");
+        let same = Ratio::of_logs(&[0.0, 0.0], 0.95).expect("computes");
         assert_eq!((same.ratio, same.p_value), (1.0, 1.0));
-        let certain = PairedRatio::of_logs(&[0.5, 0.5, 0.5], 0.95).expect("computes");
+        let certain = Ratio::of_logs(&[0.5, 0.5, 0.5], 0.95).expect("computes");
         assert_eq!(certain.p_value, 0.0);
-        assert!(PairedRatio::of_logs(&[0.1], 0.95).is_err());
-        assert!(PairedRatio::of_logs(&[0.1, f64::NAN], 0.95).is_err());
-        assert!(PairedRatio::of_logs(&[0.1, 0.2], 1.5).is_err());
+        assert!(Ratio::of_logs(&[0.1], 0.95).is_err());
+        assert!(Ratio::of_logs(&[0.1, f64::NAN], 0.95).is_err());
+        assert!(Ratio::of_logs(&[0.1, 0.2], 1.5).is_err());
+    }
+
+    #[test]
+    fn significant_needs_the_test_and_the_interval() {
+        let r = |low, high, p_value| Ratio {
+            ratio: 1.1,
+            low,
+            high,
+            level: 0.95,
+            p_value,
+            pairs: 10,
+        };
+        assert!(r(1.05, 1.15, 0.001).significant());
+        assert!(!r(0.99, 1.15, 0.001).significant());
+        assert!(!r(1.05, 1.15, 0.2).significant());
+        assert!(
+            !r(1.0, 1.15, 0.04).significant(),
+            "an interval that touches 1"
+        );
+        let v = serde_json::to_value(r(1.05, 1.15, 0.001)).expect("serializes");
+        assert_eq!(v["significant"], true);
+        assert_eq!(v["low"], 1.05);
     }
 }

@@ -309,34 +309,17 @@ fn precise_enough(variants: &[Variant], pct: f64) -> bool {
     let Some(base) = variants.first() else {
         return true;
     };
-    variants.iter().skip(1).all(|v| {
-        paired_ratio(v, base).is_some_and(|r| {
-            (r.high / r.ratio - 1.0) * 100.0 <= pct && (1.0 - r.low / r.ratio) * 100.0 <= pct
-        })
-    })
+    variants
+        .iter()
+        .skip(1)
+        .all(|v| paired_ratio(v, base).is_some_and(|r| r.precision_percent() <= pct))
 }
 
 /// The ratio of two statements' times from the workers that timed both: per worker, the
 /// ratio of the mean values; across workers, the geometric mean with a 95% Student-t interval
 /// on the logarithms, and a paired t-test of "no difference" (processes are the independent
 /// units; values within one process are not independent).
-pub(crate) struct PairedRatio {
-    pub(crate) ratio: f64,
-    pub(crate) low: f64,
-    pub(crate) high: f64,
-    pub(crate) p_value: f64,
-    pub(crate) processes: usize,
-}
-
-impl PairedRatio {
-    /// Whether the two differ: p < 0.05 and the CI leaves out 1 ("no significant difference"
-    /// otherwise).
-    pub(crate) fn significant(&self) -> bool {
-        self.p_value < 0.05 && !(self.low <= 1.0 && 1.0 <= self.high)
-    }
-}
-
-pub(crate) fn paired_ratio(a: &Variant, b: &Variant) -> Option<PairedRatio> {
+pub(crate) fn paired_ratio(a: &Variant, b: &Variant) -> Option<flypy_stats::Ratio> {
     let logs: Vec<f64> = a
         .runs
         .iter()
@@ -345,14 +328,7 @@ pub(crate) fn paired_ratio(a: &Variant, b: &Variant) -> Option<PairedRatio> {
         .map(|(x, y)| (mean(&x.values) / mean(&y.values)).ln())
         .filter(|l| l.is_finite())
         .collect();
-    let test = flypy_stats::PairedRatio::of_logs(&logs, 0.95).ok()?;
-    Some(PairedRatio {
-        ratio: test.ratio,
-        low: test.lower,
-        high: test.upper,
-        p_value: test.p_value,
-        processes: test.pairs,
-    })
+    flypy_stats::Ratio::of_logs(&logs, 0.95).ok()
 }
 
 /// Each process's mean value of a statement (processes are the independent units).
@@ -605,7 +581,7 @@ fn json_doc(variants: &[Variant], about: &About) -> anyhow::Result<serde_json::V
                 )
                 .ok();
                 json!({"to": fastest + 1, "ratio": r.ratio, "ci95": [r.low, r.high],
-                       "p_value": r.p_value, "processes": r.processes,
+                       "p_value": r.p_value, "processes": r.pairs,
                        "method": "per-process ratio of means; geometric mean, Student t on logs; paired t-test",
                        "independent": independent,
                        "independent_method": "per-process means as independent samples; ratio of means with Fieller's interval; Welch's t-test"})

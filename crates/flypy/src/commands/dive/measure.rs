@@ -9,7 +9,7 @@ use anyhow::{bail, Context};
 use flypy_bytecode::dis::{dis_text, DisOptions};
 use flypy_dive::compare;
 use flypy_dive::model::{
-    Comparison, Energy, FunctionCost, InstructionCount, Machine, Ratio, Timing, Variant,
+    Comparison, Energy, FunctionCost, InstructionCount, Machine, Timing, Variant,
 };
 use flypy_marshal::{Code, Object, PyVersion};
 use flypy_probe::run::{run_counted, Counting, Ending, Limits, Program, RunOutcome};
@@ -766,8 +766,7 @@ pub(crate) fn dive(
             mean_us: s.mean() * 1e6,
             ratio_to_fastest: (i != fastest)
                 .then(|| time::paired_ratio(t, &timed[fastest]))
-                .flatten()
-                .map(ratio),
+                .flatten(),
         });
         v.energy = t.energy.as_ref().map(|e| Energy {
             joules_per_call: e.joules_per_call,
@@ -834,7 +833,7 @@ pub(crate) fn dive(
     let summary = |op: &str| flypy_knowledge::entry(op).map(|e| e.summary.to_owned());
     for pair in dive.order.windows(2) {
         let (s, f) = (pair[0], pair[1]);
-        let r = time::paired_ratio(&timed[s], &timed[f]).map(ratio);
+        let r = time::paired_ratio(&timed[s], &timed[f]);
         dive.comparisons.push(compare::compare(
             &dive.variants,
             s,
@@ -860,16 +859,6 @@ fn timing_failure(e: &TimingError, variants: &[Variant], shown: &Shown) -> Strin
             .map_or_else(|| format!("variant {}", i + 1), |v| v.function.clone()),
     };
     shown.traceback(&e.describe(&name))
-}
-
-fn ratio(r: time::PairedRatio) -> Ratio {
-    Ratio {
-        ratio: r.ratio,
-        low: r.low,
-        high: r.high,
-        p_value: r.p_value,
-        significant: r.significant(),
-    }
 }
 
 /// The counted run: every variant called [`COUNTED_CALLS`] times; each instruction's count,
