@@ -81,28 +81,14 @@ pub fn render_text(ex: &Explanation, width: usize) -> String {
     text
 }
 
-/// Greedy word wrap of `text` into `out`: the first line starts with `first`, the others with
-/// `rest`.
+/// `text` wrapped into `out` (`flypy_markup`'s wrapping, the one flypy has): the first line
+/// starts with `first`, the others with `rest`; no line ends in spaces.
 fn wrap(out: &mut Vec<String>, text: &str, width: usize, first: &str, rest: &str) {
-    let mut line = first.to_string();
-    let mut len = line.chars().count();
-    let mut empty = true;
-    for word in text.split_whitespace() {
-        let wlen = word.chars().count();
-        if !empty && len + 1 + wlen > width {
-            out.push(std::mem::replace(&mut line, rest.to_string()));
-            len = rest.chars().count();
-            empty = true;
-        }
-        if !empty {
-            line.push(' ');
-            len += 1;
-        }
-        line.push_str(word);
-        len += wlen;
-        empty = false;
-    }
-    out.push(line.trim_end().to_string());
+    out.extend(
+        flypy_markup::wrap::wrap(text, width, first, rest)
+            .into_iter()
+            .map(|l| l.trim_end().to_owned()),
+    );
 }
 
 #[cfg(test)]
