@@ -3,7 +3,6 @@
 //! counts differ and printing only numbers found in the same run's JSON, the full dive with
 //! callgrind, every interpreter at once, inline statements, case files, and bad input.
 
-mod common;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
@@ -1232,7 +1231,7 @@ fn lambdas_variants_under_if_and_parameters_with_defaults_are_variants() {
          def variant_gap(n, start=0, stop=None):\n    \"\"\"a default between\"\"\"\n    \
          return list(range(start, stop))\n",
     );
-    for interp in common::interpreters("case rules") {
+    for interp in crate::common::interpreters("case rules") {
         let v = interp.version.to_string();
         let doc = quick_dive_json_on(&interp, &[&file]);
         let run = &doc["pythons"][0];
@@ -1301,7 +1300,7 @@ fn a_class_or_other_non_function_as_a_variant_is_refused() {
             "not a function of the case",
         ),
     ];
-    for interp in common::interpreters("case rules") {
+    for interp in crate::common::interpreters("case rules") {
         let v = interp.version.to_string();
         for (extra, said) in cases {
             let file = case_file(dir.path(), &format!("{base}{extra}"));
@@ -1318,7 +1317,7 @@ fn a_class_or_other_non_function_as_a_variant_is_refused() {
 #[test]
 fn iterations_that_is_not_a_positive_int_is_refused_naming_it() {
     let dir = tempfile::tempdir().expect("tempdir");
-    for interp in common::interpreters("case rules") {
+    for interp in crate::common::interpreters("case rules") {
         let v = interp.version.to_string();
         for (value, said) in [
             ("0", "ITERATIONS = 0 (int) is not a positive int"),
@@ -1346,7 +1345,7 @@ fn iterations_that_is_not_a_positive_int_is_refused_naming_it() {
 /// every call is warned about, naming it and the data; the others are not. On every version.
 #[test]
 fn a_variant_that_changes_its_input_is_warned_about() {
-    for interp in common::interpreters("case rules") {
+    for interp in crate::common::interpreters("case rules") {
         let v = interp.version.to_string();
         let doc = quick_dive_json_on(
             &interp,
@@ -1368,7 +1367,7 @@ fn a_variant_that_changes_its_input_is_warned_about() {
 /// an undeclared non-UTF-8 file and an unknown codec are errors saying so (exit 2).
 #[test]
 fn pep_263_encodings_of_case_files_are_read() {
-    let versions = common::interpreters("case rules");
+    let versions = crate::common::interpreters("case rules");
     let dir = tempfile::tempdir().expect("tempdir");
     let body = |c: char| {
         format!(
@@ -1447,7 +1446,7 @@ fn pep_263_encodings_of_case_files_are_read() {
 /// (exit 2), before anything runs. On every version.
 #[test]
 fn return_and_yield_in_inline_statements_are_refused() {
-    for interp in common::interpreters("case rules") {
+    for interp in crate::common::interpreters("case rules") {
         let v = interp.version.to_string();
         for (stmt, keyword, line) in [
             ("return 1", "'return'", "line 1"),
@@ -1476,7 +1475,7 @@ fn a_variant_a_version_cannot_compile_is_measured_without_it() {
          def variant_walrus(n):\n    return (y := n)\n\ndef variant_bad(n):\n    return n +\n\n\
          def variant_b(n):\n    return n\n",
     );
-    for interp in common::interpreters("case rules") {
+    for interp in crate::common::interpreters("case rules") {
         let v = interp.version.to_string();
         let doc = quick_dive_json_on(&interp, &[&file]);
         let run = &doc["pythons"][0];

@@ -2,9 +2,8 @@
 //! terminal that cannot take them (`TERM=dumb`), JSON when JSON is asked for, and huge
 //! figures with units and exponents instead of hundreds of digits.
 
-mod common;
 
-use common::{flypy, interpreters, stdout_of};
+use crate::common::{flypy, interpreters, stdout_of};
 use std::process::Command;
 
 /// `flypy ARGS` with stdout and stderr on a pseudo-terminal (so flypy sees a terminal), `TERM`

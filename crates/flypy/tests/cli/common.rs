@@ -1,9 +1,6 @@
 //! What several of the binary's test files share: running flypy, and the interpreters to run
 //! it against.
 
-// Each test file compiles this module on its own and uses only some of it.
-#![allow(dead_code)]
-
 use std::process::{Command, Output};
 
 /// `flypy ARGS`, NO_COLOR set, its output.

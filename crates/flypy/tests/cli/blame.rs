@@ -3,13 +3,12 @@
 //! is bad input (exit 2) in every command, code that raises is exit 3. Against every
 //! interpreter present, one per version.
 
-mod common;
 
-use common::flypy;
+use crate::common::flypy;
 use std::process::Output;
 
 fn interpreters() -> Vec<flypy_probe::Interpreter> {
-    common::interpreters("blame tests")
+    crate::common::interpreters("blame tests")
 }
 
 fn stderr(out: &Output) -> String {
