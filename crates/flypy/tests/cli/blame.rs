@@ -3,7 +3,6 @@
 //! is bad input (exit 2) in every command, code that raises is exit 3. Against every
 //! interpreter present, one per version.
 
-
 use crate::common::flypy;
 use std::process::Output;
 

@@ -5,12 +5,9 @@
 use std::path::Path;
 use std::process::Command as Process;
 
-use assert_cmd::Command;
 use serde_json::Value;
 
-fn flypy() -> Command {
-    Command::cargo_bin("flypy").expect("the flypy binary")
-}
+use crate::common::command as flypy;
 
 fn have_valgrind() -> bool {
     Process::new("valgrind")

@@ -12,18 +12,9 @@ fn root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
 }
 
+/// `flypy ARGS` in the repository's root: exit code, stdout, stderr.
 fn flypy(args: &[&str]) -> (i32, String, String) {
-    let out = Command::cargo_bin("flypy")
-        .expect("binary")
-        .current_dir(root())
-        .args(args)
-        .output()
-        .expect("runs");
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
+    crate::common::outcome(crate::common::command().current_dir(root()).args(args))
 }
 
 use flypy_testkit::mask_addresses as mask;

@@ -3,16 +3,12 @@
 //! counts differ and printing only numbers found in the same run's JSON, the full dive with
 //! callgrind, every interpreter at once, inline statements, case files, and bad input.
 
-
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
-use assert_cmd::Command;
 use serde_json::Value;
 
-fn flypy() -> Command {
-    Command::cargo_bin("flypy").expect("the flypy binary")
-}
+use crate::common::command as flypy;
 
 /// One interpreter per version, 3.7+ (what a dive measures), oldest first; prints the rest.
 fn measured_interpreters() -> Vec<flypy_probe::Interpreter> {

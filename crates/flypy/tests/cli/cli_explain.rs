@@ -1,19 +1,8 @@
 //! `flypy explain OPNAME [--python PY]`: flypy's opcode reference on the command line.
 
-use assert_cmd::Command;
-
+/// `flypy explain ARGS`: exit code, stdout, stderr.
 fn explain(args: &[&str]) -> (i32, String, String) {
-    let out = Command::cargo_bin("flypy")
-        .expect("the flypy binary")
-        .arg("explain")
-        .args(args)
-        .output()
-        .expect("runs");
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
+    crate::common::outcome(crate::common::command().arg("explain").args(args))
 }
 
 #[test]

@@ -4,12 +4,9 @@
 
 use std::path::{Path, PathBuf};
 
-use assert_cmd::Command;
 use serde_json::{json, Value};
 
-fn flypy() -> Command {
-    Command::cargo_bin("flypy").expect("the flypy binary")
-}
+use crate::common::command as flypy;
 
 const QUICK: [&str; 6] = ["--processes", "3", "--values", "3", "--min-time", "0.005"];
 

@@ -1,12 +1,9 @@
 //! `flypy trace` end to end: counts joined with the disassembly, the program's output kept,
 //! and the exit codes of the CLI contract.
 
-use assert_cmd::Command;
 use serde_json::Value;
 
-fn flypy() -> Command {
-    Command::cargo_bin("flypy").expect("the flypy binary")
-}
+use crate::common::command as flypy;
 
 #[test]
 fn json_counts_match_the_loop() {

@@ -3,6 +3,22 @@
 
 use std::process::{Command, Output};
 
+/// A command that runs the flypy binary under test (what each test adds arguments and
+/// environment to).
+pub fn command() -> assert_cmd::Command {
+    assert_cmd::Command::new(env!("CARGO_BIN_EXE_flypy"))
+}
+
+/// What `flypy` did: its exit code (-1 when a signal ended it), stdout and stderr.
+pub fn outcome(flypy: &mut assert_cmd::Command) -> (i32, String, String) {
+    let out = flypy.output().expect("flypy runs");
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
 /// `flypy ARGS`, NO_COLOR set, its output.
 pub fn flypy(args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_flypy"))

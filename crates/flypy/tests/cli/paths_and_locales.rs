@@ -8,9 +8,7 @@ use assert_cmd::Command;
 use std::ffi::OsStr;
 use std::os::unix::ffi::OsStrExt;
 
-fn flypy() -> Command {
-    Command::cargo_bin("flypy").expect("the flypy binary")
-}
+use crate::common::command as flypy;
 
 #[test]
 fn trace_takes_a_non_utf8_script_path_and_arguments() {

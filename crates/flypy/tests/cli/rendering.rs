@@ -2,7 +2,6 @@
 //! terminal that cannot take them (`TERM=dumb`), JSON when JSON is asked for, and huge
 //! figures with units and exponents instead of hundreds of digits.
 
-
 use crate::common::{flypy, interpreters, stdout_of};
 use std::process::Command;
 
