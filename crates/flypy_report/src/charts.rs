@@ -220,7 +220,7 @@ pub fn lines(xs: &[String], series: &[Series], unit: Unit) -> String {
             colour(k)
         );
         for (i, p) in ser.points.iter().enumerate() {
-            if let Some((v, ptr)) = p {
+            if let Some((v, _)) = p {
                 let _ = write!(
                     s,
                     r##"<circle cx="{:.1}" cy="{:.1}" r="3.5" fill="{}"><title>{} {}: {}</title></circle>"##,
@@ -229,15 +229,6 @@ pub fn lines(xs: &[String], series: &[Series], unit: Unit) -> String {
                     colour(k),
                     esc(&ser.name),
                     esc(&xs[i]),
-                    esc(&show(*v, unit))
-                );
-                // The numbers themselves, small, for the test and for reading off.
-                let _ = write!(
-                    s,
-                    r##"<text x="{:.1}" y="{:.1}" font-size="9" text-anchor="middle" fill-opacity="0.75"{}>{}</text>"##,
-                    px(i),
-                    py(*v) - 7.0,
-                    num_attrs(ptr, unit),
                     esc(&show(*v, unit))
                 );
             }

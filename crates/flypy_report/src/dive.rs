@@ -405,7 +405,8 @@ fn one_python(py: &Value, p: usize) -> String {
                     "per_call",
                     Unit::Count,
                     &[],
-                    crate::limits::MAX_LISTED_INSTRUCTIONS
+                    crate::limits::MAX_LISTED_INSTRUCTIONS,
+                    hottest
                 )
             );
         }

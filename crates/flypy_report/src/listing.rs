@@ -34,8 +34,9 @@ fn char_col(line: &str, byte: u64) -> usize {
 }
 
 /// The listing of one code object's instructions (at most `max`), `count_field` holding each
-/// one's count (`count` in a trace, `per_call` in a dive); rows carry their line range and
-/// columns for the hover.
+/// one's count (`count` in a trace, `per_call` in a dive), heat relative to `hottest` (the
+/// page's, so one legend serves every listing); rows carry their line range and columns for
+/// the hover.
 pub fn instructions(
     rows: &[Value],
     base: &str,
@@ -43,11 +44,8 @@ pub fn instructions(
     unit: Unit,
     source_lines: &[&str],
     max: usize,
+    hottest: f64,
 ) -> String {
-    let hottest = rows
-        .iter()
-        .filter_map(|r| r.get(count_field).and_then(Value::as_f64))
-        .fold(0.0_f64, f64::max);
     let mut s = String::from(
         r##"<table class="listing mono"><tr><th class="r">count</th><th>line</th><th class="r">offset</th><th>instruction</th><th>argument</th></tr>"##,
     );

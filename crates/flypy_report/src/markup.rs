@@ -191,9 +191,10 @@ svg .ci{stroke:#1d2330;stroke-width:1.5}
 svg.cfg text{font:11px ui-monospace,"DejaVu Sans Mono",monospace}
 svg.cfg .node rect{stroke:#6b7385;stroke-width:1}
 svg.cfg .edge{fill:none;stroke:#7a8599;stroke-width:1.3}
-svg.cfg .edge.exception{stroke-dasharray:4 3;stroke:#b0b6c2}
+svg.cfg .edge.exception{stroke-dasharray:3 3;stroke:#c3c8d1;stroke-width:1}
 svg.cfg .edge.back{stroke:#c0504d}
 svg.cfg .elabel{fill:#33415c;font-size:10.5px}
+details.numbers{margin-top:6px;font-size:12px}details.numbers td{padding:0 6px}
 footer{color:var(--mute);font-size:12px;padding:16px 28px;border-top:1px solid var(--line)}
 "#;
 

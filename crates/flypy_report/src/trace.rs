@@ -183,6 +183,7 @@ pub fn page(doc: &Value) -> Result<String, ReportError> {
             Unit::Count,
             &source_lines,
             room,
+            hottest_count,
         ));
         if rows.len() > room {
             left_out.1 += rows.len() - room;
