@@ -480,3 +480,32 @@ fn reports_open_in_headless_chromium() {
     check_page(&mut chrome, "dive-all", &html, &all);
     println!("all pages checked in {:.1} s", t.elapsed().as_secs_f64());
 }
+
+/// Bad input to the HTML exporter: a clear error, exit 2, no panic and no page.
+#[test]
+fn html_output_errors_are_clear() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let doc = dir.path().join("dis.json");
+    std::fs::write(&doc, r#"{"schema": "flypy.dis/1", "files": []}"#).expect("write");
+    let out = flypy()
+        .arg("report")
+        .arg(&doc)
+        .arg("-o")
+        .arg(dir.path().join("x.html"))
+        .output()
+        .expect("runs");
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("not a document flypy draws"));
+    let program = dir.path().join("p.py");
+    std::fs::write(&program, "x = 1\n").expect("write");
+    let out = flypy()
+        .args(["trace", "--format", "html", "-o"])
+        .arg(dir.path().join("no/such/folder/x.html"))
+        .arg(&program)
+        .output()
+        .expect("runs");
+    assert_eq!(out.status.code(), Some(2), "{out:?}");
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("writing the HTML report to"), "{err}");
+    assert!(!err.contains("panicked"), "{err}");
+}

@@ -22,6 +22,21 @@ pub struct Bar {
     pub ci: Option<(f64, f64)>,
 }
 
+/// The top of an axis with four round ticks (1, 2, 2.5 or 5 times a power of ten) covering `max`.
+fn nice_top(max: f64) -> f64 {
+    if max <= 0.0 || !max.is_finite() {
+        return 1.0;
+    }
+    let raw = max / 4.0;
+    let power = 10f64.powf(raw.log10().floor());
+    let step = [1.0, 2.0, 2.5, 5.0, 10.0]
+        .iter()
+        .map(|m| m * power)
+        .find(|&s| s >= raw)
+        .unwrap_or(10.0 * power);
+    step * 4.0
+}
+
 const LABEL_W: f64 = 200.0;
 const PLOT_W: f64 = 430.0;
 const VALUE_W: f64 = 110.0;
@@ -33,7 +48,8 @@ pub fn bars(items: &[Bar], unit: Unit) -> String {
         .iter()
         .map(|b| b.ci.map_or(b.value, |(_, hi)| hi.max(b.value)))
         .fold(0.0_f64, f64::max);
-    let scale = if max > 0.0 { PLOT_W / max } else { 0.0 };
+    let max = nice_top(max);
+    let scale = PLOT_W / max;
     let h = ROW_H * items.len() as f64 + 24.0;
     let w = LABEL_W + PLOT_W + VALUE_W;
     let mut s = format!(r##"<svg viewBox="0 0 {w} {h}" width="{w}" height="{h}" role="img">"##);
@@ -173,7 +189,7 @@ pub fn lines(xs: &[String], series: &[Series], unit: Unit) -> String {
         .iter()
         .flat_map(|s| s.points.iter().flatten().map(|p| p.0))
         .fold(0.0_f64, f64::max);
-    let max = if max > 0.0 { max * 1.08 } else { 1.0 };
+    let max = nice_top(max);
     let step = if xs.len() > 1 {
         plot_w / (xs.len() - 1) as f64
     } else {

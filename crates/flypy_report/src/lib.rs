@@ -40,13 +40,16 @@ pub enum ReportError {
 pub fn html(doc: &Value) -> Result<String, ReportError> {
     let schema = doc.get("schema").and_then(Value::as_str).unwrap_or("");
     let kind = schema.split('/').next().unwrap_or("");
-    match kind {
+    let page = match kind {
         "flypy.dive" => dive::page(doc),
         "flypy.trace" => trace::page(doc),
         "flypy.cost" => cost::page(doc),
         "flypy.time" => time::page(doc),
         _ => Err(ReportError::Schema(schema.to_owned())),
-    }
+    }?;
+    // The page states its own size (to the kB: the number changes it by a few bytes).
+    let kb = page.len().div_ceil(1024);
+    Ok(page.replacen("__FLYPY_PAGE_KB__", &kb.to_string(), 1))
 }
 
 /// Where `--format html` writes without `-o`: `flypy-<command>.html` in the current folder.

@@ -3,6 +3,8 @@
 
 use std::fmt::Write as _;
 
+use crate::limits;
+
 /// Text made safe for HTML and SVG, in content and in quoted attributes.
 pub fn esc(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
@@ -260,7 +262,15 @@ pub fn page(title: &str, subtitle: &str, body: &str) -> String {
         esc(title),
         esc(subtitle)
     );
-    s.push_str("<footer>Made by flypy from the JSON document of the same run (docs/json.md); one file, no network. Every number carries its JSON pointer (data-ptr).</footer>\n");
+    let _ = writeln!(
+        s,
+        "<footer>Made by flypy from the JSON document of the same run (docs/json.md); one file, no network. Every number carries its JSON pointer (data-ptr). This page: about __FLYPY_PAGE_KB__ kB. Limits: control-flow graphs for the {} most executed code objects of at most {} blocks, {} listed instructions, {} source lines, {} bars a chart; a note says what each left out.</footer>",
+        limits::MAX_GRAPHS,
+        limits::MAX_GRAPH_BLOCKS,
+        limits::MAX_LISTED_INSTRUCTIONS,
+        limits::MAX_SOURCE_LINES,
+        limits::MAX_BARS
+    );
     let _ = write!(s, "<script>{SCRIPT}</script>\n</body></html>\n");
     s
 }

@@ -208,3 +208,34 @@ pub fn page(doc: &Value) -> Result<String, ReportError> {
     let sub = format!("CPython {python}: every executed bytecode instruction, counted");
     Ok(shell(title, &sub, &body))
 }
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use crate::limits::{MAX_GRAPHS, MAX_LISTED_INSTRUCTIONS};
+
+    /// A big program's page stays within the limits and says what it left out.
+    #[test]
+    fn a_big_trace_is_capped_with_notes() {
+        let row = |k: usize| json!({"offset": 2 * k, "opname": "NOP", "arg": null, "argrepr": "", "line": 1, "count": k});
+        let code: Vec<_> = (0..40)
+            .map(|c| {
+                json!({"qualname": format!("f{c}"), "firstlineno": c + 1, "executed": c,
+                       "instructions": (0..300).map(row).collect::<Vec<_>>(),
+                       "blocks": [{"first": 0, "end": 300, "offset": 0, "count": 1}], "edges": []})
+            })
+            .collect();
+        let doc = json!({"schema": "flypy.trace/1", "python": "3.12.1", "method": "m",
+                         "ending": "finished", "executed": 1, "code": code, "by_opcode": [],
+                         "source": "x = 1\n".repeat(20)});
+        let page = crate::html(&doc).expect("a page");
+        assert_eq!(page.matches(r#"class="card cfgcard""#).count(), MAX_GRAPHS);
+        assert_eq!(
+            page.matches(r#"<tr class="ins""#).count(),
+            MAX_LISTED_INSTRUCTIONS
+        );
+        assert!(page.contains("28 other code objects not drawn"));
+        assert!(page.contains("Listings capped at"));
+    }
+}
