@@ -199,6 +199,7 @@ fn longest_path(n: usize, dag: &[(usize, usize)]) -> Vec<usize> {
             out[a].push(b);
         }
     }
+    let sources: Vec<usize> = (1..n).filter(|&v| indeg[v] == 0).collect();
     let mut layer = vec![0usize; n];
     let mut ready: Vec<usize> = (0..n).filter(|&v| indeg[v] == 0).collect();
     while let Some(v) = ready.pop() {
@@ -208,6 +209,13 @@ fn longest_path(n: usize, dag: &[(usize, usize)]) -> Vec<usize> {
             if indeg[w] == 0 {
                 ready.push(w);
             }
+        }
+    }
+    // A block nothing enters (an END_FOR the interpreter jumps past) sits just above the
+    // first of its successors, not in the entry's layer where its edges would cross the graph.
+    for v in sources {
+        if let Some(below) = out[v].iter().map(|&w| layer[w]).min() {
+            layer[v] = below.saturating_sub(1).max(layer[v]);
         }
     }
     layer
@@ -237,6 +245,13 @@ mod tests {
             assert_eq!(l.edges[k].first(), Some(&l.nodes[a]));
             assert_eq!(l.edges[k].last(), Some(&l.nodes[b]));
         }
+    }
+
+    #[test]
+    fn a_block_nothing_enters_sits_above_its_successor() {
+        // 0 -> 1 -> 2 -> 3, and 4 (entered by nothing) -> 3.
+        let l = layout(5, &[(0, 1), (1, 2), (2, 3), (4, 3)], SP);
+        assert_eq!(l.nodes[4].1, l.nodes[2].1);
     }
 
     #[test]
