@@ -49,6 +49,7 @@ enum Command {
     /// Time statements (compiled as timeit does) in several worker processes: mean, median,
     /// confidence intervals, ratios with their significance, energy per call; pyperf's JSON.
     Time(commands::time::Args),
+    Report(commands::report::Args),
 }
 
 /// Exit codes of the CLI contract (docs/decisions.md): 0 ok, 1 findings, 2 usage or input
@@ -78,6 +79,7 @@ fn run(cli: Cli) -> ExitCode {
         Command::Trace(args) => commands::trace::run(args),
         Command::Cost(args) => commands::cost::run(args),
         Command::Time(args) => commands::time::run(args),
+        Command::Report(args) => commands::report::run(args),
     };
     match result {
         Ok(code) => code,

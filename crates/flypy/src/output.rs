@@ -48,3 +48,22 @@ macro_rules! noteln {
         let _ = writeln!(std::io::stderr(), $($arg)*);
     }};
 }
+
+/// Writes the HTML page of `doc` (a command's JSON document) to `out`, or to
+/// `flypy-<command>.html` in the current folder, whose path it then prints.
+pub fn html(
+    command: &str,
+    doc: &serde_json::Value,
+    out: Option<&std::path::Path>,
+) -> anyhow::Result<()> {
+    use anyhow::Context as _;
+    let page = flypy_report::html(doc)?;
+    let default = std::path::PathBuf::from(flypy_report::default_file_name(command));
+    let path = out.unwrap_or(&default);
+    std::fs::write(path, page.as_bytes())
+        .with_context(|| format!("writing the HTML report to {}", path.display()))?;
+    if out.is_none() {
+        print(&format!("{}\n", path.display()))?;
+    }
+    Ok(())
+}

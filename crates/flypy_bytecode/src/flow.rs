@@ -321,6 +321,20 @@ fn graph(
     })
 }
 
+/// Basic blocks (index ranges) and the edges between them (block indices).
+pub(crate) type BlockEdges = (Vec<Range<usize>>, Vec<(usize, usize)>);
+
+/// The blocks and edges of [`graph`] with no leaders besides what [`basic_blocks`] splits at,
+/// for drawing (`crate::cfg_graph`); an edge to `blocks.len()` leaves the frame.
+pub(crate) fn block_edges(
+    instrs: &[Instruction],
+    table: &[ExceptionEntry],
+    version: PyVersion,
+) -> Result<BlockEdges, FlowError> {
+    let g = graph(instrs, table, version, &[])?;
+    Ok((g.blocks, g.edges.iter().map(|&(a, b, _)| (a, b)).collect()))
+}
+
 /// The block starting at `offset`.
 fn block_at(
     instrs: &[Instruction],

@@ -2,6 +2,7 @@
 //! line/location and exception tables, and text identical to each version's own `dis`.
 
 pub mod cfg;
+pub mod cfg_graph;
 pub mod decode;
 pub mod dis;
 pub mod exception_table;

@@ -20,7 +20,7 @@ use flypy_probe::timing::{time_worker_under, TimingError, WorkerSpec};
 use flypy_probe::Interpreter;
 use serde_json::json;
 
-use super::Format;
+use super::ReportFormat as Format;
 use super::{one_line, StatementOptions};
 use crate::output;
 
@@ -42,6 +42,8 @@ pub struct Args {
     timeout: f64,
     #[arg(long, value_enum, default_value_t)]
     format: Format,
+    #[command(flatten)]
+    html: super::HtmlOutput,
 }
 
 /// One statement's cost per call.
@@ -112,6 +114,11 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
             "{}\n",
             serde_json::to_string(&json_doc(&costs, &interp, &args, symbols.as_deref()))?
         ),
+        Format::Html => {
+            let doc = json_doc(&costs, &interp, &args, symbols.as_deref());
+            output::html("cost", &doc, args.html.output.as_deref())?;
+            String::new()
+        }
     };
     output::print(&text)?;
     Ok(ExitCode::SUCCESS)

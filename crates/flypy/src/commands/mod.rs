@@ -6,6 +6,7 @@ pub mod dive;
 pub mod explain;
 pub mod pythons;
 mod quickened;
+pub mod report;
 pub mod time;
 pub mod trace;
 
@@ -15,6 +16,24 @@ pub enum Format {
     #[default]
     Text,
     Json,
+}
+
+/// `--format` of the commands that also draw an HTML report (trace, cost, dive).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, clap::ValueEnum)]
+pub enum ReportFormat {
+    #[default]
+    Text,
+    Json,
+    /// One self-contained HTML file (charts, listings, control-flow graphs), offline.
+    Html,
+}
+
+/// Where `--format html` writes.
+#[derive(clap::Args, Clone, Debug, Default)]
+pub struct HtmlOutput {
+    /// With --format html: the file to write (default: flypy-<command>.html here, path printed).
+    #[arg(long, short = 'o')]
+    pub output: Option<std::path::PathBuf>,
 }
 
 /// A number of seconds for an option: finite, above 0, at most a year (clap's parser, so a bad

@@ -22,6 +22,8 @@ pub enum TimeFormat {
     Json,
     /// pyperf's JSON (a benchmark suite), for `python -m pyperf stats|compare_to`.
     Pyperf,
+    /// One self-contained HTML file (charts), offline.
+    Html,
 }
 
 #[derive(clap::Args)]
@@ -67,6 +69,8 @@ pub struct Args {
     pub(crate) calls_per_day: Option<f64>,
     #[arg(long, value_enum, default_value_t)]
     pub(crate) format: TimeFormat,
+    #[command(flatten)]
+    pub(crate) html: super::HtmlOutput,
 }
 
 /// One statement's timings across all workers.
@@ -122,6 +126,14 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
             "{}\n",
             serde_json::to_string(&json_doc(&variants, &about)?)?
         ),
+        TimeFormat::Html => {
+            output::html(
+                "time",
+                &json_doc(&variants, &about)?,
+                args.html.output.as_deref(),
+            )?;
+            String::new()
+        }
         TimeFormat::Pyperf => format!(
             "{}\n",
             serde_json::to_string(&pyperf_doc(&variants, &about))?

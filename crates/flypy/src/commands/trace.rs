@@ -18,7 +18,7 @@ use flypy_probe::run::{
 use serde_json::json;
 
 use super::quickened::quickened_tree;
-use super::Format;
+use super::ReportFormat as Format;
 use super::EXIT_USER_CODE;
 use crate::output;
 
@@ -53,6 +53,8 @@ pub struct Args {
     adaptive: bool,
     #[arg(long, value_enum, default_value_t)]
     format: Format,
+    #[command(flatten)]
+    html: super::HtmlOutput,
     /// Program text to run instead of a script.
     #[arg(short = 'c', conflicts_with = "script")]
     code: Option<String>,
@@ -173,9 +175,17 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let method = describe(counting);
     let text = match args.format {
         Format::Text => text(&listings, &interp.full_version, method, &outcome.ending),
-        Format::Json => {
-            let doc = json_doc(&listings, &interp, counting, &outcome, known);
-            format!("{}\n", serde_json::to_string(&doc)?)
+        Format::Json | Format::Html => {
+            let mut doc = json_doc(&listings, &interp, counting, &outcome, known);
+            // The HTML report's additive fields: source, positions, blocks and edges.
+            let source = String::from_utf8_lossy(&std::fs::read(&source_path)?).into_owned();
+            flypy_report::additions::trace(&mut doc, module, version, &source)?;
+            if args.format == Format::Html {
+                output::html("trace", &doc, args.html.output.as_deref())?;
+                String::new()
+            } else {
+                format!("{}\n", serde_json::to_string(&doc)?)
+            }
         }
     };
     if args.format == Format::Text {

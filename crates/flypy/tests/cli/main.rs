@@ -13,6 +13,7 @@ mod cli_explain;
 mod cli_time;
 mod cli_trace;
 mod common;
+mod html_report;
 mod paths_and_locales;
 mod rendering;
 mod signals;

@@ -743,6 +743,7 @@ pub(crate) fn dive(
         region: None,
         calls_per_day: None,
         format: time::TimeFormat::Json,
+        html: Default::default(),
     };
     let (timed, about) = match time::measure(&targs)? {
         Ok(t) => t,

@@ -16,7 +16,7 @@ use anyhow::{bail, Context};
 use flypy_dive::case;
 use flypy_probe::Interpreter;
 
-use super::Format;
+use super::ReportFormat as Format;
 use crate::output;
 use std::os::unix::ffi::OsStrExt;
 
@@ -60,6 +60,8 @@ pub struct Args {
     width: usize,
     #[arg(long, value_enum, default_value_t)]
     format: Format,
+    #[command(flatten)]
+    html: super::HtmlOutput,
 }
 
 /// What is compared: the case module's source and what it is about.
@@ -154,6 +156,11 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
             "{}\n",
             serde_json::to_string(&render::json(&dives, &prepared, &options))?
         ),
+        Format::Html => {
+            let doc = render::json(&dives, &prepared, &options);
+            output::html("dive", &doc, args.html.output.as_deref())?;
+            String::new()
+        }
     };
     output::print(&text)?;
     Ok(ExitCode::SUCCESS)
