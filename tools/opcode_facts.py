@@ -7,6 +7,7 @@
 # turns the JSON into Rust tables. Only opcode numbers below 256 are kept: the others are 3.12+
 # pseudo-ops, which never occur in code objects.
 import dis
+import inspect
 import json
 import opcode
 import sys
@@ -111,10 +112,8 @@ def interpreter_features():
     monitoring = getattr(sys, "monitoring", None)
     events = getattr(monitoring, "events", None)
     try:
-        import inspect
-
         dis_params = inspect.signature(dis.dis).parameters
-    except (ImportError, AttributeError):  # 2.7 has no inspect.signature
+    except AttributeError:  # 2.7 has no inspect.signature
         dis_params = {}
     return {
         "co_qualname": hasattr(code, "co_qualname"),
@@ -128,6 +127,7 @@ def interpreter_features():
         "dis_adaptive": "adaptive" in dis_params,
         "dis_show_positions": "show_positions" in dis_params,
         "dis_recursive": "depth" in dis_params,
+        "co_has_docstring_flag": hasattr(inspect, "CO_HAS_DOCSTRING"),
     }
 
 

@@ -66,6 +66,7 @@ pub struct Features {
     pub dis_adaptive: bool,
     pub dis_show_positions: bool,
     pub dis_recursive: bool,
+    pub co_has_docstring_flag: bool,
 }
 
 impl Facts {

@@ -76,6 +76,7 @@ struct Read {
     sys_monitoring: bool,
     branch_left_right: bool,
     adaptive: bool,
+    co_has_docstring_flag: bool,
 }
 
 fn read(f: &Facts) -> Read {
@@ -95,6 +96,7 @@ fn read(f: &Facts) -> Read {
         sys_monitoring: x.sys_monitoring,
         branch_left_right: x.branch_left_right,
         adaptive: x.dis_adaptive,
+        co_has_docstring_flag: x.co_has_docstring_flag,
     }
 }
 
@@ -150,6 +152,7 @@ fn entry(h: &Hand, facts: Option<&Facts>) -> Result<String> {
         ("co_qualname", r.co_qualname),
         ("exception_table", r.exception_table),
         ("positions", r.positions),
+        ("co_has_docstring_flag", r.co_has_docstring_flag),
     ];
     for (name, value) in fields {
         let _ = writeln!(s, "{name}: {value},");

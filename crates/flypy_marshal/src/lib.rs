@@ -7,6 +7,7 @@
 mod error;
 mod object;
 mod profile;
+mod profile_lookup;
 mod profile_table;
 mod pyc;
 mod reader;
@@ -15,7 +16,8 @@ mod version;
 
 pub use error::{MarshalError, MarshalErrorKind};
 pub use object::{BigInt, Code, Object, PyStr};
-pub use profile::{profile, profile_or_nearest, version_for_magic, Family, LineTable, Profile};
+pub use profile::{Family, LineTable, Profile};
+pub use profile_lookup::{profile, profile_or_nearest, version_for_magic};
 pub use profile_table::SUPPORTED;
 pub use pyc::{read_pyc, Pyc, Validation};
 pub use reader::{loads, MAX_DEPTH};

@@ -37,6 +37,7 @@ pub(crate) static PROFILES: &[Profile] = &[
         co_qualname: false,
         exception_table: false,
         positions: false,
+        co_has_docstring_flag: false,
         line_table: LineTable::Lnotab {
             signed_deltas: false,
             stops_at_code_end: false,
@@ -81,6 +82,7 @@ pub(crate) static PROFILES: &[Profile] = &[
         co_qualname: false,
         exception_table: false,
         positions: false,
+        co_has_docstring_flag: false,
         line_table: LineTable::Lnotab {
             signed_deltas: false,
             stops_at_code_end: false,
@@ -125,6 +127,7 @@ pub(crate) static PROFILES: &[Profile] = &[
         co_qualname: false,
         exception_table: false,
         positions: false,
+        co_has_docstring_flag: false,
         line_table: LineTable::Lnotab {
             signed_deltas: false,
             stops_at_code_end: false,
@@ -169,6 +172,7 @@ pub(crate) static PROFILES: &[Profile] = &[
         co_qualname: false,
         exception_table: false,
         positions: false,
+        co_has_docstring_flag: false,
         line_table: LineTable::Lnotab {
             signed_deltas: false,
             stops_at_code_end: false,
@@ -213,6 +217,7 @@ pub(crate) static PROFILES: &[Profile] = &[
         co_qualname: false,
         exception_table: false,
         positions: false,
+        co_has_docstring_flag: false,
         line_table: LineTable::Lnotab {
             signed_deltas: false,
             stops_at_code_end: false,
@@ -257,6 +262,7 @@ pub(crate) static PROFILES: &[Profile] = &[
         co_qualname: false,
         exception_table: false,
         positions: false,
+        co_has_docstring_flag: false,
         line_table: LineTable::Lnotab {
             signed_deltas: false,
             stops_at_code_end: false,
@@ -301,6 +307,7 @@ pub(crate) static PROFILES: &[Profile] = &[
         co_qualname: false,
         exception_table: false,
         positions: false,
+        co_has_docstring_flag: false,
         line_table: LineTable::Lnotab {
             signed_deltas: false,
             stops_at_code_end: false,
@@ -345,6 +352,7 @@ pub(crate) static PROFILES: &[Profile] = &[
         co_qualname: false,
         exception_table: false,
         positions: false,
+        co_has_docstring_flag: false,
         line_table: LineTable::Lnotab {
             signed_deltas: true,
             stops_at_code_end: false,
@@ -389,6 +397,7 @@ pub(crate) static PROFILES: &[Profile] = &[
         co_qualname: false,
         exception_table: false,
         positions: false,
+        co_has_docstring_flag: false,
         line_table: LineTable::Lnotab {
             signed_deltas: true,
             stops_at_code_end: false,
@@ -433,6 +442,7 @@ pub(crate) static PROFILES: &[Profile] = &[
         co_qualname: false,
         exception_table: false,
         positions: false,
+        co_has_docstring_flag: false,
         line_table: LineTable::Lnotab {
             signed_deltas: true,
             stops_at_code_end: true,
@@ -477,6 +487,7 @@ pub(crate) static PROFILES: &[Profile] = &[
         co_qualname: false,
         exception_table: false,
         positions: false,
+        co_has_docstring_flag: false,
         line_table: LineTable::Lnotab {
             signed_deltas: true,
             stops_at_code_end: true,
@@ -521,6 +532,7 @@ pub(crate) static PROFILES: &[Profile] = &[
         co_qualname: false,
         exception_table: false,
         positions: false,
+        co_has_docstring_flag: false,
         line_table: LineTable::Pep626,
         inline_caches: false,
         signed_oparg: false,
@@ -562,6 +574,7 @@ pub(crate) static PROFILES: &[Profile] = &[
         co_qualname: true,
         exception_table: true,
         positions: true,
+        co_has_docstring_flag: false,
         line_table: LineTable::Locations {
             merges_equal_lines: false,
         },
@@ -605,6 +618,7 @@ pub(crate) static PROFILES: &[Profile] = &[
         co_qualname: true,
         exception_table: true,
         positions: true,
+        co_has_docstring_flag: false,
         line_table: LineTable::Locations {
             merges_equal_lines: true,
         },
@@ -648,6 +662,7 @@ pub(crate) static PROFILES: &[Profile] = &[
         co_qualname: true,
         exception_table: true,
         positions: true,
+        co_has_docstring_flag: false,
         line_table: LineTable::Locations {
             merges_equal_lines: true,
         },
@@ -691,6 +706,7 @@ pub(crate) static PROFILES: &[Profile] = &[
         co_qualname: true,
         exception_table: true,
         positions: true,
+        co_has_docstring_flag: true,
         line_table: LineTable::Locations {
             merges_equal_lines: true,
         },
@@ -734,6 +750,7 @@ pub(crate) static PROFILES: &[Profile] = &[
         co_qualname: true,
         exception_table: true,
         positions: true,
+        co_has_docstring_flag: true,
         line_table: LineTable::Locations {
             merges_equal_lines: true,
         },

@@ -3,7 +3,7 @@
 
 use crate::error::{MarshalError, MarshalErrorKind as K};
 use crate::object::Object;
-use crate::profile::version_for_magic;
+use crate::profile_lookup::version_for_magic;
 use crate::reader::loads_at;
 use crate::version::PyVersion;
 
