@@ -7,6 +7,7 @@
 # turns the JSON into Rust tables. Only opcode numbers below 256 are kept: the others are 3.12+
 # pseudo-ops, which never occur in code objects.
 import dis
+import inspect
 import json
 import opcode
 import sys
@@ -91,6 +92,45 @@ def optional_list(name):
     return None if values is None else [v if isinstance(v, str) else list(v) for v in values]
 
 
+def magic_number():
+    """The 16-bit magic number this interpreter writes at the start of its .pyc files."""
+    try:
+        from importlib.util import MAGIC_NUMBER
+    except ImportError:  # 2.7
+        import imp
+
+        MAGIC_NUMBER = imp.get_magic()
+    return bytearray(MAGIC_NUMBER)[0] | (bytearray(MAGIC_NUMBER)[1] << 8)
+
+
+def interpreter_features():
+    """The version differences flypy branches on that this interpreter shows by itself: an
+    attribute of code objects, frames or `sys`, or a parameter of `dis`. flypy_dev writes them
+    into the version profiles; what cannot be read here is kept by hand there."""
+    code = compile("x = 1", "<facts>", "exec")
+    frame = sys._getframe()
+    monitoring = getattr(sys, "monitoring", None)
+    events = getattr(monitoring, "events", None)
+    try:
+        dis_params = inspect.signature(dis.dis).parameters
+    except AttributeError:  # 2.7 has no inspect.signature
+        dis_params = {}
+    return {
+        "co_qualname": hasattr(code, "co_qualname"),
+        "co_posonlyargcount": hasattr(code, "co_posonlyargcount"),
+        "co_exceptiontable": hasattr(code, "co_exceptiontable"),
+        "co_positions": hasattr(code, "co_positions"),
+        "co_lines": hasattr(code, "co_lines"),
+        "f_trace_opcodes": hasattr(frame, "f_trace_opcodes"),
+        "sys_monitoring": monitoring is not None,
+        "branch_left_right": events is not None and hasattr(events, "BRANCH_LEFT"),
+        "dis_adaptive": "adaptive" in dis_params,
+        "dis_show_positions": "show_positions" in dis_params,
+        "dis_recursive": "depth" in dis_params,
+        "co_has_docstring_flag": hasattr(inspect, "CO_HAS_DOCSTRING"),
+    }
+
+
 def main():
     opname = [opcode.opname[op] for op in range(NUM_OPS)]
     defined = sorted(op for op in opcode.opmap.values() if op < NUM_OPS)
@@ -124,6 +164,8 @@ def main():
         "specialized_opname": all_opname(),
         "specializations": specializations(),
         "deopt": deopt(),
+        "magic_number": magic_number(),
+        "features": interpreter_features(),
     }
     # Sorted keys and fixed separators: the same facts always print the same bytes on every
     # version (2.7's json would otherwise leave a space before each line break).

@@ -37,7 +37,7 @@ impl RawInstr {
     /// The argument as the Python integer dis shows: on 3.11+ the stored bits read as `i32`.
     pub fn arg_value(&self, version: PyVersion) -> Option<i64> {
         let arg = self.arg?;
-        Some(if version.at_least(3, 11) {
+        Some(if version.profile().signed_oparg {
             // Reinterpreting the bits is the point: dis wraps the value to a signed int.
             i64::from(arg as i32)
         } else {
@@ -98,7 +98,7 @@ pub fn decode(
     }
     if version.major < 3 {
         decode_27(code, table)
-    } else if version.at_least(3, 11) {
+    } else if version.profile().inline_caches {
         decode_311(code, version, table)
     } else {
         decode_36(code, version, table)
@@ -158,7 +158,7 @@ fn decode_36(
     table: &OpcodeTable,
 ) -> Result<Vec<RawInstr>, DecodeError> {
     // 3.10 added `extended_arg = 0` on the no-argument branch.
-    let reset_on_noarg = version.at_least(3, 10);
+    let reset_on_noarg = version.profile().extended_arg_reset_on_noarg;
     let mut out = Vec::with_capacity(code.len() / 2);
     let mut extended: u64 = 0;
     for (idx, unit) in code.chunks(2).enumerate() {
@@ -207,7 +207,7 @@ fn decode_311(
 ) -> Result<Vec<RawInstr>, DecodeError> {
     const INT_OVERFLOW: i64 = 1 << 31;
     // 3.11 tests `deop >= HAVE_ARGUMENT`, 3.12+ `deop in hasarg`.
-    let uses_hasarg = version.at_least(3, 12);
+    let uses_hasarg = version.profile().hasarg_list;
     let mut out = Vec::with_capacity(code.len() / 2);
     let mut extended: i64 = 0;
     // Code units are visited in steps over each instruction's caches, as dis's loop skips

@@ -297,7 +297,7 @@ fn graph(
         if op == "FOR_ITER" {
             // The way into the body is never counted; the way out is from 3.14.
             add(next, Via::Plain);
-            if !version.at_least(3, 14) {
+            if !version.profile().branch_left_right {
                 add(Some(block_at(loop_exit(instrs, k, version)?)?), Via::Plain);
             }
             continue;
@@ -364,7 +364,9 @@ fn kept(instrs: &[Instruction], plan: &Plan, via: Via, version: PyVersion) -> bo
         Via::Plain => false,
         Via::Jump(k) => plan.jump.contains(&instrs[k].offset),
         // From 3.14 conditional jumps are always counted (BRANCH_LEFT/RIGHT).
-        Via::Branch(k) => version.at_least(3, 14) || plan.branch.contains(&instrs[k].offset),
+        Via::Branch(k) => {
+            version.profile().branch_left_right || plan.branch.contains(&instrs[k].offset)
+        }
         Via::Exit(k) => plan.exit.contains(&instrs[k].offset),
     }
 }
@@ -463,7 +465,9 @@ pub fn plan(
     let mut candidates: Vec<(u64, usize)> = Vec::new();
     for (e, &(from, to, via)) in g.edges.iter().enumerate() {
         // From 3.14 conditional jumps are always counted.
-        if from < g.prologue_end || version.at_least(3, 14) && matches!(via, Via::Branch(_)) {
+        if from < g.prologue_end
+            || version.profile().branch_left_right && matches!(via, Via::Branch(_))
+        {
             continue;
         }
         // Among equals, an edge only an INSTRUCTION counter could count goes into the tree
@@ -509,7 +513,7 @@ pub fn plan(
         chosen.exit.extend(p.exit);
         chosen.count.extend(p.count);
     }
-    if version.at_least(3, 14) {
+    if version.profile().branch_left_right {
         chosen.branch = everything.branch.clone();
     }
     // Check that everything can be derived from what the plan keeps.
@@ -738,7 +742,7 @@ fn loop_exit(instrs: &[Instruction], k: usize, version: PyVersion) -> Result<u32
     let target = ins
         .jump_target
         .ok_or(FlowError::NoInstruction(ins.offset))?;
-    let past = if version.at_least(3, 13) && !version.at_least(3, 14) {
+    let past = if version.profile().for_iter_exit_skips_two {
         2
     } else {
         1

@@ -23,7 +23,7 @@ pub fn settrace_counts(
     counts: &[(u32, u64)],
 ) -> Result<Vec<(u32, u64)>, DisError> {
     let mut by_offset: BTreeMap<u32, u64> = counts.iter().copied().collect();
-    if version.at_least(3, 12) {
+    if version.profile().settrace_sees_prefixed {
         return Ok(by_offset.into_iter().collect());
     }
     // The count of the first prefix of the current run of EXTENDED_ARGs.

@@ -16,7 +16,7 @@
 //! these functions report as "no line" rather than inventing a number.
 
 use crate::instruction::Positions;
-use flypy_marshal::{Code, PyVersion};
+use flypy_marshal::{Code, LineTable, PyVersion};
 
 /// One `co_lines()` range: bytes `start..end` belong to `line`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
@@ -74,7 +74,8 @@ pub fn line_starts_into(
     version: PyVersion,
 ) {
     out.clear();
-    if version.at_least(3, 10) {
+    let line_table = version.profile().line_table;
+    if !matches!(line_table, LineTable::Lnotab { .. }) {
         let mut last = None;
         let each = |start: u32, _end: u32, line: Option<u32>| {
             if line.is_some() && line != last {
@@ -82,16 +83,21 @@ pub fn line_starts_into(
                 out.push((start, line.unwrap_or_default()));
             }
         };
-        if version.at_least(3, 11) {
+        if matches!(line_table, LineTable::Locations { .. }) {
             walk_311(table, firstlineno, each);
         } else {
             walk_310(table, firstlineno, each);
         }
         return;
     }
-    let signed = version.at_least(3, 6);
-    // 3.8 added: stop once the address passes the end of the bytecode.
-    let stop_at_end = version.at_least(3, 8);
+    let LineTable::Lnotab {
+        signed_deltas: signed,
+        // 3.8 added: stop once the address passes the end of the bytecode.
+        stops_at_code_end: stop_at_end,
+    } = line_table
+    else {
+        return;
+    };
     let code_len = code_len as u64;
     out.reserve(table.len() / 2 + 1);
     let mut push = |addr: u64, line: i64| {
@@ -133,25 +139,27 @@ pub fn co_lines_raw(
     code_len: usize,
     version: PyVersion,
 ) -> Vec<LineRange> {
-    if version.at_least(3, 11) {
-        lines_311(table, firstlineno, version.at_least(3, 12))
-    } else if version.at_least(3, 10) {
-        lines_310(table, firstlineno)
-    } else {
-        let starts = line_starts_raw(table, firstlineno, code_len, version);
-        let end = u32::try_from(code_len).unwrap_or(u32::MAX);
-        let mut out = Vec::with_capacity(starts.len());
-        for (i, &(start, line)) in starts.iter().enumerate() {
-            let next = starts.get(i + 1).map_or(end, |s| s.0);
-            if next > start {
-                out.push(LineRange {
-                    start,
-                    end: next,
-                    line: Some(line),
-                });
-            }
+    match version.profile().line_table {
+        LineTable::Locations { merges_equal_lines } => {
+            lines_311(table, firstlineno, merges_equal_lines)
         }
-        out
+        LineTable::Pep626 => lines_310(table, firstlineno),
+        LineTable::Lnotab { .. } => {
+            let starts = line_starts_raw(table, firstlineno, code_len, version);
+            let end = u32::try_from(code_len).unwrap_or(u32::MAX);
+            let mut out = Vec::with_capacity(starts.len());
+            for (i, &(start, line)) in starts.iter().enumerate() {
+                let next = starts.get(i + 1).map_or(end, |s| s.0);
+                if next > start {
+                    out.push(LineRange {
+                        start,
+                        end: next,
+                        line: Some(line),
+                    });
+                }
+            }
+            out
+        }
     }
 }
 
@@ -291,13 +299,13 @@ pub fn line_changes_raw(
             f(start, line);
         }
     };
-    if version.at_least(3, 11) {
-        walk_311(table, firstlineno, each);
-    } else if version.at_least(3, 10) {
-        walk_310(table, firstlineno, each);
-    } else {
-        for r in co_lines_raw(table, firstlineno, code_len, version) {
-            each(r.start, r.end, r.line);
+    match version.profile().line_table {
+        LineTable::Locations { .. } => walk_311(table, firstlineno, each),
+        LineTable::Pep626 => walk_310(table, firstlineno, each),
+        LineTable::Lnotab { .. } => {
+            for r in co_lines_raw(table, firstlineno, code_len, version) {
+                each(r.start, r.end, r.line);
+            }
         }
     }
 }
@@ -309,7 +317,7 @@ pub fn co_positions_raw(
     code_len: usize,
     version: PyVersion,
 ) -> Vec<Positions> {
-    if version.at_least(3, 11) {
+    if version.profile().positions {
         return positions_311(table, firstlineno);
     }
     let unit: usize = if version.major < 3 { 1 } else { 2 };

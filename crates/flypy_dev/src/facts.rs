@@ -43,6 +43,30 @@ pub struct Facts {
     pub specialized_opname: Vec<String>,
     pub specializations: BTreeMap<String, Vec<String>>,
     pub deopt: Vec<u8>,
+    /// The magic number this interpreter writes into its `.pyc` files
+    /// (`importlib.util.MAGIC_NUMBER`, 2.7: `imp.get_magic()`).
+    pub magic_number: u16,
+    /// Version differences the interpreter shows by itself (see `interpreter_features` in
+    /// tools/opcode_facts.py).
+    pub features: Features,
+}
+
+/// Each is `hasattr(…)` on the running interpreter, or a parameter of its `dis.dis`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Features {
+    pub co_qualname: bool,
+    pub co_posonlyargcount: bool,
+    pub co_exceptiontable: bool,
+    pub co_positions: bool,
+    pub co_lines: bool,
+    pub f_trace_opcodes: bool,
+    pub sys_monitoring: bool,
+    pub branch_left_right: bool,
+    pub dis_adaptive: bool,
+    pub dis_show_positions: bool,
+    pub dis_recursive: bool,
+    pub co_has_docstring_flag: bool,
 }
 
 impl Facts {

@@ -1,13 +1,17 @@
 //! Developer tasks for the flypy workspace (`cargo dev …`, an alias in .cargo/config.toml).
 //!
 //! - `generate-all [--check]`: the opcode tables in crates/flypy_bytecode/src/tables from the
-//!   committed facts in crates/flypy_dev/facts; `--check` only compares.
+//!   committed facts in crates/flypy_dev/facts, and the version profiles (with `SUPPORTED` and
+//!   the magic-number ranges) in crates/flypy_marshal/src/profile_table.rs from those facts and
+//!   the hand-kept entries in src/profiles.rs; `--check` only compares.
 //! - `refresh-facts [--check]`: rerun tools/opcode_facts.py on every interpreter found and
 //!   update (or compare) the facts.
 
 mod facts;
+mod gen_profiles;
 mod gen_tables;
 mod output;
+mod profiles;
 mod refresh;
 
 use std::path::{Path, PathBuf};
@@ -25,7 +29,8 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Task {
-    /// Regenerate every generated file (the opcode tables) from the committed facts.
+    /// Regenerate every generated file (the opcode tables, the version profiles) from the
+    /// committed facts and the hand-kept profile entries.
     GenerateAll {
         /// Change nothing; fail naming each file that differs from what would be generated.
         #[arg(long)]
@@ -51,11 +56,21 @@ fn generate_all(check: bool) -> Result<()> {
     for (path, source) in gen_tables::generate(&all) {
         files.push((path, output::rustfmt(&source)?));
     }
-    let diff = output::diff(
+    let mut diff = output::diff(
         &files,
         &gen_tables::tables_dir(),
         gen_tables::GENERATED_MARK,
     )?;
+    let (path, source) = gen_profiles::generate(&all)?;
+    let profiles = vec![(path, output::rustfmt(&source)?)];
+    let profiles_dir = gen_profiles::table_path()
+        .parent()
+        .map(Path::to_path_buf)
+        .unwrap_or_default();
+    let more = output::diff(&profiles, &profiles_dir, gen_tables::GENERATED_MARK)?;
+    diff.changed.extend(more.changed);
+    diff.stale.extend(more.stale);
+    files.extend(profiles);
     if check {
         output::check(&diff, "cargo dev generate-all")
     } else {

@@ -9,7 +9,17 @@ use flypy_probe::Interpreter;
 
 use crate::facts::{facts_path, Facts};
 use crate::output::shown;
-use flypy_marshal::SUPPORTED;
+
+/// The versions to ask interpreters about: every hand-kept profile entry with an opcode table
+/// (not `SUPPORTED`, which is generated from the facts this fills in, so a new version's first
+/// facts could never be written).
+fn wanted() -> Vec<(u8, u8)> {
+    crate::profiles::HAND
+        .iter()
+        .filter(|h| !h.marshal_only)
+        .map(|h| h.version)
+        .collect()
+}
 
 /// `3.11.7` → `[3, 11, 7]`, for picking the newest patch release of a version.
 fn release(full_version: &str) -> Vec<u32> {
@@ -25,7 +35,7 @@ fn pick_interpreters() -> BTreeMap<(u8, u8), Interpreter> {
     let mut chosen: BTreeMap<(u8, u8), Interpreter> = BTreeMap::new();
     for interp in flypy_probe::discover() {
         let key = (interp.version.major, interp.version.minor);
-        if !SUPPORTED.contains(&key) {
+        if !wanted().contains(&key) {
             println!(
                 "skipped {} ({}): not a version flypy supports",
                 interp.version,
@@ -86,7 +96,7 @@ fn facts_of(interp: &Interpreter) -> Result<(String, Facts)> {
 pub fn refresh_facts(check: bool) -> Result<()> {
     let chosen = pick_interpreters();
     let mut differing = Vec::new();
-    for &version in SUPPORTED {
+    for version in wanted() {
         let Some(interp) = chosen.get(&version) else {
             println!(
                 "skipped {}.{}: no interpreter found (committed facts kept)",
@@ -146,7 +156,7 @@ mod tests {
             );
             eprintln!("{}: matches {}", shown(&path), interp.path.display());
         }
-        for version in SUPPORTED.iter().filter(|v| !chosen.contains_key(v)) {
+        for version in wanted().iter().filter(|v| !chosen.contains_key(v)) {
             eprintln!("skipped {}.{}: no interpreter found", version.0, version.1);
         }
     }

@@ -17,13 +17,15 @@ pub mod carbon;
 pub mod cpu_table;
 pub mod cpuinfo;
 pub mod estimate;
+pub mod format;
 pub mod model;
 pub mod projection;
 pub mod rapl;
 
 pub use carbon::{region, regions, world, CarbonError, Region};
 pub use cpuinfo::{CpuInfo, CpuInfoError};
-pub use estimate::{format_joules, format_number, EnergyEstimate, EstimateError, Method};
+pub use estimate::{EnergyEstimate, EstimateError, Method};
+pub use format::{format_joules, format_number};
 pub use model::{ModelError, PowerBasis, PowerModel};
 pub use projection::{project, savings, Projection, ProjectionError, Savings, Which};
 pub use rapl::{Rapl, RaplEnergy, RaplError, Snapshot, SysfsReader, Zone, ZoneKind};

@@ -29,7 +29,7 @@ pub const MAX_USER_WATTS: f64 = 1000.0;
 
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum ModelError {
-    #[error("--cpu-watts {}: per-core power must be a number of watts above 0 and at most {MAX_USER_WATTS}", crate::format_number(*.watts, None))]
+    #[error("--cpu-watts {}: per-core power must be a number of watts above 0 and at most {MAX_USER_WATTS}", crate::format::format_number(*.watts, None))]
     InvalidWatts { watts: f64 },
     #[error("CPU time {seconds} s: must be a finite number of seconds, not negative")]
     InvalidCpuTime { seconds: f64 },

@@ -29,7 +29,7 @@ use std::fmt;
 use std::sync::OnceLock;
 
 use flypy_bytecode::{tables, OpcodeTable};
-use flypy_marshal::PyVersion;
+use flypy_marshal::{Family, PyVersion};
 
 pub use render::render_text;
 
@@ -78,7 +78,9 @@ impl DataFile {
                 continue;
             };
             if t.opcode(name).is_some() {
-                if (major, minor) <= (3, 10) {
+                let classic = flypy_marshal::profile(PyVersion::new(major, minor))
+                    .is_some_and(|p| matches!(p.family, Family::Py27 | Family::Wordcode));
+                if classic {
                     return Some(DataFile::Classic);
                 }
                 base = true;

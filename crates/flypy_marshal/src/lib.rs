@@ -6,6 +6,9 @@
 
 mod error;
 mod object;
+mod profile;
+mod profile_lookup;
+mod profile_table;
 mod pyc;
 mod reader;
 mod set_order;
@@ -13,7 +16,10 @@ mod version;
 
 pub use error::{MarshalError, MarshalErrorKind};
 pub use object::{BigInt, Code, Object, PyStr};
-pub use pyc::{read_pyc, version_for_magic, Pyc, Validation};
+pub use profile::{Family, LineTable, Profile};
+pub use profile_lookup::{profile, profile_or_nearest, version_for_magic};
+pub use profile_table::SUPPORTED;
+pub use pyc::{read_pyc, Pyc, Validation};
 pub use reader::{loads, MAX_DEPTH};
 pub use set_order::{map_frozensets, restore_frozensets, SetOrderError};
-pub use version::{PyVersion, SUPPORTED};
+pub use version::PyVersion;

@@ -3,39 +3,9 @@
 
 use crate::error::{MarshalError, MarshalErrorKind as K};
 use crate::object::Object;
+use crate::profile_lookup::version_for_magic;
 use crate::reader::loads_at;
 use crate::version::PyVersion;
-
-/// Inclusive ranges of magic numbers per version, from CPython's list of known values
-/// (`Include/internal/pycore_magic_number.h`, formerly `importlib/_bootstrap_external.py`).
-/// Pre-release numbers count as their version; from 3.11 each minor version owns 50 numbers.
-const MAGIC_RANGES: &[(u16, u16, PyVersion)] = &[
-    (62171, 62211, PyVersion::new(2, 7)),
-    (3000, 3131, PyVersion::new(3, 0)),
-    (3141, 3151, PyVersion::new(3, 1)),
-    (3160, 3180, PyVersion::new(3, 2)),
-    (3190, 3230, PyVersion::new(3, 3)),
-    (3250, 3310, PyVersion::new(3, 4)),
-    (3320, 3351, PyVersion::new(3, 5)),
-    (3360, 3379, PyVersion::new(3, 6)),
-    (3390, 3394, PyVersion::new(3, 7)),
-    (3400, 3413, PyVersion::new(3, 8)),
-    (3420, 3425, PyVersion::new(3, 9)),
-    (3430, 3439, PyVersion::new(3, 10)),
-    (3450, 3499, PyVersion::new(3, 11)),
-    (3500, 3549, PyVersion::new(3, 12)),
-    (3550, 3599, PyVersion::new(3, 13)),
-    (3600, 3649, PyVersion::new(3, 14)),
-    (3650, 3699, PyVersion::new(3, 15)),
-];
-
-/// The CPython version whose `.pyc` files start with `magic`.
-pub fn version_for_magic(magic: u16) -> Option<PyVersion> {
-    MAGIC_RANGES
-        .iter()
-        .find(|(lo, hi, _)| (*lo..=*hi).contains(&magic))
-        .map(|(_, _, v)| *v)
-}
 
 /// How a 3.7+ `.pyc` is validated against its source (PEP 552).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -82,7 +52,8 @@ pub fn read_pyc(data: &[u8]) -> Result<Pyc, MarshalError> {
     if first >> 16 != u32::from(u16::from_le_bytes(*b"\r\n")) {
         return Err(MarshalError::new(K::BadMagicTail, 2));
     }
-    let (flags, validation, header_len) = if version.at_least(3, 7) {
+    let profile = version.profile();
+    let (flags, validation, header_len) = if profile.pyc_flags {
         let flags = word(4)?;
         let validation = if flags & 1 != 0 {
             let lo = u64::from(word(8)?);
@@ -98,7 +69,7 @@ pub fn read_pyc(data: &[u8]) -> Result<Pyc, MarshalError> {
             }
         };
         (flags, validation, 16)
-    } else if version.at_least(3, 3) {
+    } else if profile.pyc_source_size {
         let validation = Validation::Timestamp {
             mtime: word(4)?,
             source_size: Some(word(8)?),

@@ -12,6 +12,7 @@
 
 use crate::error::{MarshalError, MarshalErrorKind as K};
 use crate::object::{BigInt, Code, Object, PyStr};
+use crate::profile::LineTable;
 use crate::version::PyVersion;
 use std::sync::Arc;
 
@@ -210,7 +211,7 @@ impl<'a> Reader<'a> {
     fn object_inner(&mut self, at: usize) -> Result<Object, MarshalError> {
         let raw = self.byte()?;
         let py3 = self.version.major >= 3;
-        let refs_ok = self.version.at_least(3, 4);
+        let refs_ok = self.version.profile().marshal_refs;
         let flag = raw & FLAG_REF != 0 && refs_ok;
         let code = if refs_ok { raw & !FLAG_REF } else { raw };
         let not_in_version = |r: &Self| Err(r.err(K::TypeNotInVersion { code }, at));
@@ -320,7 +321,7 @@ impl<'a> Reader<'a> {
                         )
                     });
             }
-            b':' if self.version.at_least(3, 14) => {
+            b':' if self.version.profile().marshal_slice => {
                 let start = self.value()?;
                 let stop = self.value()?;
                 let step = self.value()?;
@@ -416,7 +417,7 @@ impl<'a> Reader<'a> {
         let at = self.pos;
         // The common case, a tuple nothing else refers to (no FLAG_REF), is read straight into
         // the Vec the code object keeps, rather than into a shared tuple that is then copied.
-        let small = self.version.at_least(3, 4) && self.data.get(at) == Some(&b')');
+        let small = self.version.profile().marshal_refs && self.data.get(at) == Some(&b')');
         if small || self.data.get(at) == Some(&b'(') {
             self.pos += 1;
             return self.nested(at, |r| r.tuple_items(small));
@@ -449,14 +450,15 @@ impl<'a> Reader<'a> {
 
     fn code(&mut self) -> Result<Code, MarshalError> {
         let v = self.version;
+        let p = v.profile();
         let argcount = self.u32_field()?;
-        let posonlyargcount = if v.at_least(3, 8) {
+        let posonlyargcount = if p.co_posonlyargcount {
             self.u32_field()?
         } else {
             0
         };
         let kwonlyargcount = if v.major >= 3 { self.u32_field()? } else { 0 };
-        let stored_nlocals = if v.at_least(3, 11) {
+        let stored_nlocals = if p.co_qualname {
             None
         } else {
             Some(self.u32_field()?)
@@ -466,7 +468,8 @@ impl<'a> Reader<'a> {
         let code = self.bytes_field("co_code")?;
         let consts = self.tuple_field("co_consts")?;
         let names = self.tuple_field("co_names")?;
-        if v.at_least(3, 11) {
+        // 3.11's layout: localsplus names and kinds, then qualname and exception table.
+        if p.co_qualname {
             let localsplusnames = self.tuple_field("co_localsplusnames")?;
             let kinds_at = self.pos;
             let kinds = self.bytes_field("co_localspluskinds")?;
@@ -525,11 +528,12 @@ impl<'a> Reader<'a> {
             let filename = self.value()?;
             let name = self.value()?;
             let firstlineno = self.u32_field()?;
-            let linetable = self.bytes_field(if v.at_least(3, 10) {
-                "co_linetable"
-            } else {
-                "co_lnotab"
-            })?;
+            let linetable =
+                self.bytes_field(if !matches!(p.line_table, LineTable::Lnotab { .. }) {
+                    "co_linetable"
+                } else {
+                    "co_lnotab"
+                })?;
             let localsplusnames = varnames
                 .iter()
                 .chain(cellvars.iter())

@@ -1,21 +1,5 @@
 use std::fmt;
 
-/// The CPython versions flypy reads and disassembles (2.7 and 3.6–3.15), oldest first: the
-/// one list tests and tools walk, so a missing interpreter is reported as skipped.
-pub const SUPPORTED: &[(u8, u8)] = &[
-    (2, 7),
-    (3, 6),
-    (3, 7),
-    (3, 8),
-    (3, 9),
-    (3, 10),
-    (3, 11),
-    (3, 12),
-    (3, 13),
-    (3, 14),
-    (3, 15),
-];
-
 /// A CPython language version, `major.minor`. The one place where "which CPython" is named.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct PyVersion {

@@ -449,7 +449,7 @@ pub fn run_counted_planned(
     // FLYPY_TALLY=off in flypy's environment (inherited by the helper) keeps the Python
     // callbacks: to compare, or to rule the C ones out.
     let off = std::env::var_os(TALLY_VAR).is_some_and(|v| v == "off");
-    if counting.uses_tally() && interp.version.at_least(3, 12) && !off {
+    if counting.uses_tally() && interp.version.profile().sys_monitoring && !off {
         let file = dir.path().join("_flypy_tally.so");
         std::fs::write(&file, TALLY).map_err(ProbeError::Channel)?;
         env.push((TALLY_VAR, file.into_os_string()));
@@ -686,14 +686,14 @@ fn check_counting(interp: &Interpreter, counting: Counting) -> Result<(), ProbeE
     };
     match counting {
         Counting::None => Ok(()),
-        Counting::Settrace if !v.at_least(3, 7) => refuse(
+        Counting::Settrace if !v.profile().settrace_opcode_events => refuse(
             "sys.settrace",
             "opcode events (f_trace_opcodes) are new in 3.7",
         ),
-        Counting::Monitoring | Counting::Edges if !v.at_least(3, 12) => {
+        Counting::Monitoring | Counting::Edges if !v.profile().sys_monitoring => {
             refuse("sys.monitoring", "sys.monitoring is new in 3.12")
         }
-        Counting::Adaptive if !v.at_least(3, 11) => refuse(
+        Counting::Adaptive if !v.profile().adaptive => refuse(
             "the specialized view",
             "the specializing interpreter is new in 3.11",
         ),

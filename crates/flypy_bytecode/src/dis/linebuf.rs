@@ -146,6 +146,19 @@ impl LineBuf {
     }
 }
 
+/// Digits (and sign) of `n`, as `len(str(n))`.
+pub(crate) fn int_len(n: i64) -> usize {
+    let mut len = usize::from(n < 0);
+    let mut m = n.unsigned_abs();
+    loop {
+        len += 1;
+        m /= 10;
+        if m == 0 {
+            return len;
+        }
+    }
+}
+
 /// `str(n)`, spelled in `digits`.
 pub(crate) fn int_text(n: i64, digits: &mut [u8; 20]) -> &str {
     let mut m = n.unsigned_abs();

@@ -7,7 +7,7 @@ mod v311;
 mod v313;
 
 use crate::instruction::Instruction;
-use flypy_marshal::{Code, PyVersion};
+use flypy_marshal::{Code, Family, PyVersion};
 
 /// What `dis.dis` is asked to show (3.13+ `-C`, `-O`, `-P` flags; `show_caches` from 3.11).
 #[derive(Clone, Copy, Debug, Default)]
@@ -48,12 +48,22 @@ pub fn write_dis_bytes(
     version: PyVersion,
     opts: &DisOptions,
 ) -> Result<(), DisError> {
-    match (version.major, version.minor) {
-        (2, 7) | (3, 6..=10) => via_string(out, |s| classic::write_dis(s, code, version, opts)),
-        (3, 11..=12) => v311::write_dis(out, code, version, opts),
-        (3, 13..=15) => v313::write_dis(out, code, version, opts),
-        _ => Err(DisError::UnsupportedVersion(version)),
+    match family(version)? {
+        Family::Py27 | Family::Wordcode => {
+            via_string(out, |s| classic::write_dis(s, code, version, opts))
+        }
+        Family::Py311 | Family::Py312 => v311::write_dis(out, code, version, opts),
+        Family::Py313 => v313::write_dis(out, code, version, opts),
+        Family::Py3Bytes => Err(DisError::UnsupportedVersion(version)),
     }
+}
+
+/// The disassembler family of `version`: the one dispatch on versions. A version without a
+/// profile (3.16 before its entry is added) is unsupported, not read as its predecessor.
+fn family(version: PyVersion) -> Result<Family, DisError> {
+    flypy_marshal::profile(version)
+        .map(|p| p.family)
+        .ok_or(DisError::UnsupportedVersion(version))
 }
 
 /// Runs a formatter that appends to a `String` on `out`'s buffer (moved, not copied, when
@@ -81,11 +91,11 @@ fn via_string(
 /// The instructions of one code object (not its nested code objects) as that version's
 /// `dis.get_instructions(code)` describes them: the structured form behind `--format json`.
 pub fn instructions(code: &Code, version: PyVersion) -> Result<Vec<Instruction>, DisError> {
-    match (version.major, version.minor) {
-        (2, 7) | (3, 6..=10) => classic::instructions(code, version),
-        (3, 11..=12) => v311::instructions(code, version),
-        (3, 13..=15) => v313::instructions(code, version),
-        _ => Err(DisError::UnsupportedVersion(version)),
+    match family(version)? {
+        Family::Py27 | Family::Wordcode => classic::instructions(code, version),
+        Family::Py311 | Family::Py312 => v311::instructions(code, version),
+        Family::Py313 => v313::instructions(code, version),
+        Family::Py3Bytes => Err(DisError::UnsupportedVersion(version)),
     }
 }
 

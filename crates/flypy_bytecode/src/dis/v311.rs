@@ -21,7 +21,7 @@ use crate::instruction::{Instruction, Positions};
 use crate::table::OpcodeTable;
 use crate::{lines, pyrepr, tables};
 use analysis::{Analysis, Buffers, LineCursor};
-use flypy_marshal::{Code, Object, PyVersion};
+use flypy_marshal::{Code, Family, Object, PyVersion};
 use operand::{ConstReprs, NameCache, Operand};
 use ops::Ops;
 use std::sync::OnceLock;
@@ -56,7 +56,7 @@ pub(crate) fn write_dis_with(
     let ops = match shared_ops(table, version) {
         Some(ops) => ops,
         None => {
-            owned = Ops::new(table, version.at_least(3, 12));
+            owned = Ops::new(table, version.profile().family != Family::Py311);
             &owned
         }
     };
@@ -96,7 +96,7 @@ fn shared_ops(table: &'static OpcodeTable, version: PyVersion) -> Option<&'stati
         return None;
     }
     let slot = SHARED.get(usize::from(version.minor.checked_sub(11)?))?;
-    Some(slot.get_or_init(|| Ops::new(table, version.at_least(3, 12))))
+    Some(slot.get_or_init(|| Ops::new(table, version.profile().family != Family::Py311)))
 }
 
 /// About how long the whole listing will be, so the output grows once rather than by
@@ -286,7 +286,7 @@ pub(crate) fn instructions_with(
     version: PyVersion,
     table: &'static OpcodeTable,
 ) -> Result<Vec<Instruction>, DisError> {
-    let ops = Ops::new(table, version.at_least(3, 12));
+    let ops = Ops::new(table, version.profile().family != Family::Py311);
     let a = Analysis::new(code, version, &ops, Buffers::default(), false)?;
     let positions = lines::co_positions(code, version);
     let ranges = lines::co_lines(code, version);

@@ -12,7 +12,7 @@ mod ops;
 #[cfg(test)]
 mod tests;
 
-use super::linebuf::LineBuf;
+use super::linebuf::{self, LineBuf};
 use super::{DisError, DisOptions};
 use crate::instruction::{Instruction, Positions};
 use crate::lines::co_positions;
@@ -79,7 +79,7 @@ pub(crate) fn write_dis_with(
         show_caches: opts.show_caches,
         show_offsets: opts.show_offsets,
         // -P is new in 3.14.
-        show_positions: opts.show_positions && version.at_least(3, 14),
+        show_positions: opts.show_positions && version.profile().dis_show_positions,
     };
     out.reserve(estimated_len(code, &opts));
     let mut lb = LineBuf::new();
@@ -154,11 +154,11 @@ fn disassemble(
         },
         offset_width: if opts.show_offsets {
             let last = i64::try_from(code.code.len()).unwrap_or(i64::MAX) - 2;
-            format::int_len(last.max(9999))
+            linebuf::int_len(last.max(9999))
         } else {
             0
         },
-        label_width: 4 + format::int_len(i64::try_from(a.labels.len()).unwrap_or(i64::MAX)),
+        label_width: 4 + linebuf::int_len(i64::try_from(a.labels.len()).unwrap_or(i64::MAX)),
         show_positions: opts.show_positions,
     };
     let mut res = Resolver::new(ctx, code);

@@ -23,7 +23,7 @@ pub fn hash(obj: &Object, version: PyVersion) -> Option<i64> {
     Some(match obj {
         Object::False => 0,
         Object::True => 1,
-        Object::None if version.at_least(3, 12) => 0xFCA8_6420,
+        Object::None if version.profile().hash_none_constant => 0xFCA8_6420,
         Object::Int(v) if py2 => fix_minus_one(*v),
         Object::Int(v) => hash_i64(*v),
         Object::Long(big) if py2 => hash_long_py2(big),
@@ -44,7 +44,9 @@ pub fn hash(obj: &Object, version: PyVersion) -> Option<i64> {
         Object::Str(s) if py2 => hash_unicode_py2(s),
         Object::Str(s) => hash_str(s, version),
         Object::Tuple(items) => hash_tuple(items, version)?,
-        Object::FrozenSet(items) => super::setorder::frozenset_hash(items, version)?,
+        Object::FrozenSet(items) => {
+            super::settable::frozenset_hash(items, &element_hashes(items, version)?, version)?
+        }
         _ => return None,
     })
 }
@@ -196,7 +198,7 @@ fn hash_bytes(b: &[u8], version: PyVersion) -> i64 {
     if b.is_empty() {
         return 0;
     }
-    let rounds = if version.at_least(3, 11) { 1 } else { 2 };
+    let rounds = if version.profile().siphash13 { 1 } else { 2 };
     fix_minus_one(siphash(b, rounds) as i64)
 }
 
@@ -220,9 +222,17 @@ fn hash_str(s: &PyStr, version: PyVersion) -> i64 {
     hash_bytes(&data, version)
 }
 
+/// The hashes of `items` as the set table holds them, `None` when one is not predictable.
+pub fn element_hashes(items: &[Object], version: PyVersion) -> Option<Vec<u64>> {
+    items
+        .iter()
+        .map(|o| hash(o, version).map(|h| h as u64))
+        .collect()
+}
+
 /// `tuple.__hash__`: xxHash-based from 3.8, the multiplicative scheme before.
 fn hash_tuple(items: &[Object], version: PyVersion) -> Option<i64> {
-    if version.at_least(3, 8) {
+    if version.profile().tuple_hash_xxhash {
         const P1: u64 = 11_400_714_785_074_694_791;
         const P2: u64 = 14_029_467_366_897_019_727;
         const P5: u64 = 2_870_177_450_012_600_261;

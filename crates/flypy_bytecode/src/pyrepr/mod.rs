@@ -21,6 +21,7 @@ mod float;
 mod hash;
 mod int;
 mod setorder;
+mod settable;
 mod text;
 
 use flypy_marshal::{Code, Object, PyVersion};
@@ -219,9 +220,12 @@ impl Writer {
         let digits = int::write_big(out, big);
         if self.py2() {
             out.push('L');
-        } else if self.strict && self.version.at_least(3, 7) && digits > INT_MAX_STR_DIGITS {
+        } else if self.strict
+            && self.version.profile().int_max_str_digits
+            && digits > INT_MAX_STR_DIGITS
+        {
             out.truncate(start);
-            let unit = if self.version.at_least(3, 11) {
+            let unit = if self.version.profile().int_limit_message_digits {
                 " digits"
             } else {
                 ""
@@ -244,7 +248,7 @@ impl Writer {
             return;
         }
         let order = match self.order {
-            SetOrder::Compiled if self.version.at_least(3, 11) => {
+            SetOrder::Compiled if self.version.profile().compiled_set_order => {
                 setorder::compiled_order(items, self.version)
             }
             SetOrder::Loaded => setorder::iteration_order(items, self.version),

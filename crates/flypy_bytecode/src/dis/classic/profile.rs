@@ -4,7 +4,7 @@
 use crate::dis::DisError;
 use crate::table::OpcodeTable;
 use crate::tables;
-use flypy_marshal::PyVersion;
+use flypy_marshal::{Family, PyVersion};
 
 pub(super) struct Profile {
     pub version: PyVersion,
@@ -30,7 +30,8 @@ pub(super) struct Profile {
 
 impl Profile {
     pub fn new(version: PyVersion) -> Result<Self, DisError> {
-        let supported = matches!((version.major, version.minor), (2, 7) | (3, 6..=10));
+        let supported = flypy_marshal::profile(version)
+            .is_some_and(|p| matches!(p.family, Family::Py27 | Family::Wordcode));
         let table = tables::for_version(version)
             .filter(|_| supported)
             .ok_or(DisError::UnsupportedVersion(version))?;
@@ -40,20 +41,21 @@ impl Profile {
     /// The profile of `version` (2.7 or 3.6–3.10) with its opcode `table`.
     pub fn with_table(version: PyVersion, table: &'static OpcodeTable) -> Self {
         let py2 = version.major < 3;
+        let p = version.profile();
         Self {
             version,
             table,
             py2,
-            recurse: version.at_least(3, 7),
-            wide_columns: version.at_least(3, 7),
-            lines_optional: version.at_least(3, 10),
-            word_jumps: version.at_least(3, 10),
+            recurse: p.dis_recursive,
+            wide_columns: p.dis_wide_columns,
+            lines_optional: p.dis_lines_optional,
+            word_jumps: p.dis_jump_args_in_words,
             format_value: if py2 {
                 None
             } else {
                 table.opcode("FORMAT_VALUE")
             },
-            make_function: if version.at_least(3, 8) {
+            make_function: if p.dis_make_function_flags {
                 table.opcode("MAKE_FUNCTION")
             } else {
                 None

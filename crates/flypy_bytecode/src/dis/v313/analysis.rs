@@ -80,7 +80,7 @@ impl Analysis {
         else {
             return 0;
         };
-        let w = super::format::int_len(i64::from(max)).max(3);
+        let w = crate::dis::linebuf::int_len(i64::from(max)).max(3);
         if w < 4 && self.line_starts.iter().any(|&(_, l)| l.is_none()) {
             4
         } else {

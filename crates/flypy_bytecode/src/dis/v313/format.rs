@@ -3,26 +3,13 @@
 //! there); the rest, and every `-P` line, are spelled field by field.
 
 use super::analysis::Analysis;
-use crate::dis::linebuf::{self, push_int_str, LineBuf, PaddedName, MAX_LINE};
+use crate::dis::linebuf::{self, int_len, push_int_str, LineBuf, PaddedName, MAX_LINE};
 use crate::instruction::Positions;
 
 /// `_OPNAME_WIDTH`, `_OPARG_WIDTH`, `_NO_LINENO`.
 const OPNAME_WIDTH: usize = 20;
 const OPARG_WIDTH: usize = 5;
 pub(super) const NO_LINENO: &str = "  --";
-
-/// Digits (and sign) of `n`, as `len(str(n))`.
-pub(super) fn int_len(n: i64) -> usize {
-    let mut len = usize::from(n < 0);
-    let mut m = n.unsigned_abs();
-    loop {
-        len += 1;
-        m /= 10;
-        if m == 0 {
-            return len;
-        }
-    }
-}
 
 fn push_spaces(out: &mut String, mut n: usize) {
     const SPACES: &str = "                                                                ";

@@ -74,7 +74,7 @@ impl Ctx {
         let mut backward = [false; 256];
         let mut from_word = [false; 256];
         let mut cache_layout: [&'static [(&'static str, u8)]; 256] = [&[]; 256];
-        let v314 = version.at_least(3, 14);
+        let v314 = version.profile().end_async_for_jumps_back;
         for op in 0..=255u8 {
             let i = usize::from(op);
             let name = table.opname(op);
@@ -90,7 +90,7 @@ impl Ctx {
                     "LOAD_GLOBAL" => ArgKind::Global,
                     "LOAD_ATTR" => ArgKind::Attr,
                     "LOAD_SUPER_ATTR" => ArgKind::SuperAttr,
-                    "IMPORT_NAME" if version.at_least(3, 15) => ArgKind::ImportName,
+                    "IMPORT_NAME" if version.profile().import_name_flags => ArgKind::ImportName,
                     _ => ArgKind::Name,
                 }
             } else if f.has(OpFlags::JREL) || f.has(OpFlags::JABS) || f.has(OpFlags::EXC) {
