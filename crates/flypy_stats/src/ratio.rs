@@ -114,10 +114,30 @@ fn fieller(ratio: f64, b: f64, se_a: f64, se_b: f64, t: f64, level: f64) -> Fiel
     let one_minus_g = 1.0 - g;
     if denominator_margin < b.abs() {
         let half_width = t / b.abs() * (se_a * one_minus_g.sqrt()).hypot(ratio * se_b);
+        // The bounds are the roots of (1-g)ρ² - 2ρ̂ρ + (ρ̂² - m²) with m = t·s_a/|b|. The root
+        // on ρ̂'s side, (ρ̂ ± w)/(1-g), adds numbers of one sign; the other is taken from the
+        // product of the roots, (ρ̂² - m²)/(1-g), so that neither divides a difference of nearly
+        // equal numbers by a small 1-g (g near 1: b's interval nearly reaches 0), where the
+        // direct formula lost up to half the digits (a property test found 1e-9 relative).
+        let margin_a = t * se_a / b.abs();
+        let outer = if ratio >= 0.0 {
+            ratio + half_width
+        } else {
+            ratio - half_width
+        };
+        let (far, near) = if outer != 0.0 {
+            (
+                outer / one_minus_g,
+                (ratio - margin_a) * (ratio + margin_a) / outer,
+            )
+        } else {
+            // ρ̂ = 0 and w = 0 (s_a = 0): both roots are 0.
+            (0.0, 0.0)
+        };
         return FiellerInterval::Bounded(ConfidenceInterval {
             level,
-            lower: (ratio - half_width) / one_minus_g,
-            upper: (ratio + half_width) / one_minus_g,
+            lower: far.min(near),
+            upper: far.max(near),
         });
     }
     // s_a² (1-g) + ρ̂² s_b² as a product of two factors, whose sign decides the shape.
