@@ -5,7 +5,6 @@
 #![deny(clippy::print_stderr)]
 
 mod commands;
-mod input;
 mod output;
 mod signals;
 

@@ -258,7 +258,7 @@ fn bytecode_per_call(
     if !interp.version.at_least(3, 7) {
         return Ok(None);
     }
-    let counting = super::trace::default_counting(interp.version);
+    let counting = flypy_measure::trace::default_counting(interp.version);
     let dir = tempfile::tempdir().context("temporary folder")?;
     let program = timeit_program(
         interp,
@@ -271,12 +271,13 @@ fn bytecode_per_call(
         let source = program(calls);
         let path = dir.path().join(format!("timed_{calls}.py"));
         std::fs::write(&path, &source).context("writing the timed program")?;
-        let module = super::dis::compile_module(interp, &path)?;
+        let module = flypy_measure::source::compile_module(interp, &path)?;
         let module = module
             .as_code()
             .context("the compiled program is not a code object")?;
         let timed = Program::Code(source);
-        let counted = super::trace::count_run(interp, module, &timed, limits, counting, true)?;
+        let counted =
+            flypy_measure::trace::count_run(interp, module, &timed, limits, counting, true)?;
         if counted.outcome.ending != Ending::Finished {
             bail!(
                 "the traced run of statement {} {}",

@@ -1,11 +1,9 @@
 pub mod cases;
 pub mod cost;
 pub mod dis;
-mod dis_json;
 pub mod dive;
 pub mod explain;
 pub mod pythons;
-mod quickened;
 pub mod time;
 pub mod trace;
 

@@ -673,7 +673,7 @@ fn load_pyperf(paths: &[std::path::PathBuf]) -> anyhow::Result<(Vec<Variant>, Ab
     let mut variants = Vec::new();
     let mut pythons = Vec::new();
     for path in paths {
-        let text = crate::input::read_text_bounded(path)
+        let text = flypy_measure::input::read_text_bounded(path)
             .map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
         let doc: serde_json::Value =
             serde_json::from_str(&text).with_context(|| format!("{}: not JSON", path.display()))?;

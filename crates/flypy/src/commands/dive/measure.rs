@@ -18,8 +18,9 @@ use flypy_probe::Interpreter;
 use serde::Serialize;
 
 use super::Prepared;
-use crate::commands::trace::text_of;
-use crate::commands::{cost, time, trace, StatementOptions};
+use crate::commands::{cost, time, StatementOptions};
+use flypy_measure::trace;
+use flypy_measure::trace::text_of;
 
 pub(crate) struct Options {
     pub quick: bool,
@@ -88,7 +89,7 @@ pub(crate) fn setup_locals(interp: &Interpreter, setup: &str) -> anyhow::Result<
     let dir = tempfile::tempdir().context("temporary folder")?;
     let path = dir.path().join("setup.py");
     std::fs::write(&path, flypy_dive::case::setup_probe(setup)).context("writing the setup")?;
-    let module = crate::commands::dis::compile_module(interp, &path)
+    let module = flypy_measure::source::compile_module(interp, &path)
         .context("compiling --setup as the body of a function")?;
     let module = module.as_code().context("not a code object")?;
     let setup_code = module
@@ -550,7 +551,7 @@ pub(crate) fn dive(
         confidence_level_percent: 95,
     };
     progress.say("compiling");
-    let compiled = crate::commands::dis::compile_module(interp, &path);
+    let compiled = flypy_measure::source::compile_module(interp, &path);
     let module = match compiled {
         Ok(m) => m,
         Err(e) => {
@@ -1200,7 +1201,7 @@ fn static_variants(interp: &Interpreter, case: &Prepared, dive: &mut Dive) -> an
             label: name.trim_start_matches("variant_").to_owned(),
             ..Variant::default()
         };
-        match crate::commands::dis::compile_module(interp, &path) {
+        match flypy_measure::source::compile_module(interp, &path) {
             Ok(module) => {
                 let module = module.as_code().context("not a code object")?;
                 if let Some(f) = variants_of(module, &blocks)

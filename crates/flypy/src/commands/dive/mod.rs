@@ -286,7 +286,8 @@ fn prepare(args: &Args, texts: &[String], interp: &Interpreter) -> anyhow::Resul
     // directory or a FIFO is not taken for an inline statement).
     let prepared = if let Some(path) = args.case_file() {
         let file = path.display().to_string();
-        let bytes = crate::input::read_bounded(path).map_err(|e| anyhow::anyhow!("{file}: {e}"))?;
+        let bytes =
+            flypy_measure::input::read_bounded(path).map_err(|e| anyhow::anyhow!("{file}: {e}"))?;
         let source = decoded(bytes, interp).map_err(|e| anyhow::anyhow!("{file}: {e}"))?;
         if !case::mentions_variants(&source) {
             bail!(

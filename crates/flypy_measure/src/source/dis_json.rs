@@ -6,7 +6,7 @@ use flypy_bytecode::{exception_table, pyrepr, ArgVal, Instruction};
 use flypy_marshal::{Code, Object, PyVersion};
 use serde_json::{json, Value};
 
-use super::dis::Loaded;
+use super::Loaded;
 
 /// One file's entry of the `files` array, serialised.
 pub fn file(l: &Loaded, code: &Code) -> Result<String, DisError> {
