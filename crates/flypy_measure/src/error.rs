@@ -23,6 +23,10 @@ pub enum Error {
     Dis(#[from] flypy_bytecode::dis::DisError),
     #[error(transparent)]
     Flow(#[from] flypy_bytecode::flow::FlowError),
+    /// The interpreter could not be run for timing (what the user's code did is not an error
+    /// of the engine: see `time::split_failure`).
+    #[error(transparent)]
+    Timing(flypy_probe::timing::TimingError),
     #[error(transparent)]
     Io(#[from] std::io::Error),
     #[error(transparent)]

@@ -8,6 +8,7 @@ pub mod input;
 mod note;
 pub mod quickened;
 pub mod source;
+pub mod time;
 pub mod trace;
 
 pub use error::{Context, Error, Result};

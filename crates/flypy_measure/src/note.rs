@@ -5,9 +5,22 @@
 
 /// [`std::writeln!`] to stderr, ignoring a stderr whose reader has gone.
 macro_rules! noteln {
+    () => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stderr());
+    }};
     ($($arg:tt)*) => {{
         use std::io::Write as _;
         let _ = writeln!(std::io::stderr(), $($arg)*);
     }};
 }
 pub(crate) use noteln;
+
+/// [`std::write!`] to stderr, ignoring a stderr whose reader has gone.
+macro_rules! note {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = write!(std::io::stderr(), $($arg)*);
+    }};
+}
+pub(crate) use note;

@@ -79,7 +79,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     // callgrind run takes seconds), naming its part.
     let spec = WorkerSpec::new(&args.statements, &args.opts.setup, args.opts.module_level);
     let check = flypy_probe::timing::check(&interp, &spec, &limits);
-    if let Err(failed) = super::split_failure(check)? {
+    if let Err(failed) = flypy_measure::time::split_failure(check)? {
         return super::user_failure(failed);
     }
     check_valgrind()?;
@@ -229,7 +229,7 @@ pub(crate) fn machine_cost(
             *n = calls;
         }
         let run = time_worker_under(interp, Some(&valgrind), Some(work.path()), &spec, limits);
-        let worker = match super::split_failure(run)? {
+        let worker = match flypy_measure::time::split_failure(run)? {
             Ok(w) => w,
             Err(e) => return Ok(Err(e)),
         };

@@ -18,9 +18,9 @@ use flypy_probe::Interpreter;
 use serde::Serialize;
 
 use super::Prepared;
-use crate::commands::{cost, time, StatementOptions};
-use flypy_measure::trace;
+use crate::commands::cost;
 use flypy_measure::trace::text_of;
+use flypy_measure::{time, trace};
 
 pub(crate) struct Options {
     pub quick: bool,
@@ -725,27 +725,21 @@ pub(crate) fn dive(
     progress.say("timing (worker processes)");
     let setup = timing_setup(dir.path(), &found, module)?;
     let statements: Vec<String> = dive.variants.iter().map(|v| v.call.clone()).collect();
-    let targs = time::Args {
+    let topts = time::TimeOptions {
         statements: statements.clone(),
-        opts: StatementOptions {
-            setup: setup.clone(),
-            python: Some(interp.path.display().to_string()),
-            module_level: false,
-        },
+        setup: setup.clone(),
+        module_level: false,
         processes: if opts.quick { 4 } else { 12 },
         values: if opts.quick { 3 } else { 5 },
         warmups: 1,
         min_time: if opts.quick { 0.01 } else { 0.05 },
         until: None,
-        max_time: 120.0,
-        timeout: opts.timeout.as_secs_f64(),
-        load: Vec::new(),
+        max_time: Duration::from_secs(120),
+        timeout: opts.timeout,
         cpu_watts: opts.cpu_watts,
-        region: None,
-        calls_per_day: None,
-        format: time::TimeFormat::Json,
+        progress: false,
     };
-    let (timed, about) = match time::measure(&targs)? {
+    let (timed, about) = match time::measure(interp, &topts)? {
         Ok(t) => t,
         Err(e) => return Ok(Err(timing_failure(&e, &dive.variants, &shown))),
     };

@@ -224,7 +224,7 @@ fn check_statements(
     // Per part, the interpreters that cannot compile it, with why.
     let mut rejected: BTreeMap<(bool, usize), Vec<(&Interpreter, String)>> = BTreeMap::new();
     for (interp, _) in interpreters {
-        for failed in super::split_failure(check_all(interp, &spec, &limits))?? {
+        for failed in flypy_measure::time::split_failure(check_all(interp, &spec, &limits))?? {
             // The setup first, then the statements in order.
             let key = match failed.part() {
                 Some(Part::Statement(i)) => (true, i),
