@@ -28,6 +28,10 @@ pub enum Error {
     #[error(transparent)]
     Timing(flypy_probe::timing::TimingError),
     #[error(transparent)]
+    Callgrind(#[from] flypy_callgrind::Error),
+    #[error(transparent)]
+    CallgrindDiff(#[from] flypy_callgrind::DiffError),
+    #[error(transparent)]
     Io(#[from] std::io::Error),
     #[error(transparent)]
     Json(#[from] serde_json::Error),

@@ -3,6 +3,7 @@
 //! command-line type anywhere (docs/engine.md). The `flypy` binary turns its arguments into
 //! these options and the results into text or JSON.
 
+pub mod cost;
 pub mod error;
 pub mod input;
 mod note;

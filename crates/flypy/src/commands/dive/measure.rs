@@ -18,7 +18,7 @@ use flypy_probe::Interpreter;
 use serde::Serialize;
 
 use super::Prepared;
-use crate::commands::cost;
+use flypy_measure::cost;
 use flypy_measure::trace::text_of;
 use flypy_measure::{time, trace};
 
@@ -1086,7 +1086,8 @@ fn machine(
                 if i >= statements.len() {
                     break;
                 }
-                let r = cost::machine_cost(interp, statements, setup, false, calls, i, &limits);
+                let r = cost::machine_cost(interp, statements, setup, false, calls, i, &limits)
+                    .map_err(anyhow::Error::from);
                 if let Ok(mut slots) = done.lock() {
                     slots[i] = Some(r);
                 }
