@@ -32,6 +32,8 @@ pub enum Error {
     #[error(transparent)]
     CallgrindDiff(#[from] flypy_callgrind::DiffError),
     #[error(transparent)]
+    Stats(#[from] flypy_stats::StatsError),
+    #[error(transparent)]
     Io(#[from] std::io::Error),
     #[error(transparent)]
     Json(#[from] serde_json::Error),

@@ -4,6 +4,7 @@
 //! these options and the results into text or JSON.
 
 pub mod cost;
+pub mod dive;
 pub mod error;
 pub mod input;
 mod note;

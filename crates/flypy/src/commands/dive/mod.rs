@@ -5,7 +5,6 @@
 //! the 3.11+ interpreter specialized, timings in worker processes (time), machine
 //! instructions by C function (cost, callgrind), and energy. `flypy_dive` compares and explains.
 
-mod measure;
 mod render;
 
 use std::collections::BTreeMap;
@@ -14,6 +13,7 @@ use std::process::ExitCode;
 
 use anyhow::{bail, Context};
 use flypy_dive::case;
+use flypy_measure::dive::{self as measure, Prepared};
 use flypy_probe::Interpreter;
 
 use super::Format;
@@ -62,19 +62,6 @@ pub struct Args {
     format: Format,
 }
 
-/// What is compared: the case module's source and what it is about.
-pub(crate) struct Prepared {
-    /// Built-in case name, the case file's path, or "inline".
-    pub name: String,
-    pub about: case::About,
-    pub source: String,
-    /// Iterations per call from the command line (inline statements); a case file's
-    /// `ITERATIONS` is read when it runs.
-    pub iterations: Option<u64>,
-    /// For inline statements: each statement, shown instead of a docstring.
-    pub statements: Option<Vec<String>>,
-}
-
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     if args.width < 60 {
         bail!("--width must be at least 60 columns");
@@ -104,6 +91,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
             .context("--timeout must be a positive number of seconds")?,
         progress: args.format == Format::Text
             && std::io::IsTerminal::is_terminal(&std::io::stderr()),
+        progress_in_place: output::takes_escapes(&std::io::stderr()),
     };
     let mut dives = Vec::new();
     for (k, (interp, notes)) in interpreters.iter().enumerate() {
