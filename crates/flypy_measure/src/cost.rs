@@ -216,6 +216,10 @@ fn bytecode_per_call(
     ))
 }
 
+/// Prints the interpreter's own `timeit.template` filled with a statement (argv 1) and its
+/// setup (argv 2): the timed function `inner(_it, _timer)` as timeit compiles it.
+const TIMEIT_TEMPLATE: &str = include_str!("helper/timeit_template.py");
+
 /// A maker of programs that run `stmt` a given number of times as timeit would: the
 /// interpreter's own `timeit.template` (it differs between versions; asked for once), or a
 /// module-level loop.
@@ -225,6 +229,8 @@ fn timeit_program(
     setup: &str,
     module_level: bool,
 ) -> Result<Box<dyn Fn(u64) -> String>> {
+    // The two programs below are templates filled per run (the statement's lines, the number
+    // of calls), so they stay `format!`s rather than helper files.
     if module_level {
         let body: String = stmt.lines().map(|l| format!("    {l}\n")).collect();
         let setup = setup.to_owned();
@@ -235,11 +241,7 @@ fn timeit_program(
     let out = interp
         .command()
         .arg("-c")
-        .arg(
-            "import sys, timeit\n\
-             print(timeit.template.format(stmt=timeit.reindent(sys.argv[1], 8), \
-             setup=timeit.reindent(sys.argv[2], 4), init=''))",
-        )
+        .arg(TIMEIT_TEMPLATE)
         .arg(stmt)
         .arg(setup)
         .output()

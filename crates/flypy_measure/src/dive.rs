@@ -1042,6 +1042,8 @@ fn timing_setup(dir: &Path, found: &[Found<'_>], module: &Code) -> Result<String
         .filter_map(Object::as_code)
         .any(|c| text_of(&c.name) == "setup");
     let dir = serde_json::to_string(&dir.display().to_string())?;
+    // A template filled per run (the folder, the case's setup and variants): a `format!`, not a
+    // helper file.
     let mut s =
         format!(
         "import sys\nsys.path.insert(0, {dir})\nimport {MODULE} as _flypy_case\n_flypy_kw = {}\n",

@@ -61,7 +61,7 @@ pub fn run(args: Args) -> anyhow::Result<std::process::ExitCode> {
         crate::noteln!("flypy: error: {}: {e}", path.display());
     }
     if files.is_empty() && !unreadable.is_empty() {
-        return Ok(std::process::ExitCode::from(crate::EXIT_INPUT));
+        return Ok(crate::exit::input());
     }
     if files.is_empty() {
         bail!(
@@ -125,7 +125,7 @@ pub fn run(args: Args) -> anyhow::Result<std::process::ExitCode> {
     }
     out.flush()?;
     Ok(if failures > 0 || !unreadable.is_empty() {
-        std::process::ExitCode::from(crate::EXIT_INPUT)
+        crate::exit::input()
     } else {
         std::process::ExitCode::SUCCESS
     })
@@ -171,7 +171,7 @@ fn run_adaptive(args: &Args) -> anyhow::Result<std::process::ExitCode> {
             err,
             "flypy: the run ended before its bytecode could be read"
         )?;
-        return Ok(std::process::ExitCode::from(3));
+        return Ok(crate::exit::user_code());
     }
     let quick = flypy_measure::quickened::quickened_tree(module, &run.adaptive)?;
     let opts = DisOptions {
@@ -187,7 +187,7 @@ fn run_adaptive(args: &Args) -> anyhow::Result<std::process::ExitCode> {
     Ok(if run.ending.is_success() {
         std::process::ExitCode::SUCCESS
     } else {
-        std::process::ExitCode::from(3)
+        crate::exit::user_code()
     })
 }
 

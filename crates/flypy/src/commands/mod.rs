@@ -51,9 +51,6 @@ pub(crate) fn watts(text: &str) -> Result<f64, String> {
     Ok(x)
 }
 
-/// Exit code when the user's code failed (the CLI contract).
-pub const EXIT_USER_CODE: u8 = 3;
-
 /// The exit for what the user's code did: code that does not compile is bad input (an error,
 /// exit 2, as everywhere in flypy); code that raised or exited is exit 3.
 pub(crate) fn user_failure(
@@ -63,7 +60,7 @@ pub(crate) fn user_failure(
         return Err(failed.into());
     }
     crate::noteln!("flypy: {failed}");
-    Ok(std::process::ExitCode::from(EXIT_USER_CODE))
+    Ok(crate::exit::user_code())
 }
 
 /// What `flypy time` and `flypy cost` take besides the statements themselves.

@@ -12,7 +12,6 @@ use flypy_measure::trace::{self, describe, totals, Listing, TraceOptions, Traced
 use flypy_probe::run::{Counting, Ending, Limits, Program};
 
 use super::Format;
-use super::EXIT_USER_CODE;
 use crate::output;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
@@ -138,7 +137,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         if let Ending::Exception { traceback, .. } = &outcome.ending {
             crate::note!("{traceback}");
         }
-        Ok(ExitCode::from(EXIT_USER_CODE))
+        Ok(crate::exit::user_code())
     }
 }
 

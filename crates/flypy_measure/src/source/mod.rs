@@ -12,6 +12,11 @@ use flypy_probe::CompileOutcome;
 use crate::error::{bail, Context, Error, Result};
 use crate::input;
 
+/// Decodes a file (argv 2) with the interpreter's codec (argv 3), strictly, as its tokenizer
+/// would, and writes `{"text": …}` or `{"error": …}` as JSON to argv 1: for source files in
+/// an encoding only the interpreter knows (`flypy_probe::run::run_helper`).
+pub const DECODE_HELPER: &str = include_str!("../helper/decode.py");
+
 /// What a file holds, by its name.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum SourceKind {

@@ -121,11 +121,11 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
             Ok(d) => dives.push(d),
             Err(failed) if interpreters.len() > 1 => {
                 crate::noteln!("flypy: {}: {failed}", which());
-                return Ok(ExitCode::from(super::EXIT_USER_CODE));
+                return Ok(crate::exit::user_code());
             }
             Err(failed) => {
                 crate::noteln!("flypy: {failed}");
-                return Ok(ExitCode::from(super::EXIT_USER_CODE));
+                return Ok(crate::exit::user_code());
             }
         }
     }
@@ -373,13 +373,6 @@ fn decoded(bytes: Vec<u8>, interp: &Interpreter) -> Result<String, String> {
 
 /// `bytes` decoded by `interp`'s codec `encoding` (strictly, as its tokenizer decodes).
 fn decode_with(interp: &Interpreter, bytes: &[u8], encoding: &str) -> Result<String, String> {
-    const DECODE: &str = "import json, sys\n\
-        try:\n\
-        \x20   text = open(sys.argv[2], 'rb').read().decode(sys.argv[3])\n\
-        \x20   out = {'text': text}\n\
-        except (LookupError, UnicodeDecodeError) as e:\n\
-        \x20   out = {'error': str(e)}\n\
-        open(sys.argv[1], 'w').write(json.dumps(out))\n";
     let dir = tempfile::tempdir().map_err(|e| format!("temporary folder: {e}"))?;
     let raw = dir.path().join("case.raw");
     std::fs::write(&raw, bytes).map_err(|e| format!("temporary file: {e}"))?;
@@ -389,7 +382,7 @@ fn decode_with(interp: &Interpreter, bytes: &[u8], encoding: &str) -> Result<Str
     };
     let run = flypy_probe::run::run_helper(
         interp,
-        DECODE,
+        flypy_measure::source::DECODE_HELPER,
         &[raw.into_os_string(), encoding.into()],
         &limits,
     )
