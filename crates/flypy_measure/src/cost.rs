@@ -15,7 +15,7 @@ use flypy_callgrind::PerCall;
 use flypy_probe::run::{Ending, Limits, Program};
 use flypy_probe::timing::{time_worker_under, TimingError, WorkerSpec};
 use flypy_probe::Interpreter;
-use serde_json::json;
+use serde::Serialize;
 
 use crate::error::{bail, Context, Result};
 
@@ -285,52 +285,91 @@ fn is_script(path: &std::path::Path) -> bool {
         .is_ok_and(|()| &head == b"#!")
 }
 
-/// The `flypy.cost/1` document (docs/json.md).
-pub fn document(
-    costs: &[Cost],
-    interp: &Interpreter,
+/// The `flypy.cost/1` document (docs/json.md). Printed through `serde_json::to_value`, whose
+/// maps keep their keys sorted, as the hand-built document had them.
+#[derive(Serialize)]
+pub struct CostDoc<'a> {
+    pub schema: &'static str,
+    pub python: &'a str,
+    pub method: String,
+    /// Why C functions show as addresses, when they do.
+    pub symbols: Option<&'a str>,
+    pub statements: Vec<StatementCost<'a>>,
+    /// Kept for readers of the first schema: #1 − #2, as `diffs_from_first` has it.
+    pub diff_1_minus_2: Option<Vec<FunctionDelta>>,
+    pub diffs_from_first: Vec<CostDiff>,
+}
+
+/// One statement of [`CostDoc`].
+#[derive(Serialize)]
+pub struct StatementCost<'a> {
+    pub statement: &'a str,
+    pub instructions_per_call: f64,
+    pub bytecode_per_call: Option<f64>,
+    pub per_call: &'a PerCall,
+}
+
+/// Statement 1's cost per call minus another's.
+#[derive(Serialize)]
+pub struct CostDiff {
+    pub minuend: usize,
+    pub subtrahend: usize,
+    pub instructions_per_call: f64,
+    pub by_function: Vec<FunctionDelta>,
+}
+
+/// One C function's self instructions per call, statement 1's minus the other's.
+#[derive(Clone, Serialize)]
+pub struct FunctionDelta {
+    pub function: String,
+    pub self_per_call: f64,
+}
+
+/// The [`CostDoc`] of costed statements.
+pub fn document<'a>(
+    costs: &'a [Cost],
+    interp: &'a Interpreter,
     args: &CostOptions,
-    symbols: Option<&str>,
-) -> serde_json::Value {
-    let statements: Vec<_> = costs
+    symbols: Option<&'a str>,
+) -> CostDoc<'a> {
+    let statements = costs
         .iter()
-        .map(|c| {
-            json!({
-                "statement": c.statement,
-                "instructions_per_call": c.instructions,
-                "bytecode_per_call": c.bytecode,
-                "per_call": c.per_call,
-            })
+        .map(|c| StatementCost {
+            statement: &c.statement,
+            instructions_per_call: c.instructions,
+            bytecode_per_call: c.bytecode,
+            per_call: &c.per_call,
         })
         .collect();
-    let by_function = |b: &Cost| {
-        function_diff(&costs[0], b)
-            .into_iter()
-            .map(|(name, d)| json!({"function": name, "self_per_call": d}))
-            .collect::<Vec<_>>()
-    };
-    let diffs: Vec<_> = costs
+    let diffs: Vec<CostDiff> = costs
         .iter()
         .enumerate()
         .skip(1)
-        .map(|(k, b)| {
-            json!({
-                "minuend": 1,
-                "subtrahend": k + 1,
-                "instructions_per_call": costs[0].instructions - b.instructions,
-                "by_function": by_function(b),
-            })
+        .map(|(k, b)| CostDiff {
+            minuend: 1,
+            subtrahend: k + 1,
+            instructions_per_call: costs[0].instructions - b.instructions,
+            by_function: function_diff(&costs[0], b)
+                .into_iter()
+                .map(|(function, self_per_call)| FunctionDelta {
+                    function,
+                    self_per_call,
+                })
+                .collect(),
         })
         .collect();
-    // Kept for readers of the first schema: #1 − #2, as diffs_from_first has it.
-    let diff = diffs.first().map(|d| d["by_function"].clone());
-    json!({
-        "schema": "flypy.cost/1",
-        "python": interp.full_version,
-        "method": format!("valgrind callgrind; ({} calls − {} calls) / {}, statements compiled as timeit does", 2 * args.calls, args.calls, args.calls),
-        "symbols": symbols,
-        "statements": statements,
-        "diff_1_minus_2": diff,
-        "diffs_from_first": diffs,
-    })
+    CostDoc {
+        schema: "flypy.cost/1",
+        python: &interp.full_version,
+        method: format!(
+            "valgrind callgrind; ({} calls − {} calls) / {}, statements compiled as timeit does",
+            2 * args.calls,
+            args.calls,
+            args.calls
+        ),
+        symbols,
+        statements,
+        diff_1_minus_2: diffs.first().map(|d| d.by_function.clone()),
+        diffs_from_first: diffs,
+    }
 }

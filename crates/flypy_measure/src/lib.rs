@@ -5,6 +5,7 @@
 
 pub mod cost;
 pub mod dive;
+pub mod doc;
 pub mod error;
 pub mod input;
 mod note;

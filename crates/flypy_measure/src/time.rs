@@ -8,6 +8,7 @@ use std::time::{Duration, Instant};
 use flypy_probe::run::Limits;
 use flypy_probe::timing::{time_worker, TimingError, WorkerSpec};
 use flypy_probe::Interpreter;
+use serde::Serialize;
 use serde_json::json;
 
 use crate::error::{bail, Context, Error, Result};
@@ -357,8 +358,48 @@ pub fn fastest(variants: &[Variant]) -> usize {
         .unwrap_or(0)
 }
 
-/// The `flypy.time/1` document (docs/json.md).
-pub fn document(variants: &[Variant], about: &About) -> serde_json::Value {
+/// The `flypy.time/1` document (docs/json.md). Printed through `serde_json::to_value`, whose
+/// maps keep their keys sorted, as the hand-built document had them.
+#[derive(Serialize)]
+pub struct TimeDoc<'a> {
+    pub schema: &'static str,
+    pub python: &'a str,
+    pub how: &'a str,
+    pub timer: &'a str,
+    pub setup: &'a str,
+    pub statements: Vec<StatementDoc<'a>>,
+}
+
+/// One statement of [`TimeDoc`].
+#[derive(Serialize)]
+pub struct StatementDoc<'a> {
+    pub energy: Option<&'a flypy_energy::EnergyEstimate>,
+    pub projection: Option<flypy_energy::Projection>,
+    pub statement: &'a str,
+    pub loops: u64,
+    pub unit: &'static str,
+    pub summary: Option<flypy_stats::Summary>,
+    pub values: Vec<f64>,
+    pub ratio_to_fastest: Option<RatioDoc>,
+}
+
+/// A statement's time over the fastest's, from the workers that timed both; and the same
+/// question with the processes taken as independent samples of each statement.
+#[derive(Serialize)]
+pub struct RatioDoc {
+    /// The fastest statement, numbered from 1.
+    pub to: usize,
+    pub ratio: f64,
+    pub ci95: [f64; 2],
+    pub p_value: f64,
+    pub processes: usize,
+    pub method: &'static str,
+    pub independent: Option<flypy_stats::Comparison>,
+    pub independent_method: &'static str,
+}
+
+/// The [`TimeDoc`] of timed (or loaded) statements.
+pub fn document<'a>(variants: &'a [Variant], about: &'a About) -> TimeDoc<'a> {
     let fastest = fastest(variants);
     let mut out = Vec::new();
     for (i, v) in variants.iter().enumerate() {
@@ -366,44 +407,46 @@ pub fn document(variants: &[Variant], about: &About) -> serde_json::Value {
         let ratio = (i != fastest)
             .then(|| paired_ratio(v, &variants[fastest]))
             .flatten()
-            .map(|r| {
+            .map(|r| RatioDoc {
+                to: fastest + 1,
+                ratio: r.ratio,
+                ci95: [r.low, r.high],
+                p_value: r.p_value,
+                processes: r.processes,
+                method: "per-process ratio of means; geometric mean, Student t on logs; paired t-test",
                 // The same question with the processes taken as independent samples of each
                 // statement (their means): Welch's test and Fieller's interval.
-                let independent = flypy_stats::Comparison::of(
+                independent: flypy_stats::Comparison::of(
                     &process_means(v),
                     &process_means(&variants[fastest]),
                 )
-                .ok();
-                json!({"to": fastest + 1, "ratio": r.ratio, "ci95": [r.low, r.high],
-                       "p_value": r.p_value, "processes": r.processes,
-                       "method": "per-process ratio of means; geometric mean, Student t on logs; paired t-test",
-                       "independent": independent,
-                       "independent_method": "per-process means as independent samples; ratio of means with Fieller's interval; Welch's t-test"})
+                .ok(),
+                independent_method: "per-process means as independent samples; ratio of means with Fieller's interval; Welch's t-test",
             });
         let projection = about.calls_per_day.and_then(|c| {
             v.energy
                 .as_ref()
                 .and_then(|e| flypy_energy::project(e, c, about.region).ok())
         });
-        out.push(json!({
-            "energy": v.energy,
-            "projection": projection,
-            "statement": v.name,
-            "loops": v.loops,
-            "unit": "seconds per call",
-            "summary": summary,
-            "values": v.values(),
-            "ratio_to_fastest": ratio,
-        }));
+        out.push(StatementDoc {
+            energy: v.energy.as_ref(),
+            projection,
+            statement: &v.name,
+            loops: v.loops,
+            unit: "seconds per call",
+            summary,
+            values: v.values(),
+            ratio_to_fastest: ratio,
+        });
     }
-    json!({
-        "schema": "flypy.time/1",
-        "python": about.python,
-        "how": about.how,
-        "timer": about.timer,
-        "setup": about.setup,
-        "statements": out,
-    })
+    TimeDoc {
+        schema: "flypy.time/1",
+        python: &about.python,
+        how: &about.how,
+        timer: &about.timer,
+        setup: &about.setup,
+        statements: out,
+    }
 }
 
 /// pyperf's JSON: a suite with one benchmark per statement, one run per worker process

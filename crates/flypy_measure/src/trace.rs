@@ -13,6 +13,7 @@ use flypy_probe::run::{
     RunOutcome,
 };
 use flypy_probe::Interpreter;
+use serde::Serialize;
 use serde_json::json;
 
 use crate::error::{bail, Context, Error, Result};
@@ -435,53 +436,124 @@ pub fn totals(listings: &[Listing]) -> (ByOpcode, ByLine) {
     (ops, lines.into_iter().collect())
 }
 
-/// The `flypy.trace/1` document (docs/json.md) of a counted run.
-pub fn document(
-    listings: &[Listing],
-    interp: &flypy_probe::Interpreter,
+/// The `flypy.trace/1` document (docs/json.md). Printed through `serde_json::to_value`, whose
+/// maps keep their keys sorted, as the hand-built document had them.
+#[derive(Serialize)]
+pub struct TraceDoc<'a> {
+    pub schema: &'static str,
+    pub python: &'a str,
+    pub method: &'static str,
+    /// Whether the counting callbacks were Python functions or flypy's C ones.
+    pub callbacks: &'static str,
+    pub ending: String,
+    pub succeeded: bool,
+    pub stdout: std::borrow::Cow<'a, str>,
+    pub stdout_bytes: u64,
+    pub stderr: std::borrow::Cow<'a, str>,
+    pub stderr_bytes: u64,
+    pub counts_known: bool,
+    pub incomplete: Option<&'a str>,
+    /// Unknown counts are null, never 0.
+    pub executed: Option<u64>,
+    pub code: Vec<CodeDoc<'a>>,
+    pub by_opcode: Vec<OpcodeCount>,
+    pub by_line: Vec<LineCount>,
+}
+
+/// One code object of [`TraceDoc`].
+#[derive(Serialize)]
+pub struct CodeDoc<'a> {
+    pub qualname: &'a str,
+    pub firstlineno: u32,
+    pub executed: Option<u64>,
+    pub instructions: Vec<InstructionDoc<'a>>,
+}
+
+/// One instruction of [`CodeDoc`] with its count.
+#[derive(Serialize)]
+pub struct InstructionDoc<'a> {
+    pub offset: u32,
+    pub opname: &'static str,
+    pub arg: Option<u32>,
+    pub argrepr: &'a str,
+    pub line: Option<u32>,
+    pub count: Option<u64>,
+    pub specialized: Option<&'static str>,
+}
+
+/// Executions of one opcode.
+#[derive(Serialize)]
+pub struct OpcodeCount {
+    pub opname: &'static str,
+    pub count: u64,
+}
+
+/// Executions of one source line.
+#[derive(Serialize)]
+pub struct LineCount {
+    pub line: u32,
+    pub count: u64,
+}
+
+/// The [`TraceDoc`] of a counted run.
+pub fn document<'a>(
+    listings: &'a [Listing],
+    interp: &'a flypy_probe::Interpreter,
     counting: Counting,
-    outcome: &flypy_probe::run::RunOutcome,
+    outcome: &'a flypy_probe::run::RunOutcome,
     known: bool,
-) -> serde_json::Value {
+) -> TraceDoc<'a> {
     // Unknown counts are null, never 0.
     let executed = |n: u64| known.then_some(n);
     let (ops, lines) = totals(listings);
-    let code: Vec<_> = listings
+    let code = listings
         .iter()
-        .map(|l| {
-            json!({
-                "qualname": l.qualname,
-                "firstlineno": l.firstlineno,
-                "executed": executed(l.total()),
-                "instructions": l.rows.iter().map(|r| json!({
-                    "offset": r.offset, "opname": r.opname, "arg": r.arg,
-                    "argrepr": r.argrepr, "line": r.line, "count": r.count,
-                    "specialized": r.specialized,
-                })).collect::<Vec<_>>(),
-            })
+        .map(|l| CodeDoc {
+            qualname: &l.qualname,
+            firstlineno: l.firstlineno,
+            executed: executed(l.total()),
+            instructions: l
+                .rows
+                .iter()
+                .map(|r| InstructionDoc {
+                    offset: r.offset,
+                    opname: r.opname,
+                    arg: r.arg,
+                    argrepr: &r.argrepr,
+                    line: r.line,
+                    count: r.count,
+                    specialized: r.specialized,
+                })
+                .collect(),
         })
         .collect();
-    json!({
-        "schema": "flypy.trace/1",
-        "python": interp.full_version,
-        "method": describe(counting),
+    TraceDoc {
+        schema: "flypy.trace/1",
+        python: &interp.full_version,
+        method: describe(counting),
         // settrace's tracer is a Python function whatever counts behind it.
-        "callbacks": if counting == Counting::Settrace || outcome.python_callbacks.is_some() {
+        callbacks: if counting == Counting::Settrace || outcome.python_callbacks.is_some() {
             "Python"
         } else {
             "C"
         },
-        "ending": outcome.ending.describe(),
-        "succeeded": outcome.ending.is_success(),
-        "stdout": String::from_utf8_lossy(&outcome.stdout.kept),
-        "stdout_bytes": outcome.stdout.total,
-        "stderr": String::from_utf8_lossy(&outcome.stderr.kept),
-        "stderr_bytes": outcome.stderr.total,
-        "counts_known": known,
-        "incomplete": outcome.incomplete,
-        "executed": executed(listings.iter().map(Listing::total).sum::<u64>()),
-        "code": code,
-        "by_opcode": ops.iter().map(|(n, c)| json!({"opname": n, "count": c})).collect::<Vec<_>>(),
-        "by_line": lines.iter().map(|(l, c)| json!({"line": l, "count": c})).collect::<Vec<_>>(),
-    })
+        ending: outcome.ending.describe(),
+        succeeded: outcome.ending.is_success(),
+        stdout: String::from_utf8_lossy(&outcome.stdout.kept),
+        stdout_bytes: outcome.stdout.total,
+        stderr: String::from_utf8_lossy(&outcome.stderr.kept),
+        stderr_bytes: outcome.stderr.total,
+        counts_known: known,
+        incomplete: outcome.incomplete.as_deref(),
+        executed: executed(listings.iter().map(Listing::total).sum::<u64>()),
+        code,
+        by_opcode: ops
+            .into_iter()
+            .map(|(opname, count)| OpcodeCount { opname, count })
+            .collect(),
+        by_line: lines
+            .into_iter()
+            .map(|(line, count)| LineCount { line, count })
+            .collect(),
+    }
 }

@@ -106,7 +106,12 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         Format::Text => text(&costs, &interp, &args, symbols.as_deref()),
         Format::Json => format!(
             "{}\n",
-            serde_json::to_string(&cost::document(&costs, &interp, &opts, symbols.as_deref()))?
+            serde_json::to_string(&serde_json::to_value(cost::document(
+                &costs,
+                &interp,
+                &opts,
+                symbols.as_deref()
+            ))?)?
         ),
     };
     output::print(&text)?;

@@ -107,7 +107,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         TimeFormat::Text => text(&variants, &about),
         TimeFormat::Json => format!(
             "{}\n",
-            serde_json::to_string(&time::document(&variants, &about))?
+            serde_json::to_string(&serde_json::to_value(time::document(&variants, &about))?)?
         ),
         TimeFormat::Pyperf => format!(
             "{}\n",

@@ -121,7 +121,8 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         Format::Text => text(&listings, &interp.full_version, method, &outcome.ending),
         Format::Json => {
             let doc = trace::document(&listings, &interp, counting, &outcome, known);
-            format!("{}\n", serde_json::to_string(&doc)?)
+            // Through a Value: its maps sort their keys, as the schema's documents always had.
+            format!("{}\n", serde_json::to_string(&serde_json::to_value(&doc)?)?)
         }
     };
     if args.format == Format::Text {
