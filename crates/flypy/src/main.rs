@@ -5,7 +5,7 @@
 #![deny(clippy::print_stderr)]
 
 mod commands;
-mod input;
+mod exit;
 mod output;
 mod signals;
 
@@ -52,17 +52,13 @@ enum Command {
     Report(commands::report::Args),
 }
 
-/// Exit codes of the CLI contract (docs/decisions.md): 0 ok, 1 findings, 2 usage or input
-/// error, 3 the user's code failed.
-pub const EXIT_INPUT: u8 = 2;
-
 fn main() -> ExitCode {
     let cli = Cli::parse();
     if let Err(e) = signals::install() {
         crate::noteln!(
             "flypy: error: cannot set up its temporary folder and signal handling: {e:#}"
         );
-        return ExitCode::from(EXIT_INPUT);
+        return exit::input();
     }
     let result = run(cli);
     flypy_probe::session::end();
@@ -86,7 +82,7 @@ fn run(cli: Cli) -> ExitCode {
         Err(err) if output::is_broken_pipe(&err) => ExitCode::SUCCESS,
         Err(err) => {
             crate::noteln!("flypy: error: {err:#}");
-            ExitCode::from(EXIT_INPUT)
+            exit::input()
         }
     }
 }

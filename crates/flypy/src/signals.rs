@@ -20,7 +20,7 @@ pub(crate) fn install() -> anyhow::Result<()> {
         .spawn(move || loop {
             if let Ok(sig) = set.wait() {
                 flypy_probe::session::abandon();
-                std::process::exit(128 + sig as i32);
+                std::process::exit(crate::exit::signalled(sig));
             }
         })?;
     Ok(())

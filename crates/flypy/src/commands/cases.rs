@@ -4,7 +4,7 @@ use std::fmt::Write as _;
 use std::process::ExitCode;
 
 use flypy_dive::case;
-use serde_json::json;
+use flypy_measure::doc::{CaseDoc, CaseSummary, CasesDoc};
 
 use super::Format;
 use crate::output;
@@ -25,10 +25,15 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         match args.format {
             Format::Text => output::print(c.source)?,
             Format::Json => {
-                let mut doc = summary(c.name, &case::about(c.source).unwrap_or_default());
-                doc["schema"] = json!("flypy.case/1");
-                doc["file"] = json!(c.file);
-                doc["source"] = json!(c.source);
+                let about = case::about(c.source).unwrap_or_default();
+                let doc = CaseDoc {
+                    schema: "flypy.case/1",
+                    summary: CaseSummary::new(c.name, &about),
+                    file: c.file,
+                    source: c.source,
+                };
+                // Through a Value: its maps sort their keys, as the schema's documents had.
+                let doc = serde_json::to_value(&doc)?;
                 output::print(&format!("{}\n", serde_json::to_string(&doc)?))?;
             }
         }
@@ -57,20 +62,16 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
             t
         }
         Format::Json => {
-            let cases: Vec<_> = rows.iter().map(|(name, a)| summary(name, a)).collect();
-            format!(
-                "{}\n",
-                serde_json::to_string(&json!({"schema": "flypy.cases/1", "cases": cases}))?
-            )
+            let doc = CasesDoc {
+                schema: "flypy.cases/1",
+                cases: rows
+                    .iter()
+                    .map(|(name, a)| CaseSummary::new(name, a))
+                    .collect(),
+            };
+            format!("{}\n", serde_json::to_string(&serde_json::to_value(&doc)?)?)
         }
     };
     output::print(&text)?;
     Ok(ExitCode::SUCCESS)
-}
-
-/// A case's name, question and description, and whether it is the default, as JSON (the
-/// listing's entries; `--show` adds the source).
-fn summary(name: &str, about: &case::About) -> serde_json::Value {
-    json!({"name": name, "question": about.question, "description": about.description,
-           "default": name == case::DEFAULT_CASE})
 }

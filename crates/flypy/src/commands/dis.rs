@@ -3,15 +3,17 @@
 //! in a stable order.
 
 use std::io::Write as _;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use anyhow::{bail, Context};
 use flypy_bytecode::dis::{write_dis_bytes, DisOptions};
-use flypy_marshal::{Object, PyVersion};
+use flypy_marshal::PyVersion;
+use flypy_measure::source::{
+    self, collect, compile_sources, dis_json, load_compiled, read_pyc_file, Loaded, SourceKind,
+};
 use flypy_probe::CompileOutcome;
 use rayon::prelude::*;
 
-use super::dis_json;
 use super::Format;
 
 #[derive(clap::Args)]
@@ -44,20 +46,6 @@ pub struct Args {
     paths: Vec<PathBuf>,
 }
 
-/// One file to disassemble and where its code comes from.
-enum Source {
-    Py,
-    Pyc,
-}
-
-/// A file's code object and the version whose `dis` it is shown as.
-pub struct Loaded {
-    pub path: PathBuf,
-    pub version: PyVersion,
-    pub code: Object,
-    pub from_pyc: bool,
-}
-
 /// Files formatted together before their text is written: enough that worker threads seldom
 /// wait for the writer (96 cost about 20% more CPU on the 3.12 stdlib), few enough that memory
 /// stays bounded (about 200 MB there; a chunk's text and trees are freed and their memory reused
@@ -73,7 +61,7 @@ pub fn run(args: Args) -> anyhow::Result<std::process::ExitCode> {
         crate::noteln!("flypy: error: {}: {e}", path.display());
     }
     if files.is_empty() && !unreadable.is_empty() {
-        return Ok(std::process::ExitCode::from(crate::EXIT_INPUT));
+        return Ok(crate::exit::input());
     }
     if files.is_empty() {
         bail!(
@@ -137,7 +125,7 @@ pub fn run(args: Args) -> anyhow::Result<std::process::ExitCode> {
     }
     out.flush()?;
     Ok(if failures > 0 || !unreadable.is_empty() {
-        std::process::ExitCode::from(crate::EXIT_INPUT)
+        crate::exit::input()
     } else {
         std::process::ExitCode::SUCCESS
     })
@@ -151,7 +139,7 @@ fn run_adaptive(args: &Args) -> anyhow::Result<std::process::ExitCode> {
     let [path] = args.paths.as_slice() else {
         bail!("--adaptive runs one .py file (it shows the bytecode as that run left it)");
     };
-    if !matches!(source_kind(path), Some(Source::Py)) {
+    if source::source_kind(path) != Some(SourceKind::Py) {
         bail!("{}: --adaptive needs a .py file to run", path.display());
     }
     if args.format == Format::Json {
@@ -159,7 +147,7 @@ fn run_adaptive(args: &Args) -> anyhow::Result<std::process::ExitCode> {
     }
     let interp = flypy_probe::resolve(args.python.as_deref())?;
     let version = interp.version;
-    let module = compile_module(&interp, path)?;
+    let module = source::compile_module(&interp, path)?;
     let module = module
         .as_code()
         .context("the compiled module is not a code object")?;
@@ -183,9 +171,9 @@ fn run_adaptive(args: &Args) -> anyhow::Result<std::process::ExitCode> {
             err,
             "flypy: the run ended before its bytecode could be read"
         )?;
-        return Ok(std::process::ExitCode::from(3));
+        return Ok(crate::exit::user_code());
     }
-    let quick = super::quickened::quickened_tree(module, &run.adaptive)?;
+    let quick = flypy_measure::quickened::quickened_tree(module, &run.adaptive)?;
     let opts = DisOptions {
         show_caches: args.show_caches,
         show_offsets: args.show_offsets,
@@ -199,7 +187,7 @@ fn run_adaptive(args: &Args) -> anyhow::Result<std::process::ExitCode> {
     Ok(if run.ending.is_success() {
         std::process::ExitCode::SUCCESS
     } else {
-        std::process::ExitCode::from(3)
+        crate::exit::user_code()
     })
 }
 
@@ -234,172 +222,4 @@ fn render(l: &Loaded, opts: &DisOptions, format: Format, many: bool) -> Result<V
             .map(String::into_bytes)
             .map_err(|e| e.to_string()),
     }
-}
-
-/// The files named, with directories walked (sorted, so output is reproducible) for `.py`
-/// and `.pyc` files.
-/// The files to disassemble, in order, and the folders (or entries) that could not be read
-/// while walking a directory: each of those is an error line of its own, the files found are
-/// still shown.
-type Collected = (Vec<(PathBuf, Source)>, Vec<(PathBuf, String)>);
-
-fn collect(paths: &[PathBuf]) -> anyhow::Result<Collected> {
-    let mut files = Vec::new();
-    let mut unreadable = Vec::new();
-    for p in paths {
-        if p.is_dir() {
-            let mut found = Vec::new();
-            walk(p, &mut found, &mut unreadable);
-            found.sort_by(|a, b| a.0.cmp(&b.0));
-            files.extend(found);
-        } else {
-            // A symlink loop is said to be one, whatever its name.
-            if let Err(e) = std::fs::metadata(p) {
-                if crate::input::is_symlink_loop(&e) {
-                    bail!("{}: {}", p.display(), crate::input::cannot_read(&e));
-                }
-            }
-            let kind = source_kind(p).with_context(|| {
-                format!(
-                    "{}: not a .py or .pyc file (flypy dis reads those)",
-                    p.display()
-                )
-            })?;
-            // A device, FIFO or huge file named here would be read by the interpreter without
-            // end: refused up front. (A missing file gets its own error line later, as any
-            // file that cannot be read, while the others are still shown.)
-            if p.exists() {
-                crate::input::check_regular(p)
-                    .map_err(|e| anyhow::anyhow!("{}: {e}", p.display()))?;
-            }
-            files.push((p.clone(), kind));
-        }
-    }
-    Ok((files, unreadable))
-}
-
-fn source_kind(p: &Path) -> Option<Source> {
-    match p.extension().and_then(|e| e.to_str()) {
-        Some("py") | Some("pyw") => Some(Source::Py),
-        Some("pyc") | Some("pyo") => Some(Source::Pyc),
-        _ => None,
-    }
-}
-
-/// The `.py` and `.pyc` files below `dir` (symlinks not followed); a folder or entry that
-/// cannot be read goes to `unreadable` and the walk goes on.
-fn walk(dir: &Path, out: &mut Vec<(PathBuf, Source)>, unreadable: &mut Vec<(PathBuf, String)>) {
-    let entries = match std::fs::read_dir(dir) {
-        Ok(entries) => entries,
-        Err(e) => {
-            unreadable.push((dir.to_owned(), format!("cannot read directory: {e}")));
-            return;
-        }
-    };
-    for entry in entries {
-        let entry = entry.and_then(|entry| entry.file_type().map(|ty| (entry.path(), ty)));
-        match entry {
-            Ok((path, ty)) if ty.is_dir() => walk(&path, out, unreadable),
-            Ok((path, ty)) if ty.is_file() => {
-                if let Some(kind) = source_kind(&path) {
-                    out.push((path, kind));
-                }
-            }
-            Ok(_) => {}
-            Err(e) => unreadable.push((dir.to_owned(), format!("cannot read an entry: {e}"))),
-        }
-    }
-}
-
-/// Compiles every `.py` among `files` in one run of the target interpreter (start-up is paid
-/// once); the outcome of file `i` is at index `i`, `None` for `.pyc` files.
-fn compile_sources(
-    files: &[(PathBuf, Source)],
-    python: Option<&str>,
-) -> anyhow::Result<Vec<Option<(PyVersion, CompileOutcome)>>> {
-    let mut out: Vec<Option<(PyVersion, CompileOutcome)>> = files.iter().map(|_| None).collect();
-    let py: Vec<usize> = (0..files.len())
-        .filter(|&i| matches!(files[i].1, Source::Py))
-        .collect();
-    if py.is_empty() {
-        return Ok(out);
-    }
-    let interp = flypy_probe::resolve(python)?;
-    if !interp.implementation.eq_ignore_ascii_case("cpython") {
-        bail!(
-            "{} is {} {}, not CPython: flypy disassembles CPython bytecode",
-            interp.path.display(),
-            interp.implementation,
-            interp.full_version
-        );
-    }
-    let paths: Vec<PathBuf> = py.iter().map(|&i| files[i].0.clone()).collect();
-    let outcomes = flypy_probe::compile_files(&interp, &paths)?;
-    for (i, outcome) in py.into_iter().zip(outcomes) {
-        if let Some(slot) = out.get_mut(i) {
-            *slot = Some((interp.version, outcome));
-        }
-    }
-    Ok(out)
-}
-
-/// One `.py` file compiled by `interp` and read back: its module code object (for the
-/// commands that also run it).
-pub(super) fn compile_module(
-    interp: &flypy_probe::Interpreter,
-    path: &Path,
-) -> anyhow::Result<Object> {
-    compile_module_as(interp, path, None)
-}
-
-/// [`compile_module`], naming the code `shown` (its `co_filename`, and the file in errors)
-/// instead of the temporary file flypy wrote it to: `<string>` for `-c CODE`, as Python names it.
-pub(super) fn compile_module_as(
-    interp: &flypy_probe::Interpreter,
-    path: &Path,
-    shown: Option<&str>,
-) -> anyhow::Result<Object> {
-    let outcome = flypy_probe::compile_files(interp, &[path.to_owned()])?
-        .into_iter()
-        .next()
-        .context("the compile helper gave no answer")?;
-    let name = shown.map_or_else(|| path.display().to_string(), str::to_owned);
-    let code = load_compiled(path, interp.version, outcome)
-        .map(|loaded| loaded.code)
-        .map_err(|e| anyhow::anyhow!("{name}: {e}"))?;
-    Ok(match (shown, code.as_code()) {
-        (Some(shown), Some(c)) => Object::Code(std::sync::Arc::new(c.with_filename(shown))),
-        _ => code,
-    })
-}
-
-fn load_compiled(
-    path: &Path,
-    version: PyVersion,
-    outcome: CompileOutcome,
-) -> Result<Loaded, String> {
-    match outcome {
-        Ok(compiled) => compiled
-            .load(version)
-            .map(|code| Loaded {
-                path: path.to_owned(),
-                version,
-                code,
-                from_pyc: false,
-            })
-            .map_err(|e| format!("reading the code python {version} compiled: {e}")),
-        Err(failure) => Err(format!("python {version} cannot compile it: {failure}")),
-    }
-}
-
-fn read_pyc_file(path: &Path) -> Result<Loaded, String> {
-    let data = crate::input::read_bounded(path)?;
-    let pyc = flypy_marshal::read_pyc(&data).map_err(|e| e.to_string())?;
-    Ok(Loaded {
-        path: path.to_owned(),
-        version: pyc.version,
-        // Sets print in the order the loaded (not the compiled) set iterates, as dis shows.
-        code: flypy_bytecode::pyrepr::in_loaded_order(&pyc.code, pyc.version),
-        from_pyc: true,
-    })
 }

@@ -1,11 +1,9 @@
 pub mod cases;
 pub mod cost;
 pub mod dis;
-mod dis_json;
 pub mod dive;
 pub mod explain;
 pub mod pythons;
-mod quickened;
 pub mod report;
 pub mod time;
 pub mod trace;
@@ -72,21 +70,6 @@ pub(crate) fn watts(text: &str) -> Result<f64, String> {
     Ok(x)
 }
 
-/// Exit code when the user's code failed (the CLI contract).
-pub const EXIT_USER_CODE: u8 = 3;
-
-/// A timing worker's result with flypy's own failures (the interpreter could not be run) as
-/// the outer error, and what the user's code did (did not compile, raised, exited) as the
-/// inner one, for the caller to report with the exit code it deserves.
-pub(crate) fn split_failure<T>(
-    r: Result<T, flypy_probe::timing::TimingError>,
-) -> anyhow::Result<Result<T, flypy_probe::timing::TimingError>> {
-    match r {
-        Err(e @ flypy_probe::timing::TimingError::Probe(_)) => Err(e.into()),
-        other => Ok(other),
-    }
-}
-
 /// The exit for what the user's code did: code that does not compile is bad input (an error,
 /// exit 2, as everywhere in flypy); code that raised or exited is exit 3.
 pub(crate) fn user_failure(
@@ -96,7 +79,7 @@ pub(crate) fn user_failure(
         return Err(failed.into());
     }
     crate::noteln!("flypy: {failed}");
-    Ok(std::process::ExitCode::from(EXIT_USER_CODE))
+    Ok(crate::exit::user_code())
 }
 
 /// What `flypy time` and `flypy cost` take besides the statements themselves.

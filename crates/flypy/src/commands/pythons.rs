@@ -14,12 +14,12 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let found = flypy_probe::discover();
     let text = match args.format {
         Format::Json => {
-            let doc = serde_json::json!({
-                "schema": "flypy.pythons/1",
-                "provisioned_dir": flypy_probe::provisioned_dir(),
-                "interpreters": found,
-            });
-            format!("{}\n", serde_json::to_string_pretty(&doc)?)
+            let doc = flypy_measure::doc::PythonsDoc::new(&found);
+            // Through a Value: its maps sort their keys, as the schema's documents always had.
+            format!(
+                "{}\n",
+                serde_json::to_string_pretty(&serde_json::to_value(&doc)?)?
+            )
         }
         Format::Text => {
             let mut t = String::new();

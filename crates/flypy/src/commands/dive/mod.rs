@@ -5,7 +5,6 @@
 //! the 3.11+ interpreter specialized, timings in worker processes (time), machine
 //! instructions by C function (cost, callgrind), and energy. `flypy_dive` compares and explains.
 
-mod measure;
 mod render;
 
 use std::collections::BTreeMap;
@@ -14,6 +13,7 @@ use std::process::ExitCode;
 
 use anyhow::{bail, Context};
 use flypy_dive::case;
+use flypy_measure::dive::{self as measure, Prepared};
 use flypy_probe::Interpreter;
 
 use super::ReportFormat as Format;
@@ -64,19 +64,6 @@ pub struct Args {
     html: super::HtmlOutput,
 }
 
-/// What is compared: the case module's source and what it is about.
-pub(crate) struct Prepared {
-    /// Built-in case name, the case file's path, or "inline".
-    pub name: String,
-    pub about: case::About,
-    pub source: String,
-    /// Iterations per call from the command line (inline statements); a case file's
-    /// `ITERATIONS` is read when it runs.
-    pub iterations: Option<u64>,
-    /// For inline statements: each statement, shown instead of a docstring.
-    pub statements: Option<Vec<String>>,
-}
-
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     if args.width < 60 {
         bail!("--width must be at least 60 columns");
@@ -106,6 +93,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
             .context("--timeout must be a positive number of seconds")?,
         progress: args.format == Format::Text
             && std::io::IsTerminal::is_terminal(&std::io::stderr()),
+        progress_in_place: output::takes_escapes(&std::io::stderr()),
     };
     let mut dives = Vec::new();
     for (k, (interp, notes)) in interpreters.iter().enumerate() {
@@ -135,11 +123,11 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
             Ok(d) => dives.push(d),
             Err(failed) if interpreters.len() > 1 => {
                 crate::noteln!("flypy: {}: {failed}", which());
-                return Ok(ExitCode::from(super::EXIT_USER_CODE));
+                return Ok(crate::exit::user_code());
             }
             Err(failed) => {
                 crate::noteln!("flypy: {failed}");
-                return Ok(ExitCode::from(super::EXIT_USER_CODE));
+                return Ok(crate::exit::user_code());
             }
         }
     }
@@ -231,7 +219,7 @@ fn check_statements(
     // Per part, the interpreters that cannot compile it, with why.
     let mut rejected: BTreeMap<(bool, usize), Vec<(&Interpreter, String)>> = BTreeMap::new();
     for (interp, _) in interpreters {
-        for failed in super::split_failure(check_all(interp, &spec, &limits))?? {
+        for failed in flypy_measure::time::split_failure(check_all(interp, &spec, &limits))?? {
             // The setup first, then the statements in order.
             let key = match failed.part() {
                 Some(Part::Statement(i)) => (true, i),
@@ -293,7 +281,8 @@ fn prepare(args: &Args, texts: &[String], interp: &Interpreter) -> anyhow::Resul
     // directory or a FIFO is not taken for an inline statement).
     let prepared = if let Some(path) = args.case_file() {
         let file = path.display().to_string();
-        let bytes = crate::input::read_bounded(path).map_err(|e| anyhow::anyhow!("{file}: {e}"))?;
+        let bytes =
+            flypy_measure::input::read_bounded(path).map_err(|e| anyhow::anyhow!("{file}: {e}"))?;
         let source = decoded(bytes, interp).map_err(|e| anyhow::anyhow!("{file}: {e}"))?;
         if !case::mentions_variants(&source) {
             bail!(
@@ -391,13 +380,6 @@ fn decoded(bytes: Vec<u8>, interp: &Interpreter) -> Result<String, String> {
 
 /// `bytes` decoded by `interp`'s codec `encoding` (strictly, as its tokenizer decodes).
 fn decode_with(interp: &Interpreter, bytes: &[u8], encoding: &str) -> Result<String, String> {
-    const DECODE: &str = "import json, sys\n\
-        try:\n\
-        \x20   text = open(sys.argv[2], 'rb').read().decode(sys.argv[3])\n\
-        \x20   out = {'text': text}\n\
-        except (LookupError, UnicodeDecodeError) as e:\n\
-        \x20   out = {'error': str(e)}\n\
-        open(sys.argv[1], 'w').write(json.dumps(out))\n";
     let dir = tempfile::tempdir().map_err(|e| format!("temporary folder: {e}"))?;
     let raw = dir.path().join("case.raw");
     std::fs::write(&raw, bytes).map_err(|e| format!("temporary file: {e}"))?;
@@ -407,7 +389,7 @@ fn decode_with(interp: &Interpreter, bytes: &[u8], encoding: &str) -> Result<Str
     };
     let run = flypy_probe::run::run_helper(
         interp,
-        DECODE,
+        flypy_measure::source::DECODE_HELPER,
         &[raw.into_os_string(), encoding.into()],
         &limits,
     )

@@ -1,11 +1,11 @@
 //! One interpreter's dive: compile the case, count what each variant executes, see what
-//! specialized, time the variants, cost them under callgrind, and compare.
+//! specialized, time the variants, cost them under callgrind, and compare. The four measuring
+//! modules (source, trace, time, cost) are called as plain functions.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 use std::time::Duration;
 
-use anyhow::{bail, Context};
 use flypy_bytecode::dis::{dis_text, DisOptions};
 use flypy_dive::compare;
 use flypy_dive::model::{
@@ -17,16 +17,34 @@ use flypy_probe::timing::{Part, TimingError};
 use flypy_probe::Interpreter;
 use serde::Serialize;
 
-use super::Prepared;
-use crate::commands::trace::text_of;
-use crate::commands::{cost, time, trace, StatementOptions};
+use crate::error::{bail, chain, Context, Error, Result};
+use crate::note::{note, noteln};
+use crate::trace::text_of;
+use crate::{cost, time, trace};
 
-pub(crate) struct Options {
+/// What is compared: the case module's source and what it is about.
+pub struct Prepared {
+    /// Built-in case name, the case file's path, or "inline".
+    pub name: String,
+    pub about: flypy_dive::case::About,
+    pub source: String,
+    /// Iterations per call from the command line (inline statements); a case file's
+    /// `ITERATIONS` is read when it runs.
+    pub iterations: Option<u64>,
+    /// For inline statements: each statement, shown instead of a docstring.
+    pub statements: Option<Vec<String>>,
+}
+
+/// How one interpreter's dive measures, and what its text view needs to know.
+pub struct Options {
     pub quick: bool,
     pub cpu_watts: Option<f64>,
     pub region: &'static flypy_energy::Region,
     pub width: usize,
     pub progress: bool,
+    /// Progress rewrites one line in place (the terminal takes escape codes), else a line per
+    /// step.
+    pub progress_in_place: bool,
     /// Several interpreters: one that cannot compile the case gets its static parts.
     pub lenient: bool,
     /// How long one run may take (callgrind runs get ten times as long).
@@ -46,7 +64,7 @@ const MODULE: &str = "flypy_case";
 
 /// Everything one interpreter's dive found.
 #[derive(Serialize)]
-pub(crate) struct Dive {
+pub struct Dive {
     pub python: String,
     pub version: String,
     pub path: String,
@@ -73,7 +91,7 @@ pub(crate) struct Dive {
 
 /// How each kind of number was obtained.
 #[derive(Serialize, Default)]
-pub(crate) struct Methods {
+pub struct Methods {
     pub disassembly: String,
     pub counting: Option<String>,
     pub specialization: Option<String>,
@@ -84,11 +102,11 @@ pub(crate) struct Methods {
 }
 
 /// Setup code's local names: what its variants take as parameters (compiled, not run).
-pub(crate) fn setup_locals(interp: &Interpreter, setup: &str) -> anyhow::Result<Vec<String>> {
+pub fn setup_locals(interp: &Interpreter, setup: &str) -> Result<Vec<String>> {
     let dir = tempfile::tempdir().context("temporary folder")?;
     let path = dir.path().join("setup.py");
     std::fs::write(&path, flypy_dive::case::setup_probe(setup)).context("writing the setup")?;
-    let module = crate::commands::dis::compile_module(interp, &path)
+    let module = crate::source::compile_module(interp, &path)
         .context("compiling --setup as the body of a function")?;
     let module = module.as_code().context("not a code object")?;
     let setup_code = module
@@ -211,11 +229,7 @@ struct ListedIterations {
 /// (by name and first line, and by bytecode when several share those), or why the case's
 /// variants cannot be measured (a class, something not a function, a parameter setup() does
 /// not give, two names for one function, a function from another file).
-fn found_variants<'a>(
-    module: &'a Code,
-    listing: &Listing,
-    case: &str,
-) -> anyhow::Result<Vec<Found<'a>>> {
+fn found_variants<'a>(module: &'a Code, listing: &Listing, case: &str) -> Result<Vec<Found<'a>>> {
     let tree = module.preorder();
     let mut used: Vec<*const Code> = Vec::new();
     let mut out = Vec::new();
@@ -306,7 +320,7 @@ fn hex(bytes: &[u8]) -> String {
 }
 
 /// The case's `ITERATIONS`, which must be a positive int when it is there.
-fn listed_iterations(listing: &Listing, case: &str) -> anyhow::Result<Option<u64>> {
+fn listed_iterations(listing: &Listing, case: &str) -> Result<Option<u64>> {
     let Some(it) = &listing.iterations else {
         return Ok(None);
     };
@@ -334,12 +348,12 @@ const RUN_AS: &str = "__flypy_case__";
 /// module as [`RUN_AS`] (the timing workers import the module); it lists the variants and calls
 /// each once (`list`), or calls them for the counted and warming runs, and reports in a file of
 /// its own (the case's output cannot cut it short).
-const DRIVER: &str = concat!("\n\n", include_str!("driver.py"));
+const DRIVER: &str = concat!("\n\n", include_str!("helper/driver.py"));
 
 /// The name the user knows the case module by, shown wherever the temporary file flypy runs it
 /// from would appear (code object reprs in the disassembly, errors, tracebacks): a case file's
 /// own path as given, else `<case NAME>` (a built-in case, or `<case inline>` for statements).
-pub(crate) struct Shown {
+pub struct Shown {
     /// The temporary folder's path, as the interpreter sees it.
     dir: String,
     name: String,
@@ -352,7 +366,7 @@ pub(crate) struct Shown {
 }
 
 impl Shown {
-    pub(crate) fn new(dir: &Path, case: &Prepared) -> Self {
+    pub fn new(dir: &Path, case: &Prepared) -> Self {
         let name = if case.statements.is_none() && case.name.ends_with(".py") {
             case.name.clone()
         } else {
@@ -444,7 +458,7 @@ impl Shown {
 
     /// `text` with every path of a case module in the temporary folder (`flypy_case.py`, and
     /// `flypy_case_N.py` of the variants compiled one by one) replaced by the user's name.
-    pub(crate) fn text(&self, text: &str) -> String {
+    pub fn text(&self, text: &str) -> String {
         let prefix = format!("{}/{MODULE}", self.dir);
         let mut out = String::with_capacity(text.len());
         let mut rest = text;
@@ -470,7 +484,7 @@ impl Shown {
     /// A traceback of the case's run as the user would want it: their names for the case file,
     /// and without the frames of flypy's own code (the run helper's `main`, the driver appended
     /// to the case), which name nothing the user wrote.
-    pub(crate) fn traceback(&self, traceback: &str) -> String {
+    pub fn traceback(&self, traceback: &str) -> String {
         let text = self.text(traceback);
         let own = format!("  File \"{}\", line ", self.name);
         let mut out: Vec<String> = Vec::new();
@@ -510,14 +524,14 @@ fn error_line(error: &str) -> Option<(usize, usize)> {
 }
 
 /// The dive on `interp`, or how the user's code failed.
-pub(crate) fn dive(
+pub fn dive(
     interp: &Interpreter,
     notes: &[String],
     case: &Prepared,
     opts: &Options,
-) -> anyhow::Result<Result<Dive, String>> {
+) -> Result<Result<Dive, String>> {
     let version = interp.version;
-    let progress = Progress::new(opts.progress);
+    let progress = Progress::new(opts.progress, opts.progress_in_place);
     let dir = tempfile::tempdir().context("temporary folder")?;
     let path = dir.path().join(format!("{MODULE}.py"));
     std::fs::write(
@@ -550,7 +564,7 @@ pub(crate) fn dive(
         confidence_level_percent: 95,
     };
     progress.say("compiling");
-    let compiled = crate::commands::dis::compile_module(interp, &path);
+    let compiled = crate::source::compile_module(interp, &path);
     let module = match compiled {
         Ok(m) => m,
         Err(e) => {
@@ -560,7 +574,7 @@ pub(crate) fn dive(
             // 2.7 and 3.6, show what compiles; a single 3.7+ reports the error.
             let show_static = opts.lenient || !version.at_least(3, 7);
             dive.static_only = true;
-            let why = format!("{e:#}").replace(&format!("{}: ", path.display()), "");
+            let why = chain(&e).replace(&format!("{}: ", path.display()), "");
             let why = shown.own_place(&shown.text(&why));
             dive.notes.push(format!(
                 "cannot compile the whole case ({why}); each variant was compiled on its own"
@@ -598,7 +612,7 @@ pub(crate) fn dive(
                 }
             }
             if !show_static {
-                bail!("{}", shown.compile_error(&format!("{e:#}"), case));
+                bail!("{}", shown.compile_error(&chain(&e), case));
             }
             return Ok(Ok(dive));
         }
@@ -724,28 +738,21 @@ pub(crate) fn dive(
     progress.say("timing (worker processes)");
     let setup = timing_setup(dir.path(), &found, module)?;
     let statements: Vec<String> = dive.variants.iter().map(|v| v.call.clone()).collect();
-    let targs = time::Args {
+    let topts = time::TimeOptions {
         statements: statements.clone(),
-        opts: StatementOptions {
-            setup: setup.clone(),
-            python: Some(interp.path.display().to_string()),
-            module_level: false,
-        },
+        setup: setup.clone(),
+        module_level: false,
         processes: if opts.quick { 4 } else { 12 },
         values: if opts.quick { 3 } else { 5 },
         warmups: 1,
         min_time: if opts.quick { 0.01 } else { 0.05 },
         until: None,
-        max_time: 120.0,
-        timeout: opts.timeout.as_secs_f64(),
-        load: Vec::new(),
+        max_time: Duration::from_secs(120),
+        timeout: opts.timeout,
         cpu_watts: opts.cpu_watts,
-        region: None,
-        calls_per_day: None,
-        format: time::TimeFormat::Json,
-        html: Default::default(),
+        progress: false,
     };
-    let (timed, about) = match time::measure(&targs)? {
+    let (timed, about) = match time::measure(interp, &topts)? {
         Ok(t) => t,
         Err(e) => return Ok(Err(timing_failure(&e, &dive.variants, &shown))),
     };
@@ -796,7 +803,7 @@ pub(crate) fn dive(
         dive.notes
             .push("--quick: no callgrind (machine instructions and C functions)".to_owned());
     } else if let Err(e) = cost::check_valgrind() {
-        dive.notes.push(format!("{e:#}"));
+        dive.notes.push(chain(&e));
     } else {
         progress.say("counting machine instructions (callgrind)");
         let slowest = dive
@@ -874,7 +881,7 @@ fn counted(
     limits: &Limits,
     shown: &Shown,
     dive: &mut Dive,
-) -> anyhow::Result<Result<(Vec<trace::Listing>, &'static str), String>> {
+) -> Result<Result<(Vec<trace::Listing>, &'static str), String>> {
     let version = interp.version;
     let program = Program::Module {
         name: RUN_AS.to_owned(),
@@ -919,7 +926,7 @@ fn listed(
     path: &Path,
     limits: &Limits,
     shown: &Shown,
-) -> anyhow::Result<Result<(Listing, RunOutcome), String>> {
+) -> Result<Result<(Listing, RunOutcome), String>> {
     let report = path.with_file_name("listed-report");
     let program = Program::Module {
         name: RUN_AS.to_owned(),
@@ -1017,13 +1024,15 @@ fn culprit(traceback: &str) -> Option<String> {
 /// timeit's setup for the variants: import the case module, build setup()'s arguments once,
 /// and bind each variant and each argument to a local name, so the timed statement is the
 /// plain call `variant_x(n)`.
-fn timing_setup(dir: &Path, found: &[Found<'_>], module: &Code) -> anyhow::Result<String> {
+fn timing_setup(dir: &Path, found: &[Found<'_>], module: &Code) -> Result<String> {
     let has_setup = module
         .consts
         .iter()
         .filter_map(Object::as_code)
         .any(|c| text_of(&c.name) == "setup");
     let dir = serde_json::to_string(&dir.display().to_string())?;
+    // A template filled per run (the folder, the case's setup and variants): a `format!`, not a
+    // helper file.
     let mut s =
         format!(
         "import sys\nsys.path.insert(0, {dir})\nimport {MODULE} as _flypy_case\n_flypy_kw = {}\n",
@@ -1043,7 +1052,7 @@ fn timing_setup(dir: &Path, found: &[Found<'_>], module: &Code) -> anyhow::Resul
     Ok(s)
 }
 
-type CostResult = anyhow::Result<Result<flypy_callgrind::PerCall, TimingError>>;
+type CostResult = Result<Result<flypy_callgrind::PerCall, TimingError>>;
 
 /// N for callgrind: enough calls that the difference of the two runs is mostly the variant
 /// (at most [`COST_CALLS`]), few enough that a slow variant does not take minutes under
@@ -1063,7 +1072,7 @@ fn machine(
     setup: &str,
     calls: u64,
     limits: &Limits,
-) -> anyhow::Result<Result<Vec<Machine>, TimingError>> {
+) -> Result<Result<Vec<Machine>, TimingError>> {
     let limits = Limits {
         timeout: limits.timeout * 10,
         ..*limits
@@ -1090,9 +1099,9 @@ fn machine(
     });
     let results: Vec<CostResult> = done
         .into_inner()
-        .map_err(|_| anyhow::anyhow!("a callgrind run panicked"))?
+        .map_err(|_| Error::msg("a callgrind run panicked"))?
         .into_iter()
-        .map(|r| r.unwrap_or_else(|| Err(anyhow::anyhow!("a callgrind run did not finish"))))
+        .map(|r| r.unwrap_or_else(|| Err(Error::msg("a callgrind run did not finish"))))
         .collect();
     let mut out = Vec::new();
     for r in results {
@@ -1133,7 +1142,7 @@ fn compiled_variant(
     i: usize,
     case: &Prepared,
     version: PyVersion,
-) -> anyhow::Result<Variant> {
+) -> Result<Variant> {
     let doc = match &case.statements {
         // variant_s<k> is statement k (the others may have been left out).
         Some(stmts) => f
@@ -1171,7 +1180,7 @@ fn docstring(code: &Code, version: PyVersion) -> Option<String> {
 
 /// 2.7 or a version that rejects the case as a whole: each variant compiled on its own (the
 /// others blanked out), its disassembly or why it cannot be compiled.
-fn static_variants(interp: &Interpreter, case: &Prepared, dive: &mut Dive) -> anyhow::Result<()> {
+fn static_variants(interp: &Interpreter, case: &Prepared, dive: &mut Dive) -> Result<()> {
     let blocks = flypy_dive::case::variant_blocks(&case.source);
     let dir = tempfile::tempdir().context("temporary folder")?;
     let shown = Shown::new(dir.path(), case);
@@ -1190,7 +1199,7 @@ fn static_variants(interp: &Interpreter, case: &Prepared, dive: &mut Dive) -> an
             label: name.trim_start_matches("variant_").to_owned(),
             ..Variant::default()
         };
-        match crate::commands::dis::compile_module(interp, &path) {
+        match crate::source::compile_module(interp, &path) {
             Ok(module) => {
                 let module = module.as_code().context("not a code object")?;
                 if let Some(f) = variants_of(module, &blocks)
@@ -1206,7 +1215,7 @@ fn static_variants(interp: &Interpreter, case: &Prepared, dive: &mut Dive) -> an
                 // Where and what, at the user's own line: "line 6, column 12: SyntaxError: …"
                 // (a variant's file keeps the case's lines; an inline statement's place is its
                 // own), without the temporary file's name.
-                let why = shown.compile_error(&format!("{e:#}"), case);
+                let why = shown.compile_error(&chain(&e), case);
                 let why = why
                     .find("cannot compile it: ")
                     .map_or(why.as_str(), |at| &why[at + "cannot compile it: ".len()..]);
@@ -1238,24 +1247,21 @@ struct Progress {
 }
 
 impl Progress {
-    fn new(on: bool) -> Self {
-        Progress {
-            on,
-            in_place: crate::output::takes_escapes(&std::io::stderr()),
-        }
+    fn new(on: bool, in_place: bool) -> Self {
+        Progress { on, in_place }
     }
 
     fn say(&self, what: &str) {
         match (self.on, self.in_place) {
-            (true, true) => crate::note!("\r\x1b[Kflypy: {what}…"),
-            (true, false) => crate::noteln!("flypy: {what}…"),
+            (true, true) => note!("\r\x1b[Kflypy: {what}…"),
+            (true, false) => noteln!("flypy: {what}…"),
             _ => {}
         }
     }
 
     fn done(&self) {
         if self.on && self.in_place {
-            crate::note!("\r\x1b[K");
+            note!("\r\x1b[K");
         }
     }
 }

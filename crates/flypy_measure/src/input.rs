@@ -5,11 +5,11 @@ use std::io::Read;
 use std::path::Path;
 
 /// The largest file flypy reads as input (a `.pyc`, a pyperf file, a case file): 1 GiB.
-pub(crate) const MAX_INPUT_BYTES: u64 = 1 << 30;
+pub const MAX_INPUT_BYTES: u64 = 1 << 30;
 
 /// The bytes of `path`, which must be a regular file (symlinks followed) of at most
 /// [`MAX_INPUT_BYTES`]; the error says which rule it broke.
-pub(crate) fn read_bounded(path: &Path) -> Result<Vec<u8>, String> {
+pub fn read_bounded(path: &Path) -> Result<Vec<u8>, String> {
     let meta = check_regular(path)?;
     let file = std::fs::File::open(path).map_err(|e| format!("cannot read it: {e}"))?;
     // The file may grow while it is read: never read more than the limit and one byte.
@@ -32,7 +32,7 @@ fn too_big() -> String {
 
 /// Checks that `path` is a regular file (symlinks followed) of at most [`MAX_INPUT_BYTES`],
 /// for files another program reads on flypy's behalf (a `.py` the interpreter compiles).
-pub(crate) fn check_regular(path: &Path) -> Result<std::fs::Metadata, String> {
+pub fn check_regular(path: &Path) -> Result<std::fs::Metadata, String> {
     let meta = std::fs::metadata(path).map_err(|e| cannot_read(&e))?;
     if !meta.is_file() {
         let kind = kind_of(&meta);
@@ -46,7 +46,7 @@ pub(crate) fn check_regular(path: &Path) -> Result<std::fs::Metadata, String> {
 
 /// Why a path could not be read, said plainly: a symlink loop by that name (the system's
 /// "too many levels of symbolic links" does not say that a link leads back to itself).
-pub(crate) fn cannot_read(e: &std::io::Error) -> String {
+pub fn cannot_read(e: &std::io::Error) -> String {
     if is_symlink_loop(e) {
         "a symlink loop (a symbolic link that leads back to itself), not a file".to_owned()
     } else {
@@ -54,12 +54,12 @@ pub(crate) fn cannot_read(e: &std::io::Error) -> String {
     }
 }
 
-pub(crate) fn is_symlink_loop(e: &std::io::Error) -> bool {
+pub fn is_symlink_loop(e: &std::io::Error) -> bool {
     e.raw_os_error() == Some(nix::errno::Errno::ELOOP as i32)
 }
 
 /// [`read_bounded`] as UTF-8 text.
-pub(crate) fn read_text_bounded(path: &Path) -> Result<String, String> {
+pub fn read_text_bounded(path: &Path) -> Result<String, String> {
     String::from_utf8(read_bounded(path)?).map_err(|_| "not UTF-8 text".to_owned())
 }
 

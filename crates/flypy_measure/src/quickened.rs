@@ -8,9 +8,11 @@ use std::sync::Arc;
 use flypy_marshal::{Code, Object};
 use flypy_probe::run::AdaptiveCode;
 
+use crate::error::{bail, Result};
+
 /// `module` with every code object's `co_code` replaced by its quickened bytecode from
 /// `adaptive` (matched by pre-order index; each must be as long as the code it replaces).
-pub fn quickened_tree(module: &Code, adaptive: &[AdaptiveCode]) -> anyhow::Result<Code> {
+pub fn quickened_tree(module: &Code, adaptive: &[AdaptiveCode]) -> Result<Code> {
     let by_index: BTreeMap<usize, &[u8]> = adaptive
         .iter()
         .map(|a| (a.index, a.code.as_slice()))
@@ -19,13 +21,13 @@ pub fn quickened_tree(module: &Code, adaptive: &[AdaptiveCode]) -> anyhow::Resul
     replace(module, &mut next, &by_index)
 }
 
-fn replace(code: &Code, next: &mut usize, quick: &BTreeMap<usize, &[u8]>) -> anyhow::Result<Code> {
+fn replace(code: &Code, next: &mut usize, quick: &BTreeMap<usize, &[u8]>) -> Result<Code> {
     let mine = *next;
     *next += 1;
     let mut out = code.clone();
     if let Some(bytes) = quick.get(&mine) {
         if bytes.len() != code.code.len() {
-            anyhow::bail!(
+            bail!(
                 "the quickened code of code object {mine} is {} bytes, its bytecode {}",
                 bytes.len(),
                 code.code.len()
@@ -40,6 +42,6 @@ fn replace(code: &Code, next: &mut usize, quick: &BTreeMap<usize, &[u8]>) -> any
             Object::Code(inner) => Ok(Object::Code(Arc::new(replace(inner, next, quick)?))),
             other => Ok(other.clone()),
         })
-        .collect::<anyhow::Result<_>>()?;
+        .collect::<Result<_>>()?;
     Ok(out)
 }
