@@ -27,6 +27,14 @@ impl PyVersion {
     pub fn profile(self) -> &'static Profile {
         profile_or_nearest(self)
     }
+
+    /// Whether flypy disassembles this version: it has the version's tables, or the version is
+    /// newer than every profile of its major version and read as the newest (a 3.16 as 3.15).
+    /// Not 3.0-3.5 (read as `.pyc` files only) or anything older than 2.7.
+    pub fn disassembled(self) -> bool {
+        let p = self.profile();
+        p.version <= self && p.disassembled
+    }
 }
 
 /// The CPython version whose `.pyc` files start with `magic`.
@@ -48,6 +56,17 @@ mod tests {
             assert!(p.disassembled, "{major}.{minor}");
         }
         assert!(profile(PyVersion::new(3, 5)).is_some_and(|p| !p.disassembled));
+    }
+
+    #[test]
+    fn disassembled_versions_include_a_future_one_read_as_the_newest() {
+        let v = PyVersion::new;
+        assert!(v(2, 7).disassembled() && v(3, 6).disassembled() && v(3, 15).disassembled());
+        assert!(
+            v(3, 16).disassembled(),
+            "read as 3.15, as at_least(3, 6) did"
+        );
+        assert!(!v(3, 5).disassembled() && !v(3, 0).disassembled() && !v(2, 6).disassembled());
     }
 
     #[test]

@@ -179,7 +179,7 @@ fn bytecode_per_call(
     i: usize,
     limits: &Limits,
 ) -> Result<Option<f64>> {
-    if !interp.version.at_least(3, 7) {
+    if !interp.version.profile().settrace_opcode_events {
         return Ok(None);
     }
     let counting = crate::trace::default_counting(interp.version);

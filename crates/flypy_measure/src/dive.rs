@@ -572,7 +572,7 @@ pub fn dive(
             // variant is compiled on its own, and two or more that compile are measured
             // without the others, on every version. Fewer: one of several interpreters, or
             // 2.7 and 3.6, show what compiles; a single 3.7+ reports the error.
-            let show_static = opts.lenient || !version.at_least(3, 7);
+            let show_static = opts.lenient || !version.profile().settrace_opcode_events;
             dive.static_only = true;
             let why = chain(&e).replace(&format!("{}: ", path.display()), "");
             let why = shown.own_place(&shown.text(&why));
@@ -649,7 +649,7 @@ pub fn dive(
     }
     note_listing(&listing.0, &listing.1, case, &mut dive);
     let names: Vec<String> = found.iter().map(|f| f.name.clone()).collect();
-    if version.at_least(3, 7) {
+    if version.profile().settrace_opcode_events {
         // Executed instructions, exactly.
         progress.say("counting executed instructions");
         let (listings, counting) =
@@ -658,7 +658,7 @@ pub fn dive(
                 Err(failed) => return Ok(Err(failed)),
             };
         let mut listings = listings;
-        if version.at_least(3, 11) {
+        if version.profile().adaptive {
             progress.say("reading what specialized");
             let program = Program::Module {
                 name: RUN_AS.to_owned(),
@@ -1170,7 +1170,7 @@ fn compiled_variant(
 fn docstring(code: &Code, version: PyVersion) -> Option<String> {
     // 3.14+ keeps no docstring in co_consts when there is none, and marks one with a flag
     // (CO_HAS_DOCSTRING, 0x4000000); before, co_consts[0] is the docstring or None.
-    if version.at_least(3, 14) && code.flags & 0x0400_0000 == 0 {
+    if version.profile().co_has_docstring_flag && code.flags & 0x0400_0000 == 0 {
         return None;
     }
     let first = code.consts.first()?;

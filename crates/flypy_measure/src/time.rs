@@ -98,7 +98,7 @@ pub fn measure(
     args: &TimeOptions,
 ) -> Result<Result<(Vec<Variant>, About), TimingError>> {
     // 2.7 has no time.perf_counter: its helper times with timeit's default timer, and says so.
-    if !interp.version.at_least(3, 6) && interp.version != flypy_marshal::PyVersion::new(2, 7) {
+    if !interp.version.disassembled() {
         bail!(
             "flypy time needs CPython 2.7 or 3.6 or later, not {}",
             interp.version

@@ -157,7 +157,7 @@ pub fn specialized(
 
 /// How a version counts by default: control-flow events on 3.12+, opcode trace events before.
 pub fn default_counting(version: PyVersion) -> Counting {
-    if version.at_least(3, 12) {
+    if version.profile().sys_monitoring {
         Counting::Edges
     } else {
         Counting::Settrace

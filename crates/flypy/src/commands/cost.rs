@@ -57,7 +57,9 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     if let Some(choice) = &resolved.choice {
         crate::noteln!("flypy: CPython {}: {choice}", interp.version);
     }
-    if !interp.version.at_least(3, 6) {
+    if !interp.version.disassembled()
+        || interp.version.profile().family == flypy_marshal::Family::Py27
+    {
         bail!(
             "flypy cost needs CPython 3.6 or later, not {}",
             interp.version
