@@ -44,7 +44,7 @@ pub struct Cost {
 /// Whether valgrind is there and works: not installed, broken (it runs but fails) and hanging
 /// are three different answers.
 pub fn check_valgrind() -> Result<()> {
-    let asked = flypy_probe::session::output_within(
+    let asked = flypy_probe::supervise::output_within(
         Command::new("valgrind").arg("--version"),
         Duration::from_secs(20),
     );

@@ -111,7 +111,7 @@ pub fn compile_files(
             source,
         })?;
     let limit = compile_deadline(paths.len());
-    let done = crate::run::supervise(child, started, limit, STDERR_KEPT)
+    let done = crate::supervise::supervise(child, started, limit, STDERR_KEPT)
         .map_err(|e| helper_err(e.to_string()))?;
     if done.timed_out {
         return Err(helper_err(format!(

@@ -74,7 +74,7 @@ fn describe(path: &Path) -> Result<Described, ProbeError> {
     let channel = tempfile::NamedTempFile::new().map_err(ProbeError::Channel)?;
     // A deadline: an "interpreter" that hangs on start (a wrapper script gone wrong) must not
     // hang flypy; discovery skips it, an explicit --python reports it.
-    let output = crate::session::output_within(
+    let output = crate::supervise::output_within(
         Command::new(path)
             .args(["-S", "-c", include_str!("helper/describe.py")])
             .arg(channel.path()),

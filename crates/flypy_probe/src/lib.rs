@@ -8,6 +8,7 @@ pub mod elf;
 mod interpreter;
 pub mod run;
 pub mod session;
+pub mod supervise;
 pub mod timing;
 
 pub use compile::{compile_files, CompileFailure, CompileOutcome, Compiled, LoadError};

@@ -142,29 +142,3 @@ fn kill_group(id: i32) {
         );
     }
 }
-
-/// Runs `cmd` (stdin closed, stdout and stderr collected) in a process group of its own,
-/// registered as every child is, and waits at most `limit`: `Ok(None)` when it was still
-/// running then (its group is killed). For the small commands flypy runs to ask something
-/// (`valgrind --version`, an interpreter's description), which must not hang flypy.
-pub fn output_within(
-    cmd: &mut std::process::Command,
-    limit: std::time::Duration,
-) -> std::io::Result<Option<std::process::Output>> {
-    use std::os::unix::process::CommandExt;
-    use std::process::Stdio;
-    die_with_flypy(cmd);
-    let started = std::time::Instant::now();
-    let child = cmd
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .process_group(0)
-        .spawn()?;
-    let done = crate::run::supervise(child, started, limit, 1 << 20)?;
-    Ok((!done.timed_out).then_some(std::process::Output {
-        status: done.status,
-        stdout: done.stdout.kept,
-        stderr: done.stderr.kept,
-    }))
-}
