@@ -5,6 +5,7 @@
 
 pub mod cost;
 pub mod dive;
+pub mod dive_doc;
 pub mod doc;
 pub mod error;
 pub mod input;

@@ -142,10 +142,18 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         }
         Format::Json => format!(
             "{}\n",
-            serde_json::to_string(&render::json(&dives, &prepared, &options))?
+            serde_json::to_string(&serde_json::to_value(flypy_measure::dive_doc::document(
+                &dives,
+                &prepared,
+                options.quick
+            ))?)?
         ),
         Format::Html => {
-            let doc = render::json(&dives, &prepared, &options);
+            let doc = serde_json::to_value(flypy_measure::dive_doc::document(
+                &dives,
+                &prepared,
+                options.quick,
+            ))?;
             output::html("dive", &doc, args.html.output.as_deref())?;
             String::new()
         }

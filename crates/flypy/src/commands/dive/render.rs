@@ -9,7 +9,8 @@ use flypy_dive::explain::explain;
 use flypy_dive::model::Variant;
 use flypy_markup::number::{count, fixed, grouped, sig};
 use flypy_markup::wrap::wrap;
-use serde_json::json;
+
+use flypy_measure::dive_doc::{counted, version_changes};
 
 use super::measure::{Dive, Options};
 use super::Prepared;
@@ -229,11 +230,6 @@ fn fold_dis_line(line: &str, w: usize) -> Vec<String> {
         out.push(cur.trim_end().to_owned());
     }
     out
-}
-
-/// Whether executed instructions were counted (3.7+; before, the notes say why not).
-fn counted(d: &Dive) -> bool {
-    d.variants.iter().any(|v| v.ops_per_call.is_some())
 }
 
 fn executed_title(d: &Dive) -> &'static str {
@@ -666,64 +662,6 @@ pub(crate) fn across(dives: &[Dive], case: &Prepared, opts: &Options, style: &St
         }
     }
     t
-}
-
-/// What changed between consecutive measured versions (static-only ones have no counts).
-fn version_changes(dives: &[Dive]) -> Vec<(&Dive, &Dive, Vec<String>)> {
-    let counted: Vec<&Dive> = dives.iter().filter(|d| counted(d)).collect();
-    counted
-        .windows(2)
-        .map(|p| {
-            let lines =
-                flypy_dive::versions::changes(&p[0].variants, &p[1].variants, p[1].iterations);
-            (p[0], p[1], lines)
-        })
-        .collect()
-}
-
-/// The JSON document: the case, and per interpreter every measurement, the comparisons, and
-/// the explanation: its blocks (numbers with their values) and each block's text unwrapped,
-/// which a test checks against the numbers beside it. Nothing in it depends on `--width`.
-pub(crate) fn json(dives: &[Dive], case: &Prepared, opts: &Options) -> serde_json::Value {
-    let runs: Vec<serde_json::Value> = dives
-        .iter()
-        .map(|d| {
-            let explanation: Vec<serde_json::Value> = d
-                .comparisons
-                .iter()
-                .map(|c| {
-                    let blocks = explain(c, &d.variants, d.iterations);
-                    json!({
-                        "slower": c.slower,
-                        "faster": c.faster,
-                        "text": flypy_markup::text::unwrapped(&blocks),
-                        "blocks": blocks,
-                    })
-                })
-                .collect();
-            let mut v = serde_json::to_value(d).unwrap_or_default();
-            if let Some(o) = v.as_object_mut() {
-                o.insert("explanation".into(), json!(explanation));
-            }
-            v
-        })
-        .collect();
-    let changes: Vec<serde_json::Value> = version_changes(dives)
-        .into_iter()
-        .map(|(a, b, lines)| json!({"from": a.version, "to": b.version, "changes": lines}))
-        .collect();
-    json!({
-        "schema": "flypy.dive/1",
-        "case": {
-            "name": case.name,
-            "question": case.about.question,
-            "description": case.about.description,
-            "statements": case.statements,
-        },
-        "quick": opts.quick,
-        "pythons": runs,
-        "version_changes": changes,
-    })
 }
 
 #[cfg(test)]
