@@ -338,28 +338,33 @@ fn one_python(py: &Value, p: usize) -> String {
         );
     }
     s.push_str("</div>");
-    // The explanation, in the text output's words.
-    let explanation: Vec<String> = py
+    // The explanation, in the text output's words: from its blocks when the document has them
+    // (numbers marked with their JSON pointers), else from its text.
+    let explanations: Vec<&Value> = py
         .get("explanation")
         .and_then(Value::as_array)
         .into_iter()
         .flatten()
-        .map(|e| {
-            e.get("text")
-                .and_then(Value::as_array)
-                .into_iter()
-                .flatten()
-                .filter_map(Value::as_str)
-                .collect::<Vec<_>>()
-                .join("\n")
-        })
         .collect();
-    if !explanation.is_empty() {
-        let _ = write!(
-            s,
-            r#"<h3>Why</h3><pre class="explain">{}</pre>"#,
-            esc(&explanation.join("\n\n"))
-        );
+    if !explanations.is_empty() {
+        s.push_str(r#"<h3>Why</h3><div class="explain">"#);
+        for (k, e) in explanations.iter().enumerate() {
+            let at = format!("/pythons/{p}/explanation/{k}/blocks");
+            match e.get("blocks").and_then(Value::as_array) {
+                Some(blocks) => s.push_str(&crate::explanation::blocks(blocks, &at)),
+                None => {
+                    let text: Vec<&str> = e
+                        .get("text")
+                        .and_then(Value::as_array)
+                        .into_iter()
+                        .flatten()
+                        .filter_map(Value::as_str)
+                        .collect();
+                    let _ = write!(s, "<pre>{}</pre>", esc(&text.join("\n")));
+                }
+            }
+        }
+        s.push_str("</div>");
     }
     if let Some(m) = py.get("methods").and_then(Value::as_object) {
         s.push_str(r#"<h3>Methods</h3><dl class="methods">"#);

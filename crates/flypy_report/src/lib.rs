@@ -10,6 +10,7 @@ pub mod additions;
 mod charts;
 mod cost;
 mod dive;
+mod explanation;
 pub mod layout;
 pub mod limits;
 mod listing;

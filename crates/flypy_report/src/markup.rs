@@ -170,6 +170,13 @@ h3{font-size:15px;margin:18px 0 6px}
 .card{background:var(--panel);border:1px solid var(--line);border-radius:8px;padding:12px 14px;overflow:auto}
 pre,code,.mono{font-family:ui-monospace,"DejaVu Sans Mono",Menlo,Consolas,monospace;font-size:12.5px}
 pre.explain{white-space:pre-wrap;background:var(--panel);border:1px solid var(--line);border-radius:8px;padding:12px}
+div.explain{background:var(--panel);border:1px solid var(--line);border-radius:8px;padding:4px 12px}
+div.why{border-bottom:1px solid var(--line);padding:4px 0}
+div.why:last-child{border-bottom:none}
+div.why p{margin:6px 0}
+div.why table.ops{margin:2px 0 6px 12px}
+div.why table.ops td{white-space:normal}
+.remark{color:var(--mute);font-size:13px}
 dl.methods dt{font-weight:600;margin-top:6px}
 dl.methods dd{margin:0 0 0 16px;color:var(--mute)}
 table{border-collapse:collapse}

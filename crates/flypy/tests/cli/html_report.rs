@@ -226,6 +226,10 @@ fn variance(png_bytes: &[u8]) -> f64 {
 
 /// A shown number read back: its value in the JSON's unit.
 fn read_back(text: &str, unit: &str) -> Option<f64> {
+    if unit == "shown" {
+        // As the text output prints it: signs, thousands separators.
+        return text.trim().replace([',', '+'], "").parse().ok();
+    }
     let t = text.trim().trim_end_matches('×');
     let (number, suffix) = t.split_once(' ').unwrap_or((t, ""));
     let x: f64 = number.parse().ok()?;
@@ -295,6 +299,10 @@ fn check_page(chrome: &mut Chrome, name: &str, html: &Path, doc: &Value) {
         let got = read_back(text, unit).unwrap_or_else(|| panic!("{name}: {ptr}: {text:?}"));
         let ok = if unit == "count" {
             (got - want).abs() <= 0.0005 + want.abs() * 1e-12
+        } else if unit == "shown" {
+            // Rounded to the digits shown (3 significant ones, or 2 decimals).
+            let decimals = text.split_once('.').map_or(0, |(_, d)| d.len());
+            (got - want).abs() <= 0.51 * 10f64.powi(-(decimals as i32)) + want.abs() * 1e-12
         } else {
             (got - want).abs() <= want.abs() * 1e-3
         };
