@@ -3,6 +3,8 @@
 
 use std::fmt::Write as _;
 
+use flypy_markup::number::sig;
+
 use crate::limits;
 
 /// Text made safe for HTML and SVG, in content and in quoted attributes.
@@ -43,16 +45,6 @@ impl Unit {
             Unit::Joules => "J",
         }
     }
-}
-
-/// `x` with `digits` significant digits, no exponent for everyday magnitudes.
-pub fn sig(x: f64, digits: i32) -> String {
-    if x == 0.0 || !x.is_finite() {
-        return format!("{x}");
-    }
-    let mag = x.abs().log10().floor() as i32;
-    let decimals = (digits - 1 - mag).clamp(0, 12) as usize;
-    format!("{x:.decimals$}")
 }
 
 /// The text of `x` in `unit`.
