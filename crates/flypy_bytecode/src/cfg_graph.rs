@@ -59,10 +59,11 @@ pub fn graph(
     version: PyVersion,
     counts: &[Option<u64>],
 ) -> Result<CodeGraph, FlowError> {
-    // 3.12+: the graph flypy derives its counts on (it knows where an exhausted FOR_ITER
-    // really lands); before, and should that fail, the edges `dis` states.
+    // Where flypy derives counts from control-flow events (sys.monitoring, 3.12+): the graph
+    // it derives them on (it knows where an exhausted FOR_ITER really lands); before, and
+    // should that fail, the edges `dis` states.
     let (ranges, plain) = match block_edges(instrs, table, version) {
-        Ok(g) if version.at_least(3, 12) => g,
+        Ok(g) if version.profile().sys_monitoring => g,
         _ => stated_edges(instrs, table),
     };
     let n = ranges.len();

@@ -3,6 +3,8 @@
 
 use std::collections::BTreeMap;
 
+use flypy_bytecode::cfg_graph::EdgeKind;
+use flypy_bytecode::instruction::Positions;
 use serde::Serialize;
 
 /// One variant: what it is and everything measured of it. Fields are `None` where this
@@ -22,6 +24,8 @@ pub struct Variant {
     /// Every instruction of the variant's code objects with its executed count per call and
     /// the specialized form the run left there (when counted).
     pub instructions: Vec<InstructionCount>,
+    /// The control-flow graph of each of its code objects, counted per call (when counted).
+    pub graphs: Vec<CodeGraph>,
     /// Executed bytecode instructions per call, by (base) opname.
     pub ops_per_call: Option<BTreeMap<String, f64>>,
     /// Per base opname, the specialized instructions the 3.11+ interpreter had left at the
@@ -53,6 +57,48 @@ pub struct InstructionCount {
     /// prologue).
     pub per_call: Option<f64>,
     pub specialized: Option<String>,
+    /// Its source span in the case (columns too on 3.11+).
+    pub positions: Positions,
+    /// For a jump, the offset it jumps to.
+    pub jump_target: Option<u32>,
+}
+
+/// One code object of a variant as a control-flow graph: flypy's basic blocks with how often
+/// each ran per call, and the edges between them.
+#[derive(Clone, Debug, Default, Serialize)]
+pub struct CodeGraph {
+    /// The code object's qualified name and first line, as its instructions name it.
+    pub code: String,
+    pub firstlineno: u32,
+    /// Where its instructions start in the variant's `instructions`: a block's `first` and
+    /// `end` count from there.
+    pub first_instruction: usize,
+    pub blocks: Vec<GraphBlock>,
+    pub edges: Vec<GraphEdge>,
+    /// Why flypy could not make the graph (then `blocks` and `edges` are empty).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub graph_error: Option<String>,
+}
+
+/// A basic block: the code object's instructions `first..end`.
+#[derive(Clone, Debug, Default, Serialize)]
+pub struct GraphBlock {
+    pub first: usize,
+    pub end: usize,
+    pub offset: u32,
+    /// Executions per call (its first instruction's); `None`: unknown.
+    pub per_call: Option<f64>,
+}
+
+/// An edge between blocks (indices into `blocks`).
+#[derive(Clone, Debug, Serialize)]
+pub struct GraphEdge {
+    pub from: usize,
+    pub to: usize,
+    pub kind: EdgeKind,
+    /// Times per call control went this way, where the block counts determine it by flow
+    /// conservation; `None`: not determined.
+    pub per_call: Option<f64>,
 }
 
 /// Time per call, from flypy time's workers.

@@ -9,7 +9,8 @@ use std::time::Duration;
 use flypy_bytecode::dis::{dis_text, DisOptions};
 use flypy_dive::compare;
 use flypy_dive::model::{
-    Comparison, Energy, FunctionCost, InstructionCount, Machine, Timing, Variant,
+    CodeGraph, Comparison, Energy, FunctionCost, GraphBlock, GraphEdge, InstructionCount, Machine,
+    Timing, Variant,
 };
 use flypy_marshal::{Code, Object, PyVersion};
 use flypy_probe::run::{run_counted, Counting, Ending, Limits, Program, RunOutcome};
@@ -68,6 +69,9 @@ pub struct Dive {
     pub python: String,
     pub version: String,
     pub path: String,
+    /// The case's source as this interpreter compiled it (without flypy's driver): what the
+    /// instructions' positions point into.
+    pub source: String,
     /// Only the disassembly (2.7 and 3.6, or a case this version cannot run).
     pub static_only: bool,
     /// What this interpreter could not give, and anything else the reader should know.
@@ -544,6 +548,7 @@ pub fn dive(
         python: interp.full_version.clone(),
         version: version.to_string(),
         path: interp.path.display().to_string(),
+        source: case.source.clone(),
         static_only: false,
         notes: notes.to_vec(),
         iterations: case.iterations,
@@ -658,6 +663,7 @@ pub fn dive(
                 Err(failed) => return Ok(Err(failed)),
             };
         let mut listings = listings;
+        trace::graphs(&mut listings, module, version)?;
         if version.profile().adaptive {
             progress.say("reading what specialized");
             let program = Program::Module {
@@ -689,6 +695,7 @@ pub fn dive(
             let mut ops: BTreeMap<String, f64> = BTreeMap::new();
             let mut spec: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
             for listing in listings.get(start..start + size).unwrap_or_default() {
+                v.graphs.push(per_call_graph(listing, v.instructions.len()));
                 for r in &listing.rows {
                     v.instructions.push(InstructionCount {
                         code: listing.qualname.clone(),
@@ -699,6 +706,8 @@ pub fn dive(
                         argrepr: r.argrepr.clone(),
                         per_call: r.count.map(|n| n as f64 / f64::from(COUNTED_CALLS)),
                         specialized: r.specialized.map(str::to_owned),
+                        positions: r.positions,
+                        jump_target: r.jump_target,
                     });
                     let Some(n) = r.count else { continue };
                     if n == 0 {
@@ -867,6 +876,45 @@ fn timing_failure(e: &TimingError, variants: &[Variant], shown: &Shown) -> Strin
             .map_or_else(|| format!("variant {}", i + 1), |v| v.function.clone()),
     };
     shown.traceback(&e.describe(&name))
+}
+
+/// A counted code object's control-flow graph with its counts per call (the counted run's
+/// over [`COUNTED_CALLS`]), its instructions starting at `first_instruction` of its variant's.
+fn per_call_graph(listing: &trace::Listing, first_instruction: usize) -> CodeGraph {
+    let per_call = |n: Option<u64>| n.map(|n| n as f64 / f64::from(COUNTED_CALLS));
+    let mut g = CodeGraph {
+        code: listing.qualname.clone(),
+        firstlineno: listing.firstlineno,
+        first_instruction,
+        ..CodeGraph::default()
+    };
+    match &listing.graph {
+        Some(Ok(graph)) => {
+            g.blocks = graph
+                .blocks
+                .iter()
+                .map(|b| GraphBlock {
+                    first: b.first,
+                    end: b.end,
+                    offset: b.offset,
+                    per_call: per_call(b.count),
+                })
+                .collect();
+            g.edges = graph
+                .edges
+                .iter()
+                .map(|e| GraphEdge {
+                    from: e.from,
+                    to: e.to,
+                    kind: e.kind,
+                    per_call: per_call(e.count),
+                })
+                .collect();
+        }
+        Some(Err(why)) => g.graph_error = Some(why.clone()),
+        None => g.graph_error = Some("not made".to_owned()),
+    }
+    g
 }
 
 /// The counted run: every variant called [`COUNTED_CALLS`] times; each instruction's count,

@@ -5,8 +5,10 @@
 
 use std::collections::BTreeMap;
 
+use flypy_bytecode::cfg_graph::{self, CodeGraph};
 use flypy_bytecode::dis::instructions;
 use flypy_bytecode::flow;
+use flypy_bytecode::instruction::Positions;
 use flypy_marshal::{Code, Object, PyVersion};
 use flypy_probe::run::{
     run_counted, run_counted_planned, CodeCounts, CodeEdges, Counting, Ending, Limits, Program,
@@ -32,6 +34,10 @@ pub struct Row {
     /// With `--adaptive`: the specialized instruction the run left here, when it is not the
     /// instruction as compiled.
     pub specialized: Option<&'static str>,
+    /// Its source span (columns too on 3.11+), for views that mark it in the source.
+    pub positions: Positions,
+    /// For a jump, the offset it jumps to.
+    pub jump_target: Option<u32>,
 }
 
 /// One code object of the program with its counted instructions.
@@ -39,6 +45,9 @@ pub struct Listing {
     pub qualname: String,
     pub firstlineno: u32,
     pub rows: Vec<Row>,
+    /// Its control-flow graph with the rows' counts ([`graphs`], once the counts are final), or
+    /// why flypy could not make it; `None` before.
+    pub graph: Option<Result<CodeGraph, String>>,
 }
 
 impl Listing {
@@ -125,6 +134,7 @@ pub fn trace(interp: &Interpreter, opts: &TraceOptions) -> Result<Traced> {
             r.count = None;
         }
     }
+    graphs(&mut listings, module, interp.version)?;
     Ok(Traced {
         module: module.clone(),
         source,
@@ -359,6 +369,8 @@ pub fn join(module: &Code, counts: &[CodeCounts], version: PyVersion) -> Result<
                 count: Some(counted.get(&ins.offset).copied().unwrap_or(0)),
                 argrepr: ins.argrepr,
                 specialized: None,
+                positions: ins.positions,
+                jump_target: ins.jump_target,
             })
             .collect();
         prologue(&mut rows, code.flags);
@@ -371,9 +383,42 @@ pub fn join(module: &Code, counts: &[CodeCounts], version: PyVersion) -> Result<
             qualname,
             firstlineno: code.firstlineno,
             rows,
+            graph: None,
         });
     }
     Ok(listings)
+}
+
+/// Gives each listing the control-flow graph of its code object in `module` (pre-order, as
+/// [`join`] made them) with its rows' counts: blocks counted exactly, edges where flow
+/// conservation determines them (`flypy_bytecode::cfg_graph`). A graph flypy cannot make is
+/// said in the listing, not an error of the run.
+pub fn graphs(listings: &mut [Listing], module: &Code, version: PyVersion) -> Result<()> {
+    for (code, listing) in module.preorder().into_iter().zip(listings.iter_mut()) {
+        let instrs = instructions(code, version)?;
+        // The listing's rows are this disassembly's; a mismatch would draw the wrong graph.
+        let same = instrs.len() == listing.rows.len()
+            && instrs
+                .iter()
+                .zip(&listing.rows)
+                .all(|(i, r)| i.offset == r.offset);
+        if !same {
+            bail!(
+                "the listing of {} (line {}) is not flypy's disassembly of it",
+                listing.qualname,
+                listing.firstlineno
+            );
+        }
+        let counts: Vec<Option<u64>> = listing.rows.iter().map(|r| r.count).collect();
+        listing.graph = Some(
+            flypy_bytecode::exception_table::parse(&code.exceptiontable)
+                .map_err(|e| format!("its exception table: {e}"))
+                .and_then(|table| {
+                    cfg_graph::graph(&instrs, &table, version, &counts).map_err(|e| e.to_string())
+                }),
+        );
+    }
+    Ok(())
 }
 
 /// Marks each row with the specialized instruction the run left at its offset (the quickened
@@ -458,6 +503,9 @@ pub struct TraceDoc<'a> {
     pub stdout_bytes: u64,
     pub stderr: std::borrow::Cow<'a, str>,
     pub stderr_bytes: u64,
+    /// The program's source as it was compiled (undecodable bytes as U+FFFD), for views that
+    /// show it beside the listings.
+    pub source: &'a str,
     pub counts_known: bool,
     pub incomplete: Option<&'a str>,
     /// Unknown counts are null, never 0.
@@ -474,6 +522,14 @@ pub struct CodeDoc<'a> {
     pub firstlineno: u32,
     pub executed: Option<u64>,
     pub instructions: Vec<InstructionDoc<'a>>,
+    /// Its basic blocks and the edges between them (indices into `instructions` and
+    /// `blocks`); absent when flypy could not make the graph, and `graph_error` says why.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub blocks: Option<&'a [cfg_graph::Block]>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub edges: Option<&'a [cfg_graph::Edge]>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub graph_error: Option<&'a str>,
 }
 
 /// One instruction of [`CodeDoc`] with its count.
@@ -486,6 +542,8 @@ pub struct InstructionDoc<'a> {
     pub line: Option<u32>,
     pub count: Option<u64>,
     pub specialized: Option<&'static str>,
+    pub positions: Positions,
+    pub jump_target: Option<u32>,
 }
 
 /// Executions of one opcode.
@@ -505,6 +563,7 @@ pub struct LineCount {
 /// The [`TraceDoc`] of a counted run.
 pub fn document<'a>(
     listings: &'a [Listing],
+    source: &'a str,
     interp: &'a flypy_probe::Interpreter,
     counting: Counting,
     outcome: &'a flypy_probe::run::RunOutcome,
@@ -519,6 +578,21 @@ pub fn document<'a>(
             qualname: &l.qualname,
             firstlineno: l.firstlineno,
             executed: executed(l.total()),
+            blocks: l
+                .graph
+                .as_ref()
+                .and_then(|g| g.as_ref().ok())
+                .map(|g| &g.blocks[..]),
+            edges: l
+                .graph
+                .as_ref()
+                .and_then(|g| g.as_ref().ok())
+                .map(|g| &g.edges[..]),
+            graph_error: l
+                .graph
+                .as_ref()
+                .and_then(|g| g.as_ref().err())
+                .map(String::as_str),
             instructions: l
                 .rows
                 .iter()
@@ -530,6 +604,8 @@ pub fn document<'a>(
                     line: r.line,
                     count: r.count,
                     specialized: r.specialized,
+                    positions: r.positions,
+                    jump_target: r.jump_target,
                 })
                 .collect(),
         })
@@ -550,6 +626,7 @@ pub fn document<'a>(
         stdout_bytes: outcome.stdout.total,
         stderr: String::from_utf8_lossy(&outcome.stderr.kept),
         stderr_bytes: outcome.stderr.total,
+        source,
         counts_known: known,
         incomplete: outcome.incomplete.as_deref(),
         executed: executed(listings.iter().map(Listing::total).sum::<u64>()),

@@ -8,7 +8,8 @@ use std::fmt::Write as _;
 use serde_json::Value;
 
 use crate::charts::{bars, lines, stacked, Bar, Segment, Series};
-use crate::listing::instructions;
+use crate::limits::{MAX_GRAPH_BLOCKS, MAX_LISTED_INSTRUCTIONS, MAX_SOURCE_LINES};
+use crate::listing::{cfg, instructions, list, source_pane};
 use crate::markup::{esc, heat_legend, note, page as shell, ptr, Unit};
 use crate::ReportError;
 
@@ -378,7 +379,8 @@ fn one_python(py: &Value, p: usize) -> String {
         }
         s.push_str("</dl>");
     }
-    // Each variant's listing, counts per call as a heat scale.
+    // The source beside each variant's listing, counts per call as a heat scale; then each
+    // variant's control-flow graphs.
     let hottest = variants
         .iter()
         .flat_map(|v| {
@@ -390,32 +392,100 @@ fn one_python(py: &Value, p: usize) -> String {
         .filter_map(|r| r.get("per_call").and_then(Value::as_f64))
         .fold(0.0_f64, f64::max);
     if hottest > 0.0 {
-        s.push_str("<h3>Bytecode per call</h3>");
-        s.push_str(&heat_legend(hottest));
-        s.push_str(r#"<div class="grid">"#);
-        for (k, v) in variants.iter().enumerate() {
-            let rows = v
-                .get("instructions")
-                .and_then(Value::as_array)
-                .map_or(&[][..], Vec::as_slice);
-            let call = v.get("call").and_then(Value::as_str).unwrap_or("");
-            let _ = write!(
-                s,
-                r#"<div class="card"><h3>{} <span class="muted mono">{}</span></h3>{}</div>"#,
-                esc(&label(v)),
-                esc(call),
-                instructions(
-                    rows,
-                    &vptr(k, &[&"instructions"]),
-                    "per_call",
-                    Unit::Count,
-                    &[],
-                    crate::limits::MAX_LISTED_INSTRUCTIONS,
-                    hottest
-                )
-            );
+        s.push_str(&listings_beside_source(py, variants, hottest, &vptr));
+        s.push_str(&graphs(variants, &vptr));
+    }
+    s
+}
+
+/// The case's source (as this interpreter compiled it) beside every variant's listing, hovering
+/// one lighting up the other.
+fn listings_beside_source(
+    py: &Value,
+    variants: &[Value],
+    hottest: f64,
+    vptr: &dyn Fn(usize, &[&dyn std::fmt::Display]) -> String,
+) -> String {
+    let mut s = String::from("<h3>Bytecode per call, beside the source</h3><p class=\"muted\">Hover a source line to light up its instructions in every variant (by the positions table); hover an instruction to mark its columns in the source.</p>");
+    s.push_str(&heat_legend(hottest));
+    let source = py.get("source").and_then(Value::as_str).unwrap_or("");
+    let (pane, notes) = source_pane(source, MAX_SOURCE_LINES);
+    s.push_str(&notes);
+    let source_lines: Vec<&str> = source.lines().collect();
+    let mut right = String::new();
+    for (k, v) in variants.iter().enumerate() {
+        let rows = list(v, "instructions");
+        let call = v.get("call").and_then(Value::as_str).unwrap_or("");
+        let _ = write!(
+            right,
+            r#"<h3>{} <span class="muted mono">{}</span></h3>{}"#,
+            esc(&label(v)),
+            esc(call),
+            instructions(
+                rows,
+                &vptr(k, &[&"instructions"]),
+                "per_call",
+                Unit::Count,
+                &source_lines,
+                MAX_LISTED_INSTRUCTIONS,
+                hottest
+            )
+        );
+        if rows.len() > MAX_LISTED_INSTRUCTIONS {
+            right.push_str(&note(&format!(
+                "Listing capped at {MAX_LISTED_INSTRUCTIONS} instructions: {} more are in the JSON, not here.",
+                rows.len() - MAX_LISTED_INSTRUCTIONS
+            )));
         }
-        s.push_str("</div>");
+    }
+    let _ = write!(
+        s,
+        r#"<div class="split">{pane}<div class="card">{right}</div></div>"#
+    );
+    s
+}
+
+/// Every variant's code objects as control-flow graphs, counts per call (at most
+/// `MAX_GRAPH_BLOCKS` blocks each; a bigger one, or one flypy could not make, is named).
+fn graphs(variants: &[Value], vptr: &dyn Fn(usize, &[&dyn std::fmt::Display]) -> String) -> String {
+    let mut s = String::from("<h3>Control-flow graphs</h3><p class=\"muted\">Each variant's code objects as flypy's CFG splits them into basic blocks, coloured by how many times each ran per call. Edge labels are per call, derived from the exact block counts by flow conservation; <b>?</b> where they do not determine it; dashed: to an exception handler; red: a back edge (a loop).</p><div class=\"grid\">");
+    let mut left_out = Vec::new();
+    for (k, v) in variants.iter().enumerate() {
+        let rows = list(v, "instructions");
+        for (c, g) in list(v, "graphs").iter().enumerate() {
+            let name = format!(
+                "{}: {} (line {})",
+                label(v),
+                g.get("code").and_then(Value::as_str).unwrap_or("?"),
+                g.get("firstlineno").and_then(Value::as_u64).unwrap_or(0)
+            );
+            if let Some(why) = g.get("graph_error").and_then(Value::as_str) {
+                left_out.push(format!("{name}: {why}"));
+                continue;
+            }
+            let blocks = list(g, "blocks").len();
+            if blocks > MAX_GRAPH_BLOCKS {
+                left_out.push(format!("{name}: {blocks} blocks, too big to draw"));
+                continue;
+            }
+            let first = g
+                .get("first_instruction")
+                .and_then(Value::as_u64)
+                .and_then(|f| usize::try_from(f).ok())
+                .unwrap_or(0);
+            let own = rows.get(first..).unwrap_or_default();
+            if let Some(svg) = cfg(g, own, &vptr(k, &[&"graphs", &c]), "per_call") {
+                let _ = write!(
+                    s,
+                    r#"<div class="card cfgcard" data-variant="{k}" data-graph="{c}" data-blocks="{blocks}"><h3>{}</h3>{svg}</div>"#,
+                    esc(&name)
+                );
+            }
+        }
+    }
+    s.push_str("</div>");
+    if !left_out.is_empty() {
+        s.push_str(&note(&format!("Not drawn: {}.", left_out.join("; "))));
     }
     s
 }

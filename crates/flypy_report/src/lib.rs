@@ -6,7 +6,6 @@
 //! a small script inlined, SVG drawn here, and a Content-Security-Policy that forbids any
 //! request (`docs/engine.md`, "HTML report").
 
-pub mod additions;
 mod charts;
 mod cost;
 mod dive;
@@ -31,10 +30,6 @@ pub enum ReportError {
         what: &'static str,
         field: &'static str,
     },
-    #[error(transparent)]
-    Dis(#[from] flypy_bytecode::dis::DisError),
-    #[error("control-flow graph: {0}")]
-    Graph(String),
 }
 
 /// The HTML page of `doc`, a flypy JSON document.

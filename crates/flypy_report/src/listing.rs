@@ -6,10 +6,11 @@ use std::fmt::Write as _;
 use serde_json::Value;
 
 use crate::layout::{layout, Spacing};
-use crate::markup::{esc, heat, heat_colour, num_attrs, ptr, show, Unit};
+use crate::markup::{esc, heat, heat_colour, note, num_attrs, ptr, show, Unit};
 
-/// The source, one `div` a line (at most `max` lines), for hovering.
-pub fn source_pane(source: &str, max: usize) -> (String, usize) {
+/// The source, one `div` a line (at most `max` lines), for hovering; and the notes saying
+/// what of it is not shown (none of it: a document made before flypy added it).
+pub fn source_pane(source: &str, max: usize) -> (String, String) {
     let mut s = String::from(r##"<div class="src">"##);
     let mut shown = 0;
     for (i, line) in source.lines().enumerate().take(max) {
@@ -23,7 +24,26 @@ pub fn source_pane(source: &str, max: usize) -> (String, usize) {
         shown += 1;
     }
     s.push_str("</div>");
-    (s, source.lines().count().saturating_sub(shown))
+    let mut notes = String::new();
+    if source.is_empty() {
+        notes.push_str(&note(
+            "The document has no source (made before flypy added it): listings only.",
+        ));
+    }
+    let hidden = source.lines().count().saturating_sub(shown);
+    if hidden > 0 {
+        notes.push_str(&note(&format!(
+            "Source shown up to line {max}; {hidden} more lines left out."
+        )));
+    }
+    (s, notes)
+}
+
+/// The array `key` of `v`, empty when there is none.
+pub fn list<'a>(v: &'a Value, key: &str) -> &'a [Value] {
+    v.get(key)
+        .and_then(Value::as_array)
+        .map_or(&[], Vec::as_slice)
 }
 
 /// A byte column of the positions table as a character column of `line` (CPython counts
@@ -115,13 +135,14 @@ const SP: Spacing = Spacing {
     gap_y: 46.0,
 };
 
-/// The control-flow graph of one code object of a trace document at `base` (its `/code/i`):
-/// one `g.node` a basic block, heat-coloured by its count; edges labelled with their counts,
-/// `?` where the count is unknown.
-pub fn cfg(code: &Value, base: &str) -> Option<String> {
+/// The control-flow graph of one code object: `blocks` and `edges` of the object at JSON
+/// pointer `base` (a trace's `/code/i`, a dive's `/pythons/p/variants/k/graphs/c`), `rows` its
+/// instructions (block `first`/`end` index them), each block's and edge's count in
+/// `count_field` (`count` in a trace, `per_call` in a dive). One `g.node` a basic block,
+/// heat-coloured by its count; edges labelled with their counts, `?` where unknown.
+pub fn cfg(code: &Value, rows: &[Value], base: &str, count_field: &str) -> Option<String> {
     let blocks = code.get("blocks")?.as_array()?;
     let edges = code.get("edges")?.as_array()?;
-    let rows = code.get("instructions")?.as_array()?;
     let pairs: Vec<(usize, usize)> = edges
         .iter()
         .filter_map(|e| {
@@ -133,7 +154,7 @@ pub fn cfg(code: &Value, base: &str) -> Option<String> {
     let l = layout(blocks.len(), &pairs, SP);
     let hottest = blocks
         .iter()
-        .filter_map(|b| b.get("count").and_then(Value::as_f64))
+        .filter_map(|b| b.get(count_field).and_then(Value::as_f64))
         .fold(0.0_f64, f64::max);
     let (w, h) = (l.width + 40.0, l.height + 10.0);
     let mut s = format!(
@@ -176,7 +197,7 @@ pub fn cfg(code: &Value, base: &str) -> Option<String> {
         } else {
             pts.get(mid).copied().unwrap_or((0.0, 0.0))
         };
-        match e.get("count").and_then(Value::as_f64) {
+        match e.get(count_field).and_then(Value::as_f64) {
             Some(c) => {
                 let _ = write!(
                     s,
@@ -184,7 +205,7 @@ pub fn cfg(code: &Value, base: &str) -> Option<String> {
                     mx + 24.0,
                     my + 4.0,
                     num_attrs(
-                        &format!("{base}{}", ptr(&[&"edges", &k, &"count"])),
+                        &format!("{base}{}", ptr(&[&"edges", &k, &count_field])),
                         Unit::Count
                     ),
                     esc(&show(c, Unit::Count))
@@ -203,7 +224,7 @@ pub fn cfg(code: &Value, base: &str) -> Option<String> {
     }
     for (b, block) in blocks.iter().enumerate() {
         let (x, y) = l.nodes.get(b).copied().unwrap_or((0.0, 0.0));
-        let count = block.get("count").and_then(Value::as_f64);
+        let count = block.get(count_field).and_then(Value::as_f64);
         let fill = count.map_or("#fff".to_owned(), |c| heat_colour(heat(c, hottest)));
         let first = block.get("first").and_then(Value::as_u64).unwrap_or(0);
         let end = block.get("end").and_then(Value::as_u64).unwrap_or(first);
@@ -225,7 +246,7 @@ pub fn cfg(code: &Value, base: &str) -> Option<String> {
             Some(c) => format!(
                 r##"<tspan{}>{}</tspan>"##,
                 num_attrs(
-                    &format!("{base}{}", ptr(&[&"blocks", &b, &"count"])),
+                    &format!("{base}{}", ptr(&[&"blocks", &b, &count_field])),
                     Unit::Count
                 ),
                 esc(&show(c, Unit::Count))

@@ -200,34 +200,39 @@ footer{color:var(--mute);font-size:12px;padding:16px 28px;border-top:1px solid v
 "#;
 
 /// Hover a source line: its instructions light up (by their positions' line range). Hover an
-/// instruction: its source columns are marked. One listener each, indexes built once.
+/// instruction: its source columns are marked. Each `.split` (a source pane beside its
+/// listings: one on a trace page, one per interpreter on a dive page) is its own scope, so a
+/// line lights up only the instructions compiled from that source. Indexes are built once.
 const SCRIPT: &str = r#"
 (function(){
-  var byLine = {};
-  var rows = document.querySelectorAll('tr.ins[data-l0]');
-  for (var i = 0; i < rows.length; i++) {
-    var r = rows[i], a = +r.dataset.l0, b = +(r.dataset.l1 || a);
-    if (b - a > 200) b = a + 200;
-    for (var l = a; l <= b; l++) (byLine[l] = byLine[l] || []).push(r);
-  }
   var lit = [];
   function clear(){ for (var k = 0; k < lit.length; k++) lit[k].classList.remove('hl'); lit = []; }
-  var src = document.querySelectorAll('.src');
-  for (var s = 0; s < src.length; s++) {
-    src[s].addEventListener('mouseover', function(e){
+  var scopes = document.querySelectorAll('.split');
+  for (var s = 0; s < scopes.length; s++) (function(scope){
+    var byLine = {};
+    var rows = scope.querySelectorAll('tr.ins[data-l0]');
+    for (var i = 0; i < rows.length; i++) {
+      var r = rows[i], a = +r.dataset.l0, b = +(r.dataset.l1 || a);
+      if (b - a > 200) b = a + 200;
+      for (var l = a; l <= b; l++) (byLine[l] = byLine[l] || []).push(r);
+    }
+    var src = scope.querySelector('.src');
+    if (!src) return;
+    src.addEventListener('mouseover', function(e){
       var d = e.target.closest('div[data-line]'); if (!d) return;
       clear();
       var hit = byLine[+d.dataset.line] || [];
       for (var k = 0; k < hit.length; k++) { hit[k].classList.add('hl'); lit.push(hit[k]); }
       document.body.dataset.lit = String(hit.length);
     });
-  }
+  })(scopes[s]);
   var marked = null;
   document.addEventListener('mouseover', function(e){
     var r = e.target.closest && e.target.closest('tr.ins[data-c0]');
     if (marked) { marked.textContent = marked.dataset.text; marked = null; }
-    if (!r) return;
-    var d = document.querySelector('.src div[data-line="' + r.dataset.l0 + '"] .tx');
+    var scope = r && r.closest('.split');
+    if (!scope) return;
+    var d = scope.querySelector('.src div[data-line="' + r.dataset.l0 + '"] .tx');
     if (!d) return;
     var t = d.textContent, c0 = +r.dataset.c0, c1 = +r.dataset.c1;
     if (r.dataset.l1 !== r.dataset.l0) c1 = t.length;

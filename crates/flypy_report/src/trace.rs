@@ -100,7 +100,11 @@ pub fn page(doc: &Value) -> Result<String, ReportError> {
             continue;
         }
         let base = ptr(&[&"code", &i]);
-        if let Some(svg) = cfg(c, &base) {
+        let rows = c
+            .get("instructions")
+            .and_then(Value::as_array)
+            .map_or(&[][..], Vec::as_slice);
+        if let Some(svg) = cfg(c, rows, &base, "count") {
             let _ = write!(
                 body,
                 r#"<div class="card cfgcard" data-code="{i}" data-blocks="{blocks}"><h3>{}</h3>{svg}</div>"#,
@@ -143,17 +147,8 @@ pub fn page(doc: &Value) -> Result<String, ReportError> {
         .fold(0.0_f64, f64::max);
     body.push_str("<h2>Source and disassembly</h2><p class=\"muted\">Hover a source line to light up its instructions (by the positions table); hover an instruction to mark its columns in the source.</p>");
     body.push_str(&heat_legend(hottest_count));
-    let (pane, hidden_lines) = source_pane(source, MAX_SOURCE_LINES);
-    if source.is_empty() {
-        body.push_str(&note(
-            "The document has no source (made before flypy added it).",
-        ));
-    }
-    if hidden_lines > 0 {
-        body.push_str(&note(&format!(
-            "Source shown up to line {MAX_SOURCE_LINES}; {hidden_lines} more lines left out."
-        )));
-    }
+    let (pane, notes) = source_pane(source, MAX_SOURCE_LINES);
+    body.push_str(&notes);
     let mut listed = 0usize;
     let mut right = String::new();
     let mut left_out = (0usize, 0usize);

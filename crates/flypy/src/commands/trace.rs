@@ -112,7 +112,6 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         }
     }
     let Traced {
-        module,
         source,
         listings,
         outcome,
@@ -124,11 +123,9 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let text = match args.format {
         Format::Text => text(&listings, &interp.full_version, method, &outcome.ending),
         Format::Json | Format::Html => {
-            let doc = trace::document(&listings, &interp, counting, &outcome, known);
+            let doc = trace::document(&listings, &source, &interp, counting, &outcome, known);
             // Through a Value: its maps sort their keys, as the schema's documents always had.
-            let mut doc = serde_json::to_value(&doc)?;
-            // The HTML report's additive fields: source, positions, blocks and edges.
-            flypy_report::additions::trace(&mut doc, &module, interp.version, &source)?;
+            let doc = serde_json::to_value(&doc)?;
             if args.format == Format::Html {
                 output::html("trace", &doc, args.html.output.as_deref())?;
                 String::new()

@@ -1,8 +1,9 @@
 //! The HTML reports opened in headless Chromium (Debian's package), network off: for a default
 //! dive, a `--pythons all --quick` dive, a trace, a cost and a time, the page loads without
 //! console errors or exceptions, makes no request beyond its own file, is not blank, draws one
-//! CFG node per basic block of flypy's CFG, shows the JSON's numbers, and lights up a source
-//! line's instructions on hover. One Chromium serves every page, driven over the DevTools
+//! CFG node per basic block of flypy's CFG (the trace's code objects and every counted dive
+//! variant's), shows the JSON's numbers, and lights up a source line's instructions on hover
+//! (on the dive page, only the hovered interpreter's). One Chromium serves every page, driven over the DevTools
 //! protocol on a pipe (fds 3 and 4, NUL-terminated JSON). Screenshots go to
 //! `target/html-screenshots/`.
 
@@ -382,12 +383,7 @@ fn reports_open_in_headless_chromium() {
         .success();
     check_page(&mut chrome, "trace", &trace_html, &trace);
     // One CFG node per basic block of flypy's CFG (flypy_bytecode::cfg::basic_blocks).
-    let compiled = flypy_probe::compile_files(&python, std::slice::from_ref(&program))
-        .expect("the compile helper runs")
-        .remove(0)
-        .expect("it compiles");
-    let module = compiled.load(python.version).expect("flypy reads it");
-    let module = module.as_code().expect("a code object");
+    let module = compiled(&python, &program);
     let codes = module.preorder();
     let drawn = chrome.eval(
         "[...document.querySelectorAll('.cfgcard')].map(c => [+c.dataset.code, c.querySelectorAll('g.node').length])",
@@ -396,15 +392,8 @@ fn reports_open_in_headless_chromium() {
     assert_eq!(drawn.len(), codes.len(), "a graph for every code object");
     for d in drawn {
         let i = usize::try_from(d[0].as_u64().expect("index")).expect("index");
-        let code = codes[i];
-        let instrs = flypy_bytecode::dis::instructions(code, python.version).expect("dis");
-        let handlers: Vec<u32> = flypy_bytecode::exception_table::parse(&code.exceptiontable)
-            .expect("table")
-            .iter()
-            .map(|e| e.target)
-            .collect();
-        let blocks = flypy_bytecode::cfg::basic_blocks(&instrs, &handlers);
-        assert_eq!(d[1].as_u64(), Some(blocks.len() as u64), "code object {i}");
+        let blocks = basic_blocks(codes[i], python.version);
+        assert_eq!(d[1].as_u64(), Some(blocks), "code object {i}");
     }
     // Hovering a source line lights up its instructions.
     let at = chrome.eval(
@@ -483,7 +472,123 @@ fn reports_open_in_headless_chromium() {
     let all = run_json(&["dive", "--format", "json", "--pythons", "all", "--quick"]);
     let html = report(dir.path(), "dive-all", &all);
     check_page(&mut chrome, "dive-all", &html, &all);
+    dive_graphs_and_source(&mut chrome, &all, dir.path());
     println!("all pages checked in {:.1} s", t.elapsed().as_secs_f64());
+}
+
+/// `path` compiled by `python`, read by flypy: the module's code object.
+fn compiled(python: &flypy_probe::Interpreter, path: &Path) -> std::sync::Arc<flypy_marshal::Code> {
+    let compiled = flypy_probe::compile_files(python, &[path.to_owned()])
+        .expect("the compile helper runs")
+        .remove(0)
+        .expect("it compiles");
+    let module = compiled.load(python.version).expect("flypy reads it");
+    module.as_code().expect("a code object").clone()
+}
+
+/// How many basic blocks flypy's CFG splits `code` into (flypy_bytecode::cfg::basic_blocks).
+fn basic_blocks(code: &flypy_marshal::Code, version: flypy_marshal::PyVersion) -> u64 {
+    let instrs = flypy_bytecode::dis::instructions(code, version).expect("dis");
+    let handlers: Vec<u32> = flypy_bytecode::exception_table::parse(&code.exceptiontable)
+        .expect("table")
+        .iter()
+        .map(|e| e.target)
+        .collect();
+    flypy_bytecode::cfg::basic_blocks(&instrs, &handlers).len() as u64
+}
+
+/// The `--pythons all` dive page (open in `chrome`): every counted variant's code objects have
+/// a graph with one node per basic block of flypy's CFG of that code, compiled here by the same
+/// interpreter from the document's source; and hovering a line of the open interpreter's source
+/// lights up exactly that interpreter's instructions of the line, in every variant.
+fn dive_graphs_and_source(chrome: &mut Chrome, doc: &Value, dir: &Path) {
+    let pythons = doc["pythons"].as_array().expect("pythons");
+    let interps = flypy_probe::discover();
+    let drawn = chrome.eval(
+        "[...document.querySelectorAll('details.py')].map(d => [...d.querySelectorAll('.cfgcard')].map(c => [+c.dataset.variant, +c.dataset.graph, c.querySelectorAll('g.node').length]))",
+    );
+    let drawn = drawn.as_array().expect("a list per interpreter");
+    assert_eq!(drawn.len(), pythons.len());
+    let mut checked = 0;
+    for (p, (py, cards)) in pythons.iter().zip(drawn).enumerate() {
+        let cards = cards.as_array().expect("cards");
+        let graphs: usize = py["variants"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .map(|v| v["graphs"].as_array().map_or(0, Vec::len))
+            .sum();
+        assert_eq!(cards.len(), graphs, "python {p}: a card per code object");
+        if cards.is_empty() {
+            continue;
+        }
+        let interp = interps
+            .iter()
+            .find(|i| i.path.display().to_string() == py["path"].as_str().unwrap_or(""))
+            .expect("the dive's interpreter is found here");
+        let path = dir.join(format!("case_{p}.py"));
+        std::fs::write(&path, py["source"].as_str().expect("source")).expect("write");
+        let module = compiled(interp, &path);
+        let codes = module.preorder();
+        for c in cards {
+            let (k, g) = (c[0].as_u64().expect("k"), c[1].as_u64().expect("g"));
+            let graph = &py["variants"][k as usize]["graphs"][g as usize];
+            let code = codes
+                .iter()
+                .find(|code| {
+                    code.firstlineno as u64 == graph["firstlineno"].as_u64().unwrap_or(0)
+                        && code
+                            .qualname
+                            .as_ref()
+                            .or(Some(&code.name))
+                            .and_then(|q| q.as_text())
+                            .is_some_and(|q| graph["code"].as_str() == Some(&*q))
+                })
+                .unwrap_or_else(|| panic!("python {p}: no code object {graph}"));
+            assert_eq!(
+                c[2].as_u64(),
+                Some(basic_blocks(code, interp.version)),
+                "python {p}, variant {k}, graph {g}"
+            );
+            checked += 1;
+        }
+    }
+    assert!(checked > 0, "no dive graph drawn");
+    println!("dive-all: {checked} graphs have flypy's basic blocks");
+    // The open interpreter (the last): hover the line with `.append(`.
+    let last = pythons.len() - 1;
+    let source = pythons[last]["source"].as_str().expect("source");
+    let line = source
+        .lines()
+        .position(|l| l.contains(".append("))
+        .expect("the default case appends")
+        + 1;
+    let at = chrome.eval(&format!(
+        "(() => {{ const d = [...document.querySelectorAll('details.py')][{last}].querySelector('.src div[data-line=\"{line}\"]'); d.scrollIntoView({{block: 'center'}}); const r = d.getBoundingClientRect(); return [r.x + 40, r.y + r.height / 2]; }})()"
+    ));
+    let (x, y) = (at[0].as_f64().unwrap_or(0.0), at[1].as_f64().unwrap_or(0.0));
+    chrome.call(
+        "Input.dispatchMouseEvent",
+        json!({"type": "mouseMoved", "x": x, "y": y}),
+    );
+    let lit = chrome.eval(&format!(
+        "(() => {{ const own = [...document.querySelectorAll('details.py')][{last}]; const lit = [...document.querySelectorAll('tr.ins.hl')]; return [lit.length, lit.filter(r => own.contains(r)).length, [...own.querySelectorAll('tr.ins')].filter(r => +r.dataset.l0 <= {line} && {line} <= +r.dataset.l1).length]; }})()"
+    ));
+    assert!(
+        lit[0].as_u64() > Some(0),
+        "hovering line {line} lights up nothing"
+    );
+    assert_eq!(
+        lit[0], lit[1],
+        "only the hovered interpreter's instructions: {lit}"
+    );
+    assert_eq!(lit[0], lit[2], "every instruction of line {line}: {lit}");
+    let shot = chrome.call("Page.captureScreenshot", json!({"format": "png"}));
+    std::fs::write(
+        screenshots().join("dive-all-hover.png"),
+        base64(shot["data"].as_str().unwrap_or("")),
+    )
+    .expect("screenshot");
 }
 
 /// Bad input to the HTML exporter: a clear error, exit 2, no panic and no page.
