@@ -18,9 +18,13 @@ static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 use clap::{Parser, Subcommand};
 
+/// `flypy --version`: the crate's version and, when built from a git checkout, the commit
+/// (build.rs).
+const VERSION: &str = concat!(env!("CARGO_PKG_VERSION"), env!("FLYPY_VERSION_SUFFIX"));
+
 /// Flying Python: reverse-engineer the performance of Python code.
 #[derive(Parser)]
-#[command(name = "flypy", version, about)]
+#[command(name = "flypy", version = VERSION, about)]
 struct Cli {
     #[command(subcommand)]
     command: Command,

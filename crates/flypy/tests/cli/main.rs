@@ -16,6 +16,7 @@ mod common;
 mod html_report;
 mod paths_and_locales;
 mod rendering;
+mod shipping;
 mod signals;
 mod trace_counts;
 mod trace_edges;
