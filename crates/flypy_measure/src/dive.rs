@@ -87,6 +87,8 @@ pub struct Dive {
     pub comparisons: Vec<Comparison>,
     pub methods: Methods,
     pub confidence_level_percent: u32,
+    /// What this interpreter's runs ran with (interpreter, options, `PYTHON*` variables).
+    pub run_env: flypy_probe::run::RunEnv,
 }
 
 /// How each kind of number was obtained.
@@ -562,6 +564,7 @@ pub fn dive(
             ..Methods::default()
         },
         confidence_level_percent: 95,
+        run_env: flypy_probe::run::run_env(interp),
     };
     progress.say("compiling");
     let compiled = crate::source::compile_module(interp, &path);

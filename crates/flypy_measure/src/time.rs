@@ -88,6 +88,8 @@ pub struct About {
     pub setup: String,
     pub region: &'static flypy_energy::Region,
     pub calls_per_day: Option<f64>,
+    /// What the workers ran with; `None` for times loaded from pyperf files.
+    pub run_env: Option<flypy_probe::run::RunEnv>,
 }
 
 /// Calibrates, then runs worker processes (each timing every statement, in a rotated order so
@@ -251,6 +253,7 @@ pub fn measure(
         setup: args.setup.clone(),
         region: flypy_energy::world(),
         calls_per_day: None,
+        run_env: Some(flypy_probe::run::run_env(interp)),
     };
     Ok(Ok((variants, about)))
 }
@@ -344,6 +347,8 @@ pub struct TimeDoc<'a> {
     pub timer: &'a str,
     pub setup: &'a str,
     pub statements: Vec<StatementDoc<'a>>,
+    /// What the workers ran with (null for times loaded from pyperf files).
+    pub run_env: Option<&'a flypy_probe::run::RunEnv>,
 }
 
 /// One statement of [`TimeDoc`].
@@ -422,6 +427,7 @@ pub fn document<'a>(variants: &'a [Variant], about: &'a About) -> TimeDoc<'a> {
         timer: &about.timer,
         setup: &about.setup,
         statements: out,
+        run_env: about.run_env.as_ref(),
     }
 }
 
@@ -562,6 +568,8 @@ pub fn load_pyperf(paths: &[std::path::PathBuf]) -> Result<(Vec<Variant>, About)
         setup: String::new(),
         region: flypy_energy::world(),
         calls_per_day: None,
+        // Not run by flypy: what those processes ran with is not known here.
+        run_env: None,
     };
     Ok((variants, about))
 }
