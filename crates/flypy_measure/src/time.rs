@@ -12,7 +12,7 @@ use serde::Serialize;
 use serde_json::json;
 
 use crate::error::{bail, Context, Error, Result};
-use crate::note::{note, noteln};
+use crate::progress::{Event, Progress};
 
 /// What to time and how long, as `flypy time` takes it.
 pub struct TimeOptions {
@@ -39,8 +39,6 @@ pub struct TimeOptions {
     pub timeout: Duration,
     /// Per-core active power in watts for the energy estimate, instead of flypy's CPU table.
     pub cpu_watts: Option<f64>,
-    /// Say on stderr, in place, how many worker processes are done.
-    pub progress: bool,
 }
 
 /// A timing worker's result with flypy's own failures (the interpreter could not be run) as
@@ -94,10 +92,12 @@ pub struct About {
 
 /// Calibrates, then runs worker processes (each timing every statement, in a rotated order so
 /// no statement always goes first) until the planned number is done, or, with --until, until
-/// the ratios are as precise as asked or the budget is spent.
+/// the ratios are as precise as asked or the budget is spent. Each worker done is reported to
+/// `progress`, and the end of the workers.
 pub fn measure(
     interp: &Interpreter,
     args: &TimeOptions,
+    progress: &dyn Progress,
 ) -> Result<Result<(Vec<Variant>, About), TimingError>> {
     // 2.7 has no time.perf_counter: its helper times with timeit's default timer, and says so.
     if !interp.version.disassembled() {
@@ -193,13 +193,12 @@ pub fn measure(
             });
         }
         k += 1;
-        if args.progress {
-            note!("\rflypy: {k} worker processes done");
-        }
+        progress.report(Event::Workers {
+            done: k,
+            planned: args.processes as usize,
+        });
     }
-    if args.progress {
-        noteln!();
-    }
+    progress.report(Event::WorkersEnded);
     let model = flypy_energy::PowerModel::choose(
         args.cpu_watts,
         flypy_energy::CpuInfo::read().ok().as_ref(),

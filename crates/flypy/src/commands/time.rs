@@ -95,10 +95,11 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
             max_time: Duration::try_from_secs_f64(args.max_time).context("--max-time")?,
             timeout: Duration::try_from_secs_f64(args.timeout).context("--timeout")?,
             cpu_watts: args.cpu_watts,
-            progress: args.format == TimeFormat::Text
-                && std::io::IsTerminal::is_terminal(&std::io::stderr()),
         };
-        match time::measure(&interp, &opts)? {
+        let progress = crate::progress::Terminal::workers(
+            args.format == TimeFormat::Text && std::io::IsTerminal::is_terminal(&std::io::stderr()),
+        );
+        match time::measure(&interp, &opts, &progress)? {
             Ok(measured) => measured,
             Err(failed) => return super::user_failure(failed),
         }
