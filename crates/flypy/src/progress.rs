@@ -1,12 +1,14 @@
 //! The engine's progress (`flypy_measure::progress`) drawn on stderr, in the words flypy has
 //! always used: a dive's steps on one line rewritten in place where stderr takes escape codes,
-//! else a line per step; `flypy time`'s count of worker processes done.
+//! else a line per step; `flypy time`'s count of worker processes done. Where nothing is
+//! drawn (stderr is no terminal, JSON or HTML output) the commands pass `NoProgress` instead.
 
 use flypy_measure::progress::{Event, Progress};
 
 /// How a step is drawn.
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Steps {
+    /// Not at all (`flypy time` reports none: its progress is the count of workers).
     Hidden,
     /// A line per step (stderr is a terminal that takes no escape codes, `TERM=dumb`).
     Lines,
@@ -22,13 +24,13 @@ pub struct Terminal {
 }
 
 impl Terminal {
-    /// `flypy dive`'s (when `on`): each step. The count of timing workers is not drawn: the
-    /// step already says the workers are timing, and a count would replace it.
-    pub fn steps(on: bool) -> Terminal {
-        let steps = match (on, crate::output::takes_escapes(&std::io::stderr())) {
-            (false, _) => Steps::Hidden,
-            (true, true) => Steps::InPlace,
-            (true, false) => Steps::Lines,
+    /// `flypy dive`'s: each step. The count of timing workers is not drawn: the step already
+    /// says the workers are timing, and a count would replace it.
+    pub fn steps() -> Terminal {
+        let steps = if crate::output::takes_escapes(&std::io::stderr()) {
+            Steps::InPlace
+        } else {
+            Steps::Lines
         };
         Terminal {
             steps,
@@ -36,12 +38,12 @@ impl Terminal {
         }
     }
 
-    /// `flypy time`'s (when `on`): the count of worker processes done, rewritten with a
-    /// carriage return (which no terminal shows as garbage), a newline after the last.
-    pub fn workers(on: bool) -> Terminal {
+    /// `flypy time`'s: the count of worker processes done, rewritten with a carriage return
+    /// (which no terminal shows as garbage), a newline after the last.
+    pub fn workers() -> Terminal {
         Terminal {
             steps: Steps::Hidden,
-            workers: on,
+            workers: true,
         }
     }
 }
@@ -116,15 +118,13 @@ mod tests {
             drawn(&lines, &DIVE),
             "flypy: compiling…\nflypy: timing (worker processes)…\n"
         );
-        assert_eq!(drawn(&Terminal::steps(false), &DIVE), "");
     }
 
     #[test]
     fn time_draws_the_count_of_workers_done() {
         assert_eq!(
-            drawn(&Terminal::workers(true), &DIVE),
+            drawn(&Terminal::workers(), &DIVE),
             "\rflypy: 1 worker processes done\rflypy: 2 worker processes done\n"
         );
-        assert_eq!(drawn(&Terminal::workers(false), &DIVE), "");
     }
 }
