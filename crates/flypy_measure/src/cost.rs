@@ -298,6 +298,8 @@ pub struct CostDoc<'a> {
     /// Kept for readers of the first schema: #1 − #2, as `diffs_from_first` has it.
     pub diff_1_minus_2: Option<Vec<FunctionDelta>>,
     pub diffs_from_first: Vec<CostDiff>,
+    /// What the costed runs ran with (interpreter, options, `PYTHON*` variables).
+    pub run_env: flypy_probe::run::RunEnv,
 }
 
 /// One statement of [`CostDoc`].
@@ -371,5 +373,6 @@ pub fn document<'a>(
         statements,
         diff_1_minus_2: diffs.first().map(|d| d.by_function.clone()),
         diffs_from_first: diffs,
+        run_env: flypy_probe::run::run_env(interp),
     }
 }

@@ -19,7 +19,7 @@ use flypy_probe::Interpreter;
 use serde::Serialize;
 
 use crate::error::{bail, chain, Context, Error, Result};
-use crate::note::{note, noteln};
+use crate::progress::{Event, Progress};
 use crate::trace::text_of;
 use crate::{cost, time, trace};
 
@@ -42,10 +42,6 @@ pub struct Options {
     pub cpu_watts: Option<f64>,
     pub region: &'static flypy_energy::Region,
     pub width: usize,
-    pub progress: bool,
-    /// Progress rewrites one line in place (the terminal takes escape codes), else a line per
-    /// step.
-    pub progress_in_place: bool,
     /// Several interpreters: one that cannot compile the case gets its static parts.
     pub lenient: bool,
     /// How long one run may take (callgrind runs get ten times as long).
@@ -91,6 +87,8 @@ pub struct Dive {
     pub comparisons: Vec<Comparison>,
     pub methods: Methods,
     pub confidence_level_percent: u32,
+    /// What this interpreter's runs ran with (interpreter, options, `PYTHON*` variables).
+    pub run_env: flypy_probe::run::RunEnv,
 }
 
 /// How each kind of number was obtained.
@@ -527,15 +525,15 @@ fn error_line(error: &str) -> Option<(usize, usize)> {
     Some((at, rest.get(..digits)?.parse().ok()?))
 }
 
-/// The dive on `interp`, or how the user's code failed.
+/// The dive on `interp`, or how the user's code failed; its steps reported to `progress`.
 pub fn dive(
     interp: &Interpreter,
     notes: &[String],
     case: &Prepared,
     opts: &Options,
+    progress: &dyn Progress,
 ) -> Result<Result<Dive, String>> {
     let version = interp.version;
-    let progress = Progress::new(opts.progress, opts.progress_in_place);
     let dir = tempfile::tempdir().context("temporary folder")?;
     let path = dir.path().join(format!("{MODULE}.py"));
     std::fs::write(
@@ -567,8 +565,9 @@ pub fn dive(
             ..Methods::default()
         },
         confidence_level_percent: 95,
+        run_env: flypy_probe::run::run_env(interp),
     };
-    progress.say("compiling");
+    progress.report(Event::Step("compiling"));
     let compiled = crate::source::compile_module(interp, &path);
     let module = match compiled {
         Ok(m) => m,
@@ -610,7 +609,7 @@ pub fn dive(
                         .filter(|n| failing.iter().any(|f| n.starts_with(&format!("{f}: "))))
                         .map(|n| format!("{n}; measured without it")),
                 );
-                match self::dive(interp, &notes, &reduced, opts) {
+                match self::dive(interp, &notes, &reduced, opts, progress) {
                     Ok(Ok(measured)) => return Ok(Ok(measured)),
                     failed if !show_static => return failed,
                     _ => {}
@@ -631,7 +630,7 @@ pub fn dive(
     };
     // What the variants are, and one call of each (uncounted): their results, whether a call
     // changes setup()'s data, ITERATIONS.
-    progress.say("running the variants");
+    progress.report(Event::Step("running the variants"));
     let listing = match listed(interp, &path, &limits, &shown)? {
         Ok(l) => l,
         Err(failed) => return Ok(Err(failed)),
@@ -656,7 +655,7 @@ pub fn dive(
     let names: Vec<String> = found.iter().map(|f| f.name.clone()).collect();
     if version.profile().settrace_opcode_events {
         // Executed instructions, exactly.
-        progress.say("counting executed instructions");
+        progress.report(Event::Step("counting executed instructions"));
         let (listings, counting) =
             match counted(interp, module, &path, &names, &limits, &shown, &mut dive)? {
                 Ok(x) => x,
@@ -665,7 +664,7 @@ pub fn dive(
         let mut listings = listings;
         trace::graphs(&mut listings, module, version)?;
         if version.profile().adaptive {
-            progress.say("reading what specialized");
+            progress.report(Event::Step("reading what specialized"));
             let program = Program::Module {
                 name: RUN_AS.to_owned(),
                 path: path.clone(),
@@ -744,7 +743,7 @@ pub fn dive(
         );
     }
     // Time.
-    progress.say("timing (worker processes)");
+    progress.report(Event::Step("timing (worker processes)"));
     let setup = timing_setup(dir.path(), &found, module)?;
     let statements: Vec<String> = dive.variants.iter().map(|v| v.call.clone()).collect();
     let topts = time::TimeOptions {
@@ -759,9 +758,8 @@ pub fn dive(
         max_time: Duration::from_secs(120),
         timeout: opts.timeout,
         cpu_watts: opts.cpu_watts,
-        progress: false,
     };
-    let (timed, about) = match time::measure(interp, &topts)? {
+    let (timed, about) = match time::measure(interp, &topts, progress)? {
         Ok(t) => t,
         Err(e) => return Ok(Err(timing_failure(&e, &dive.variants, &shown))),
     };
@@ -814,7 +812,7 @@ pub fn dive(
     } else if let Err(e) = cost::check_valgrind() {
         dive.notes.push(chain(&e));
     } else {
-        progress.say("counting machine instructions (callgrind)");
+        progress.report(Event::Step("counting machine instructions (callgrind)"));
         let slowest = dive
             .variants
             .iter()
@@ -861,7 +859,7 @@ pub fn dive(
             grams_per_joule,
         ));
     }
-    progress.done();
+    progress.report(Event::Done);
     Ok(Ok(dive))
 }
 
@@ -1287,36 +1285,48 @@ fn for_version(text: String, version: PyVersion) -> String {
     }
 }
 
-/// What the dive is doing, on stderr when it is a terminal: one line rewritten in place, or a
-/// line per step where the terminal takes no escape codes (`TERM=dumb`).
-struct Progress {
-    on: bool,
-    in_place: bool,
-}
-
-impl Progress {
-    fn new(on: bool, in_place: bool) -> Self {
-        Progress { on, in_place }
-    }
-
-    fn say(&self, what: &str) {
-        match (self.on, self.in_place) {
-            (true, true) => note!("\r\x1b[Kflypy: {what}…"),
-            (true, false) => noteln!("flypy: {what}…"),
-            _ => {}
-        }
-    }
-
-    fn done(&self) {
-        if self.on && self.in_place {
-            note!("\r\x1b[K");
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The steps a quick dive reports, in order, on python3 (the one interpreter CI promises):
+    /// the timing workers counted within the timing step, and the end.
+    #[test]
+    fn a_dive_reports_its_steps_in_order() {
+        let interp = flypy_probe::resolve(None).expect("python3 on PATH");
+        let case = flypy_dive::case::builtin("list-init").expect("the default case");
+        let prepared = Prepared {
+            name: case.name.to_owned(),
+            about: flypy_dive::case::about(case.source).unwrap_or_default(),
+            source: case.source.to_owned(),
+            iterations: None,
+            statements: None,
+        };
+        let opts = Options {
+            quick: true,
+            cpu_watts: None,
+            region: flypy_energy::world(),
+            width: 80,
+            lenient: false,
+            timeout: Duration::from_secs(60),
+        };
+        let recorded = crate::progress::tests::Recorded::default();
+        let dive = dive(&interp, &[], &prepared, &opts, &recorded).expect("the dive runs");
+        assert!(dive.is_ok(), "{:?}", dive.err());
+        let mut want = vec![
+            Event::Step("compiling"),
+            Event::Step("running the variants"),
+            Event::Step("counting executed instructions"),
+        ];
+        if interp.version.profile().adaptive {
+            want.push(Event::Step("reading what specialized"));
+        }
+        want.push(Event::Step("timing (worker processes)"));
+        // --quick: 4 workers, and no callgrind.
+        want.extend((1..=4).map(|done| Event::Workers { done, planned: 4 }));
+        want.extend([Event::WorkersEnded, Event::Done]);
+        assert_eq!(recorded.0.into_inner(), want);
+    }
 
     #[test]
     fn a_failure_names_the_statement_or_variant_it_is_in() {

@@ -10,6 +10,7 @@ pub mod doc;
 pub mod error;
 pub mod input;
 mod note;
+pub mod progress;
 pub mod quickened;
 pub mod source;
 pub mod time;

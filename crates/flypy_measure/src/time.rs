@@ -12,7 +12,7 @@ use serde::Serialize;
 use serde_json::json;
 
 use crate::error::{bail, Context, Error, Result};
-use crate::note::{note, noteln};
+use crate::progress::{Event, Progress};
 
 /// What to time and how long, as `flypy time` takes it.
 pub struct TimeOptions {
@@ -39,8 +39,6 @@ pub struct TimeOptions {
     pub timeout: Duration,
     /// Per-core active power in watts for the energy estimate, instead of flypy's CPU table.
     pub cpu_watts: Option<f64>,
-    /// Say on stderr, in place, how many worker processes are done.
-    pub progress: bool,
 }
 
 /// A timing worker's result with flypy's own failures (the interpreter could not be run) as
@@ -88,14 +86,18 @@ pub struct About {
     pub setup: String,
     pub region: &'static flypy_energy::Region,
     pub calls_per_day: Option<f64>,
+    /// What the workers ran with; `None` for times loaded from pyperf files.
+    pub run_env: Option<flypy_probe::run::RunEnv>,
 }
 
 /// Calibrates, then runs worker processes (each timing every statement, in a rotated order so
 /// no statement always goes first) until the planned number is done, or, with --until, until
-/// the ratios are as precise as asked or the budget is spent.
+/// the ratios are as precise as asked or the budget is spent. Each worker done is reported to
+/// `progress`, and the end of the workers.
 pub fn measure(
     interp: &Interpreter,
     args: &TimeOptions,
+    progress: &dyn Progress,
 ) -> Result<Result<(Vec<Variant>, About), TimingError>> {
     // 2.7 has no time.perf_counter: its helper times with timeit's default timer, and says so.
     if !interp.version.disassembled() {
@@ -191,13 +193,12 @@ pub fn measure(
             });
         }
         k += 1;
-        if args.progress {
-            note!("\rflypy: {k} worker processes done");
-        }
+        progress.report(Event::Workers {
+            done: k,
+            planned: args.processes as usize,
+        });
     }
-    if args.progress {
-        noteln!();
-    }
+    progress.report(Event::WorkersEnded);
     let model = flypy_energy::PowerModel::choose(
         args.cpu_watts,
         flypy_energy::CpuInfo::read().ok().as_ref(),
@@ -251,6 +252,7 @@ pub fn measure(
         setup: args.setup.clone(),
         region: flypy_energy::world(),
         calls_per_day: None,
+        run_env: Some(flypy_probe::run::run_env(interp)),
     };
     Ok(Ok((variants, about)))
 }
@@ -344,6 +346,8 @@ pub struct TimeDoc<'a> {
     pub timer: &'a str,
     pub setup: &'a str,
     pub statements: Vec<StatementDoc<'a>>,
+    /// What the workers ran with (null for times loaded from pyperf files).
+    pub run_env: Option<&'a flypy_probe::run::RunEnv>,
 }
 
 /// One statement of [`TimeDoc`].
@@ -422,6 +426,7 @@ pub fn document<'a>(variants: &'a [Variant], about: &'a About) -> TimeDoc<'a> {
         timer: &about.timer,
         setup: &about.setup,
         statements: out,
+        run_env: about.run_env.as_ref(),
     }
 }
 
@@ -562,6 +567,8 @@ pub fn load_pyperf(paths: &[std::path::PathBuf]) -> Result<(Vec<Variant>, About)
         setup: String::new(),
         region: flypy_energy::world(),
         calls_per_day: None,
+        // Not run by flypy: what those processes ran with is not known here.
+        run_env: None,
     };
     Ok((variants, about))
 }

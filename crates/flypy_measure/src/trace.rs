@@ -513,6 +513,8 @@ pub struct TraceDoc<'a> {
     pub code: Vec<CodeDoc<'a>>,
     pub by_opcode: Vec<OpcodeCount>,
     pub by_line: Vec<LineCount>,
+    /// What the counted run ran with (interpreter, options, `PYTHON*` variables).
+    pub run_env: flypy_probe::run::RunEnv,
 }
 
 /// One code object of [`TraceDoc`].
@@ -639,5 +641,6 @@ pub fn document<'a>(
             .into_iter()
             .map(|(line, count)| LineCount { line, count })
             .collect(),
+        run_env: flypy_probe::run::run_env(interp),
     }
 }

@@ -453,40 +453,8 @@ fn run_helper_with(
         Err(e) if e.kind() != std::io::ErrorKind::NotFound => return Err(ProbeError::Channel(e)),
         _ => {}
     }
-    let mut cmd = match wrapper {
-        None => interp.command(),
-        Some(w) => {
-            let mut cmd = Command::new(w.get_program());
-            cmd.args(w.get_args());
-            for (key, value) in w.get_envs() {
-                match value {
-                    Some(v) => cmd.env(key, v),
-                    None => cmd.env_remove(key),
-                };
-            }
-            if let Some(dir) = w.get_current_dir() {
-                cmd.current_dir(dir);
-            }
-            let plain = interp.command();
-            for (key, value) in plain.get_envs() {
-                match value {
-                    Some(v) => cmd.env(key, v),
-                    None => cmd.env_remove(key),
-                };
-            }
-            cmd.arg(&interp.path);
-            crate::session::die_with_flypy(&mut cmd);
-            cmd
-        }
-    };
-    for (key, value) in env {
-        cmd.env(key, value);
-    }
-    cmd.arg("-c")
-        .arg(helper)
-        .arg(&channel)
-        .args(args)
-        .stdin(Stdio::null())
+    let mut cmd = helper_command(interp, wrapper, helper, &channel, args, env);
+    cmd.stdin(Stdio::null())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         // Its own process group, so that the timeout stops whatever it started too.
@@ -521,6 +489,112 @@ fn run_helper_with(
         wall,
         report,
     })
+}
+
+/// The command of a helper run: `interp` (under `wrapper` when given) running `helper` with
+/// `-c`, the channel file's path and `args` after it, with the environment flypy always sets
+/// and `env`. [`run_env`] describes a measured run from this same command, so that what a
+/// document says the child ran with cannot drift from what it ran with.
+fn helper_command(
+    interp: &Interpreter,
+    wrapper: Option<&Command>,
+    helper: &str,
+    channel: &std::path::Path,
+    args: &[std::ffi::OsString],
+    env: &[(&str, std::ffi::OsString)],
+) -> Command {
+    let mut cmd = match wrapper {
+        None => interp.command(),
+        Some(w) => {
+            let mut cmd = Command::new(w.get_program());
+            cmd.args(w.get_args());
+            for (key, value) in w.get_envs() {
+                match value {
+                    Some(v) => cmd.env(key, v),
+                    None => cmd.env_remove(key),
+                };
+            }
+            if let Some(dir) = w.get_current_dir() {
+                cmd.current_dir(dir);
+            }
+            let plain = interp.command();
+            for (key, value) in plain.get_envs() {
+                match value {
+                    Some(v) => cmd.env(key, v),
+                    None => cmd.env_remove(key),
+                };
+            }
+            cmd.arg(&interp.path);
+            crate::session::die_with_flypy(&mut cmd);
+            cmd
+        }
+    };
+    for (key, value) in env {
+        cmd.env(key, value);
+    }
+    cmd.arg("-c").arg(helper).arg(channel).args(args);
+    cmd
+}
+
+/// What a measured run of the program ran with: the interpreter, the options flypy gave it and
+/// the environment variables that change what CPython does (`PYTHON_JIT`, `PYTHONHASHSEED`,
+/// `PYTHONMALLOC`, ...). Part of what was measured, so every measuring document records it; the
+/// JIT's runs (3.14+, `PYTHON_JIT=1`) are a second `RunEnv` of the same measurement.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+pub struct RunEnv {
+    /// The command flypy runs: the interpreter, or the wrapper script that runs it (a wrapper
+    /// may set more of the environment; see [`Interpreter::via`]).
+    pub path: String,
+    /// The interpreter's full version.
+    pub version: String,
+    /// The interpreter's own command-line options, before the `-c` that runs flypy's helper.
+    pub flags: Vec<String>,
+    /// Every `PYTHON*` variable the child's environment has, as it has it: inherited from
+    /// flypy's, or set by flypy (`PYTHONHASHSEED=0` unless the user chose a seed). flypy's own
+    /// variables for its helper (`FLYPY_*`) are removed before the program runs, and other
+    /// variables do not change what CPython does.
+    pub env: std::collections::BTreeMap<String, String>,
+}
+
+/// The [`RunEnv`] of every measured run of `interp`: the running program's, the timing
+/// workers' and, under valgrind (which sets no `PYTHON*` variable), callgrind's. Read from the
+/// command those runs are built with ([`helper_command`]), with flypy's environment as it is now.
+pub fn run_env(interp: &Interpreter) -> RunEnv {
+    let cmd = helper_command(interp, None, "", std::path::Path::new(""), &[], &[]);
+    RunEnv::of(interp, &cmd, std::env::vars_os())
+}
+
+impl RunEnv {
+    /// What `cmd` (no wrapper) runs `interp` with, `inherited` being the environment it starts
+    /// from (flypy never clears it).
+    fn of(
+        interp: &Interpreter,
+        cmd: &Command,
+        inherited: impl Iterator<Item = (std::ffi::OsString, std::ffi::OsString)>,
+    ) -> RunEnv {
+        let text = |s: &std::ffi::OsStr| s.to_string_lossy().into_owned();
+        let flags = cmd
+            .get_args()
+            .take_while(|a| *a != "-c")
+            .map(text)
+            .collect();
+        let mut env: std::collections::BTreeMap<std::ffi::OsString, Option<std::ffi::OsString>> =
+            inherited.map(|(k, v)| (k, Some(v))).collect();
+        for (key, value) in cmd.get_envs() {
+            env.insert(key.to_owned(), value.map(ToOwned::to_owned));
+        }
+        let env = env
+            .into_iter()
+            .filter(|(k, _)| k.as_encoded_bytes().starts_with(b"PYTHON"))
+            .filter_map(|(k, v)| Some((text(&k), text(&v?))))
+            .collect();
+        RunEnv {
+            path: interp.path.display().to_string(),
+            version: interp.full_version.clone(),
+            flags,
+            env,
+        }
+    }
 }
 
 /// Refuses a counting method that would not give exact counts on this version.
@@ -610,4 +684,61 @@ fn classify(
     outcome.python_callbacks = r.tally;
     outcome.incomplete = r.incomplete;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::ffi::OsString;
+
+    fn interp() -> Interpreter {
+        Interpreter {
+            path: PathBuf::from("/opt/python3.14"),
+            via: None,
+            version: flypy_marshal::PyVersion::parse("3.14").expect("a version"),
+            full_version: "3.14.0".to_owned(),
+            implementation: "CPython".to_owned(),
+            executable: "/opt/python3.14".to_owned(),
+            debug: false,
+            free_threaded: false,
+            found_by: crate::Discovery::Explicit,
+            code_files: Vec::new(),
+            symbols: None,
+        }
+    }
+
+    fn vars(pairs: &[(&str, &str)]) -> impl Iterator<Item = (OsString, OsString)> {
+        pairs
+            .iter()
+            .map(|(k, v)| (OsString::from(k), OsString::from(v)))
+            .collect::<Vec<_>>()
+            .into_iter()
+    }
+
+    #[test]
+    fn the_run_env_is_the_commands_own() {
+        // What the command sets wins over what it inherits, what it removes is not claimed,
+        // and only PYTHON* variables are recorded.
+        let mut cmd = Command::new("/opt/python3.14");
+        cmd.args(["-X", "importtime", "-c", "pass", "-X"])
+            .env("PYTHONHASHSEED", "0")
+            .env_remove("PYTHONMALLOC");
+        let inherited = vars(&[
+            ("PYTHON_JIT", "1"),
+            ("PYTHONHASHSEED", "7"),
+            ("PYTHONMALLOC", "malloc"),
+            ("HOME", "/root"),
+        ]);
+        let env = RunEnv::of(&interp(), &cmd, inherited);
+        assert_eq!(env.flags, ["-X", "importtime"]);
+        assert_eq!(
+            env.env.into_iter().collect::<Vec<_>>(),
+            [
+                ("PYTHONHASHSEED".to_owned(), "0".to_owned()),
+                ("PYTHON_JIT".to_owned(), "1".to_owned()),
+            ]
+        );
+        assert_eq!(env.path, "/opt/python3.14");
+        assert_eq!(env.version, "3.14.0");
+    }
 }

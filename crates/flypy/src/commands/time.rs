@@ -8,6 +8,7 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 use anyhow::{bail, Context};
+use flypy_measure::progress::{NoProgress, Progress};
 use flypy_measure::time::{self, fastest, paired_ratio, About, TimeOptions, Variant};
 
 use super::{one_line, StatementOptions};
@@ -95,10 +96,16 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
             max_time: Duration::try_from_secs_f64(args.max_time).context("--max-time")?,
             timeout: Duration::try_from_secs_f64(args.timeout).context("--timeout")?,
             cpu_watts: args.cpu_watts,
-            progress: args.format == TimeFormat::Text
-                && std::io::IsTerminal::is_terminal(&std::io::stderr()),
         };
-        match time::measure(&interp, &opts)? {
+        let terminal = crate::progress::Terminal::workers();
+        let progress: &dyn Progress = if args.format == TimeFormat::Text
+            && std::io::IsTerminal::is_terminal(&std::io::stderr())
+        {
+            &terminal
+        } else {
+            &NoProgress
+        };
+        match time::measure(&interp, &opts, progress)? {
             Ok(measured) => measured,
             Err(failed) => return super::user_failure(failed),
         }

@@ -208,6 +208,12 @@ fn every_statement_is_compared_with_the_first() {
         .output()
         .expect("runs");
     let doc: Value = flypy_testkit::json_of(&out, "flypy cost");
+    assert_eq!(doc["run_env"]["version"], interp.full_version.as_str());
+    assert!(
+        doc["run_env"]["env"]["PYTHONHASHSEED"].is_string(),
+        "{}",
+        doc["run_env"]
+    );
     let diffs = doc["diffs_from_first"]
         .as_array()
         .expect("diffs_from_first");

@@ -116,6 +116,13 @@ fn check_dive(doc: &Value, context: &str) {
     assert_eq!(doc["schema"], "flypy.dive/1", "{context}");
     for run in doc["pythons"].as_array().expect("pythons") {
         let ctx = format!("{context} on CPython {}", run["python"]);
+        // What this interpreter's runs ran with (docs/json.md).
+        assert_eq!(run["run_env"]["version"], run["python"], "{ctx}");
+        assert!(
+            run["run_env"]["env"]["PYTHONHASHSEED"].is_string(),
+            "{ctx}: {}",
+            run["run_env"]
+        );
         if run["static_only"] == true {
             continue;
         }

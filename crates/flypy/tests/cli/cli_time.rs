@@ -20,6 +20,13 @@ fn two_statements_get_statistics_a_ratio_and_energy() {
         .expect("runs");
     let doc: Value = flypy_testkit::json_of(&out, "flypy time");
     assert_eq!(doc["schema"], "flypy.time/1");
+    // What the workers ran with (docs/json.md): flypy always gives them a hash seed, the
+    // user's or its own.
+    assert!(
+        doc["run_env"]["env"]["PYTHONHASHSEED"].is_string(),
+        "{}",
+        doc["run_env"]
+    );
     assert!(doc["how"]
         .as_str()
         .unwrap_or_default()
@@ -101,6 +108,8 @@ fn pyperf_files_are_read_and_equal_timings_are_no_significant_difference() {
         "{r}"
     );
     assert_eq!(r["p_value"], 0.0);
+    // Loaded times were not run by flypy: what they ran with is not claimed.
+    assert_eq!(doc["run_env"], Value::Null);
 }
 
 #[test]

@@ -528,3 +528,45 @@ fn say_checked(checked: &[String], skipped: &[String]) {
         skipped.join(", ")
     );
 }
+
+/// Issue 14: a trace's `run_env` is what the program ran with. `PYTHON_JIT=1` in flypy's
+/// environment reaches the program on 3.14+ (its JIT is then on) and `run_env` says so;
+/// `PYTHONMALLOC`, absent from flypy's environment, is not claimed; flypy's own hash seed is;
+/// and `run_env.env` is exactly the `PYTHON*` variables the program itself sees.
+#[test]
+fn run_env_is_what_the_program_ran_with() {
+    let Some(jit) = crate::common::interpreters("run_env")
+        .into_iter()
+        .find(|i| i.version.profile().jit_capable)
+    else {
+        eprintln!("run_env: skipped: no CPython 3.14+ (the JIT's versions) installed");
+        return;
+    };
+    let code = "import json, os, sys\n\
+                jit = getattr(sys, '_jit', None)\n\
+                env = dict((k, v) for k, v in os.environ.items() if k.startswith('PYTHON'))\n\
+                on = jit.is_enabled() if jit and jit.is_available() else None\n\
+                print(json.dumps({'env': env, 'jit': on}))\n";
+    let out = flypy()
+        .args(["trace", "--format", "json", "--python"])
+        .arg(&jit.path)
+        .args(["-c", code])
+        .env("PYTHON_JIT", "1")
+        .env_remove("PYTHONMALLOC")
+        .output()
+        .expect("runs");
+    let doc: Value = flypy_testkit::json_of(&out, "flypy");
+    let run_env = &doc["run_env"];
+    assert_eq!(run_env["env"]["PYTHON_JIT"], "1", "{run_env}");
+    assert_eq!(run_env["env"]["PYTHONHASHSEED"], "0", "{run_env}");
+    assert!(run_env["env"].get("PYTHONMALLOC").is_none(), "{run_env}");
+    assert_eq!(run_env["flags"], serde_json::json!([]), "{run_env}");
+    assert_eq!(run_env["version"], jit.full_version.as_str());
+    assert_eq!(run_env["path"], jit.path.display().to_string());
+    let seen: Value =
+        serde_json::from_str(doc["stdout"].as_str().expect("stdout")).expect("the program's JSON");
+    assert_eq!(seen["env"], run_env["env"], "what the program saw");
+    // A build without the JIT (no sys._jit, or one that says it is not available) gives null;
+    // one with it has it on.
+    assert_ne!(seen["jit"], false, "PYTHON_JIT=1 did not turn the JIT on");
+}

@@ -14,6 +14,7 @@ use std::process::ExitCode;
 use anyhow::{bail, Context};
 use flypy_dive::case;
 use flypy_measure::dive::{self as measure, Prepared};
+use flypy_measure::progress::{NoProgress, Progress};
 use flypy_probe::Interpreter;
 
 use super::ReportFormat as Format;
@@ -91,13 +92,14 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
             .ok()
             .filter(|t| !t.is_zero())
             .context("--timeout must be a positive number of seconds")?,
-        progress: args.format == Format::Text
-            && std::io::IsTerminal::is_terminal(&std::io::stderr()),
-        progress_in_place: output::takes_escapes(&std::io::stderr()),
     };
+    let progress_on =
+        args.format == Format::Text && std::io::IsTerminal::is_terminal(&std::io::stderr());
+    let terminal = crate::progress::Terminal::steps();
+    let progress: &dyn Progress = if progress_on { &terminal } else { &NoProgress };
     let mut dives = Vec::new();
     for (k, (interp, notes)) in interpreters.iter().enumerate() {
-        if options.progress && interpreters.len() > 1 {
+        if progress_on && interpreters.len() > 1 {
             crate::noteln!(
                 "flypy: CPython {} ({} of {})",
                 interp.full_version,
@@ -113,7 +115,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
                 interp.path.display()
             )
         };
-        let measured = measure::dive(interp, notes, &prepared, &options);
+        let measured = measure::dive(interp, notes, &prepared, &options, progress);
         let measured = if interpreters.len() > 1 {
             measured.with_context(which)?
         } else {
