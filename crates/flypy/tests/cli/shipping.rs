@@ -25,3 +25,55 @@ fn version_names_the_commit() {
         }
     }
 }
+
+/// `flypy … | head -1`: a reader that goes away ends flypy quietly, exit 0, no panic or error
+/// text, whether it left before flypy wrote anything (the read end closed at once) or after the
+/// first line. `dis DIR` streams file by file; the dive, help and version print at the end.
+#[test]
+fn a_closed_pipe_ends_flypy_quietly() {
+    use std::io::{BufRead, BufReader};
+    use std::process::Stdio;
+    let stdlib = std::process::Command::new("python3")
+        .args(["-c", "import json, os; print(os.path.dirname(json.__file__))"])
+        .output()
+        .expect("python3 runs");
+    let json_dir = String::from_utf8_lossy(&stdlib.stdout).trim().to_owned();
+    let runs: [&[&str]; 5] = [
+        &["dive", "--quick"],
+        &["dis", &json_dir],
+        &["dis", "--help"],
+        &["--version"],
+        &["cases"],
+    ];
+    for args in runs {
+        for read_first_line in [false, true] {
+            let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_flypy"))
+                .args(args)
+                .stdout(Stdio::piped())
+                .stderr(Stdio::piped())
+                .spawn()
+                .expect("flypy starts");
+            let stdout = child.stdout.take().expect("stdout");
+            if read_first_line {
+                let mut line = String::new();
+                BufReader::new(stdout)
+                    .read_line(&mut line)
+                    .expect("reads a line");
+                assert!(!line.is_empty(), "flypy {args:?} printed nothing");
+            } else {
+                drop(stdout);
+            }
+            let out = child.wait_with_output().expect("flypy ends");
+            let err = String::from_utf8_lossy(&out.stderr);
+            assert_eq!(
+                out.status.code(),
+                Some(0),
+                "flypy {args:?} (first line read: {read_first_line}): {err}"
+            );
+            assert!(
+                !err.contains("panicked") && !err.contains("error") && !err.contains("Broken pipe"),
+                "flypy {args:?} (first line read: {read_first_line}): {err}"
+            );
+        }
+    }
+}
