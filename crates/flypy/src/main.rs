@@ -17,11 +17,11 @@ use std::process::ExitCode;
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
-use clap::{Parser, Subcommand};
+use clap::{CommandFactory, Parser, Subcommand};
 
 /// `flypy --version`: the crate's version and, when built from a git checkout, the commit
 /// (build.rs).
-const VERSION: &str = concat!(env!("CARGO_PKG_VERSION"), env!("FLYPY_VERSION_SUFFIX"));
+pub(crate) const VERSION: &str = concat!(env!("CARGO_PKG_VERSION"), env!("FLYPY_VERSION_SUFFIX"));
 
 /// Flying Python: reverse-engineer the performance of Python code.
 #[derive(Parser)]
@@ -54,7 +54,12 @@ enum Command {
     /// Time statements (compiled as timeit does) in several worker processes: mean, median,
     /// confidence intervals, ratios with their significance, energy per call; pyperf's JSON.
     Time(commands::time::Args),
+    /// Draw the HTML page of a document saved with `--format json` (dive, trace, cost, time).
     Report(commands::report::Args),
+    /// Print a shell completion script (bash, zsh, fish), generated from flypy's own options.
+    Completions(commands::shell::CompletionsArgs),
+    /// Print the man page (roff) of flypy or of one subcommand: `flypy man > flypy.1`.
+    Man(commands::shell::ManArgs),
 }
 
 fn main() -> ExitCode {
@@ -81,6 +86,8 @@ fn run(cli: Cli) -> ExitCode {
         Command::Cost(args) => commands::cost::run(args),
         Command::Time(args) => commands::time::run(args),
         Command::Report(args) => commands::report::run(args),
+        Command::Completions(args) => commands::shell::completions(args, Cli::command()),
+        Command::Man(args) => commands::shell::man(args, Cli::command()),
     };
     match result {
         Ok(code) => code,

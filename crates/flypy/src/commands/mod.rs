@@ -5,6 +5,7 @@ pub mod dive;
 pub mod explain;
 pub mod pythons;
 pub mod report;
+pub mod shell;
 pub mod time;
 pub mod trace;
 

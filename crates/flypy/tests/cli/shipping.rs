@@ -12,7 +12,13 @@ fn version_names_the_commit() {
     let want = format!("flypy {}", env!("CARGO_PKG_VERSION"));
     assert!(out.starts_with(&want), "{out:?}");
     let head = std::process::Command::new("git")
-        .args(["-C", env!("CARGO_MANIFEST_DIR"), "rev-parse", "--short=12", "HEAD"])
+        .args([
+            "-C",
+            env!("CARGO_MANIFEST_DIR"),
+            "rev-parse",
+            "--short=12",
+            "HEAD",
+        ])
         .output()
         .ok()
         .filter(|o| o.status.success())
@@ -34,7 +40,10 @@ fn a_closed_pipe_ends_flypy_quietly() {
     use std::io::{BufRead, BufReader};
     use std::process::Stdio;
     let stdlib = std::process::Command::new("python3")
-        .args(["-c", "import json, os; print(os.path.dirname(json.__file__))"])
+        .args([
+            "-c",
+            "import json, os; print(os.path.dirname(json.__file__))",
+        ])
         .output()
         .expect("python3 runs");
     let json_dir = String::from_utf8_lossy(&stdlib.stdout).trim().to_owned();
@@ -76,4 +85,66 @@ fn a_closed_pipe_ends_flypy_quietly() {
             );
         }
     }
+}
+
+/// The subcommands `flypy --help` lists (its "Commands:" section), `help` left out.
+fn subcommands() -> Vec<String> {
+    let (code, help, err) = outcome(command().arg("--help"));
+    assert_eq!(code, 0, "{err}");
+    let names: Vec<String> = help
+        .lines()
+        .skip_while(|l| !l.starts_with("Commands:"))
+        .skip(1)
+        .take_while(|l| l.starts_with("  "))
+        .filter_map(|l| l.split_whitespace().next())
+        .filter(|n| *n != "help")
+        .map(str::to_owned)
+        .collect();
+    assert!(names.len() >= 10, "{help}");
+    names
+}
+
+/// Completion scripts for bash, zsh and fish and the man pages name every subcommand; each
+/// subcommand has its own page that names its options as `--help` does.
+#[test]
+fn completions_and_man_pages_name_every_subcommand() {
+    let names = subcommands();
+    for shell in ["bash", "zsh", "fish"] {
+        let (code, script, err) = outcome(command().args(["completions", shell]));
+        assert_eq!(code, 0, "{shell}: {err}");
+        for n in &names {
+            assert!(script.contains(n.as_str()), "{shell}: no {n}");
+        }
+    }
+    let (code, page, err) = outcome(command().arg("man"));
+    assert_eq!(code, 0, "{err}");
+    assert!(page.contains(".TH flypy 1"), "{page}");
+    for n in &names {
+        // Listed in SUBCOMMANDS as a reference to its own page, flypy-<name>(1).
+        assert!(page.contains(&format!("flypy\\-{n}(1)")), "man: no {n}");
+        let (code, sub, err) = outcome(command().args(["man", n]));
+        assert_eq!(code, 0, "man {n}: {err}");
+        assert!(sub.contains(&format!(".TH flypy-{n} 1")), "man {n}");
+        // Every long option its --help names.
+        let (_, help, _) = outcome(command().args([n.as_str(), "--help"]));
+        for opt in help
+            .split_whitespace()
+            .filter(|w| w.starts_with("--") && w.len() > 2)
+            .map(|w| w.trim_end_matches([',', '.', ']', ')', '=']))
+            .filter(|w| {
+                w.chars()
+                    .skip(2)
+                    .all(|c| c.is_ascii_alphanumeric() || c == '-')
+            })
+        {
+            if opt == "--version" {
+                continue;
+            }
+            let roff = opt.replace('-', "\\-");
+            assert!(sub.contains(&roff), "man {n}: no {opt}");
+        }
+    }
+    let (code, _, err) = outcome(command().args(["man", "nope"]));
+    assert_eq!(code, 2);
+    assert!(err.contains("no subcommand \"nope\""), "{err}");
 }
