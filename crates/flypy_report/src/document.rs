@@ -12,6 +12,7 @@ use flypy_measure::trace::{Listing, TraceDoc};
 
 /// A command's result, for any exporter.
 pub enum Document<'a> {
+    DisFile(DisFile<'a>),
     Trace(Trace<'a>),
     Time(Time<'a>),
     Cost(Cost<'a>),
@@ -20,6 +21,19 @@ pub enum Document<'a> {
     Cases(CasesDoc<'a>),
     /// One case with its source (`flypy cases --show NAME`).
     Case(CaseDoc<'a>),
+}
+
+/// One file of `flypy dis`. Its `flypy.dis/1` document is written file by file, the files
+/// formatted in parallel (a tree such as the standard library is never held whole), so the
+/// view is per file: the text's listing, or the JSON's entry of `files`, which the binary
+/// frames with `flypy_measure::source::dis_json::document`.
+pub struct DisFile<'a> {
+    pub loaded: &'a flypy_measure::source::Loaded,
+    /// `loaded`'s code object.
+    pub code: &'a Code,
+    pub options: &'a flypy_bytecode::dis::DisOptions,
+    /// Several files: the text puts a header before each listing and a blank line after it.
+    pub many: bool,
 }
 
 /// `flypy trace`: the document, the listings it was made from (the text sorts and marks
@@ -63,6 +77,7 @@ impl Document<'_> {
     /// The schema of the document, for messages.
     pub fn schema(&self) -> &'static str {
         match self {
+            Document::DisFile(_) => "flypy.dis/1",
             Document::Trace(t) => t.doc.schema,
             Document::Time(t) => t.doc.schema,
             Document::Cost(c) => c.doc.schema,

@@ -4,6 +4,7 @@
 
 use std::io::Write;
 
+use flypy_measure::source::dis_json;
 use serde_json::Value;
 
 use crate::document::Document;
@@ -15,11 +16,18 @@ pub trait Exporter {
 }
 
 /// The document as `docs/json.md` describes it, on one line (`flypy pythons`: indented, as it
-/// has always been printed), and a newline.
+/// has always been printed), and a newline; of a dis file, its entry of `files` (see
+/// [`crate::document::DisFile`]).
 pub struct Json;
 
 impl Exporter for Json {
     fn export(&self, doc: &Document, out: &mut dyn Write) -> Result<(), ReportError> {
+        if let Document::DisFile(f) = doc {
+            // An entry of the `files` array, the frame around it being the binary's.
+            let entry = dis_json::file(f.loaded, f.code)?;
+            out.write_all(entry.as_bytes())?;
+            return Ok(());
+        }
         let value = value(doc)?;
         if let Document::Pythons(_) = doc {
             serde_json::to_writer_pretty(&mut *out, &value)?;
@@ -37,6 +45,10 @@ pub struct Html;
 
 impl Exporter for Html {
     fn export(&self, doc: &Document, out: &mut dyn Write) -> Result<(), ReportError> {
+        if let Document::DisFile(_) = doc {
+            // A listing is not a page flypy draws (and `value` of it would have no schema).
+            return Err(ReportError::Schema(doc.schema().to_owned()));
+        }
         let page = crate::html(&value(doc)?)?;
         out.write_all(page.as_bytes())?;
         Ok(())
@@ -48,6 +60,7 @@ impl Exporter for Html {
 /// (source, positions, blocks, edges), which its JSON carries too.
 pub(crate) fn value(doc: &Document) -> Result<Value, ReportError> {
     Ok(match doc {
+        Document::DisFile(f) => serde_json::from_str(&dis_json::file(f.loaded, f.code)?)?,
         Document::Trace(t) => {
             let mut value = serde_json::to_value(&t.doc)?;
             crate::additions::trace(&mut value, t.module, t.version, t.source)?;

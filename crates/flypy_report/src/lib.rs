@@ -24,7 +24,7 @@ pub mod text;
 mod time;
 mod trace;
 
-pub use document::{Cost, Dive, Document, Time, Trace};
+pub use document::{Cost, DisFile, Dive, Document, Time, Trace};
 pub use export::{Exporter, Html, Json};
 pub use pyperf::Pyperf;
 use serde_json::Value;
@@ -51,6 +51,8 @@ pub enum ReportError {
         made_for: &'static str,
         schema: &'static str,
     },
+    #[error(transparent)]
+    DisEntry(#[from] flypy_measure::source::dis_json::EntryError),
     #[error(transparent)]
     Json(#[from] serde_json::Error),
     #[error(transparent)]

@@ -4,6 +4,7 @@
 
 mod cases;
 mod cost;
+mod dis;
 mod dive;
 mod line;
 mod pythons;
@@ -38,6 +39,8 @@ impl Default for Text {
 impl Exporter for Text {
     fn export(&self, doc: &Document, out: &mut dyn Write) -> Result<(), ReportError> {
         let text = match doc {
+            // Written as it is made: the listing can be large.
+            Document::DisFile(f) => return dis::write(f, out),
             Document::Trace(t) => trace::text(t),
             Document::Time(t) => time::text(t.variants, t.about),
             Document::Cost(c) => cost::text(c),
