@@ -6,7 +6,7 @@ use std::io::Write as _;
 use std::path::PathBuf;
 
 use anyhow::{bail, Context};
-use flypy_bytecode::dis::{write_dis_bytes, DisOptions};
+use flypy_bytecode::dis::DisOptions;
 use flypy_marshal::PyVersion;
 use flypy_measure::source::{
     self, collect, compile_sources, dis_json, load_compiled, read_pyc_file, Loaded, SourceKind,
@@ -185,8 +185,14 @@ fn run_adaptive(args: &Args) -> anyhow::Result<std::process::ExitCode> {
         show_offsets: args.show_offsets,
         show_positions: args.show_positions,
     };
-    let mut text = Vec::new();
-    write_dis_bytes(&mut text, &quick, version, &opts)?;
+    // The quickened tree shown as the one file given, compiled from source.
+    let quick = Loaded {
+        path: path.clone(),
+        version,
+        code: flypy_marshal::Object::Code(std::sync::Arc::new(quick)),
+        from_pyc: false,
+    };
+    let text = render(&quick, &opts, &Text::default(), false).map_err(anyhow::Error::msg)?;
     let mut out = std::io::stdout().lock();
     out.write_all(&text)?;
     out.flush()?;
