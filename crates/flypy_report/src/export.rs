@@ -1,6 +1,7 @@
 //! The one way a document becomes output: an [`Exporter`] writes a [`Document`]. Text is
-//! `crate::text`; here are the machine-readable forms and the HTML page, each read from the
-//! document's JSON form, so that what they show is what `--format json` prints.
+//! `crate::text` and pyperf's JSON `crate::pyperf`; here are the JSON and the HTML page, the
+//! page drawn from the document's JSON form, so that what it shows is what `--format json`
+//! prints.
 
 use std::io::Write;
 

@@ -2,7 +2,8 @@
 //! with what its text needs beside it): [`Text`], [`Json`], [`Pyperf`] (time only) and
 //! [`Html`]; the binary picks one by `--format` (docs/engine.md, "Target shape").
 //!
-//! The HTML page is that of a `dive`, `trace`, `cost` or `time` document. The exporter reads the command's JSON document (`docs/json.md`), exactly what
+//! The HTML page is that of a `dive`, `trace`, `cost` or `time` document. The exporter reads
+//! the command's JSON document (`docs/json.md`), exactly what
 //! `--format json` prints, so every number the page shows is one the JSON holds; each carries
 //! its JSON pointer in `data-ptr` for the browser test to check. One file, offline: styles and
 //! a small script inlined, SVG drawn here, and a Content-Security-Policy that forbids any
