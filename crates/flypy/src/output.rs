@@ -49,18 +49,38 @@ macro_rules! noteln {
     }};
 }
 
-/// Writes the HTML page of `doc` (a command's JSON document) to `out`, or to
-/// `flypy-<command>.html` in the current folder, whose path it then prints.
+/// Writes `doc` to stdout through `exporter`.
+pub fn export(
+    exporter: &dyn flypy_report::Exporter,
+    doc: &flypy_report::Document,
+) -> anyhow::Result<()> {
+    let mut text = Vec::new();
+    exporter.export(doc, &mut text)?;
+    let mut out = io::stdout().lock();
+    out.write_all(&text)?;
+    out.flush()?;
+    Ok(())
+}
+
+/// Writes the HTML page of `doc` to `out`, or to `flypy-<command>.html` in the current folder,
+/// whose path it then prints.
 pub fn html(
     command: &str,
-    doc: &serde_json::Value,
+    doc: &flypy_report::Document,
     out: Option<&std::path::Path>,
 ) -> anyhow::Result<()> {
+    let mut page = Vec::new();
+    flypy_report::Exporter::export(&flypy_report::Html, doc, &mut page)?;
+    html_page(command, &page, out)
+}
+
+/// Writes an HTML page to `out`, or to `flypy-<command>.html` in the current folder, whose
+/// path it then prints.
+pub fn html_page(command: &str, page: &[u8], out: Option<&std::path::Path>) -> anyhow::Result<()> {
     use anyhow::Context as _;
-    let page = flypy_report::html(doc)?;
     let default = std::path::PathBuf::from(flypy_report::default_file_name(command));
     let path = out.unwrap_or(&default);
-    std::fs::write(path, page.as_bytes())
+    std::fs::write(path, page)
         .with_context(|| format!("writing the HTML report to {}", path.display()))?;
     if out.is_none() {
         print(&format!("{}\n", path.display()))?;

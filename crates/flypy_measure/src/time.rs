@@ -1,7 +1,8 @@
 //! Timing statements: calibration of the loop count, worker processes of the target
 //! interpreter (each timing every statement, in rotated order), the ratios of their times from
 //! the workers that timed both, and each statement's share of the energy the package used
-//! (RAPL where readable, else modelled from time). Also pyperf's JSON, written and read.
+//! (RAPL where readable, else modelled from time). Also reading pyperf's JSON (writing it is a
+//! view: flypy_report's pyperf exporter).
 
 use std::time::{Duration, Instant};
 
@@ -9,7 +10,6 @@ use flypy_probe::run::Limits;
 use flypy_probe::timing::{time_worker, TimingError, WorkerSpec};
 use flypy_probe::Interpreter;
 use serde::Serialize;
-use serde_json::json;
 
 use crate::error::{bail, Context, Error, Result};
 use crate::progress::{Event, Progress};
@@ -428,38 +428,6 @@ pub fn document<'a>(variants: &'a [Variant], about: &'a About) -> TimeDoc<'a> {
         statements: out,
         run_env: about.run_env.as_ref(),
     }
-}
-
-/// pyperf's JSON: a suite with one benchmark per statement, one run per worker process
-/// (values and warm-ups in seconds per loop, warm-ups as [loops, value] pairs).
-pub fn pyperf_document(variants: &[Variant], about: &About) -> serde_json::Value {
-    let benchmarks: Vec<_> = variants
-        .iter()
-        .map(|v| {
-            let runs: Vec<_> = v
-                .runs
-                .iter()
-                .map(|r| {
-                    json!({
-                        "metadata": {"date": r.date, "duration": r.duration},
-                        "warmups": r.warmups.iter().map(|w| json!([v.loops, w])).collect::<Vec<_>>(),
-                        "values": r.values,
-                    })
-                })
-                .collect();
-            json!({
-                "metadata": {"name": v.name, "loops": v.loops, "timeit_stmt": v.name,
-                             "timeit_setup": about.setup},
-                "runs": runs,
-            })
-        })
-        .collect();
-    json!({
-        "version": "1.0",
-        "metadata": {"python_version": about.python, "timer": about.timer, "unit": "second",
-                     "description": about.how},
-        "benchmarks": benchmarks,
-    })
 }
 
 /// Statements' timings from pyperf JSON files (each a benchmark or a suite).

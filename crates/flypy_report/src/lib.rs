@@ -1,6 +1,9 @@
-//! flypy's reports. Today: the HTML page of a `dive`, `trace`, `cost` or `time` document.
+//! flypy's views. One [`Exporter`] trait writes a [`Document`] (a command's typed document,
+//! with what its text needs beside it): [`Text`], [`Json`], [`Pyperf`] (time only) and
+//! [`Html`]; the binary picks one by `--format` (docs/engine.md, "Target shape").
 //!
-//! The exporter reads the command's JSON document (`docs/json.md`), exactly what
+//! The HTML page is that of a `dive`, `trace`, `cost` or `time` document. The exporter reads
+//! the command's JSON document (`docs/json.md`), exactly what
 //! `--format json` prints, so every number the page shows is one the JSON holds; each carries
 //! its JSON pointer in `data-ptr` for the browser test to check. One file, offline: styles and
 //! a small script inlined, SVG drawn here, and a Content-Security-Policy that forbids any
@@ -9,15 +12,23 @@
 mod charts;
 mod cost;
 mod dive;
+mod document;
 mod explanation;
+mod export;
 pub mod layout;
 pub mod limits;
 mod listing;
 mod markup;
+mod pyperf;
+pub mod text;
 mod time;
 mod trace;
 
+pub use document::{Cost, DisFile, Dive, Document, Time, Trace};
+pub use export::{Exporter, Html, Json};
+pub use pyperf::Pyperf;
 use serde_json::Value;
+pub use text::Text;
 
 #[derive(Debug, thiserror::Error)]
 pub enum ReportError {
@@ -30,6 +41,20 @@ pub enum ReportError {
         what: &'static str,
         field: &'static str,
     },
+    #[error(transparent)]
+    Dis(#[from] flypy_bytecode::dis::DisError),
+    #[error("{format} is made for {made_for}, not a {schema} document")]
+    NotFor {
+        format: &'static str,
+        made_for: &'static str,
+        schema: &'static str,
+    },
+    #[error(transparent)]
+    DisEntry(#[from] flypy_measure::source::dis_json::EntryError),
+    #[error(transparent)]
+    Json(#[from] serde_json::Error),
+    #[error(transparent)]
+    Io(#[from] std::io::Error),
 }
 
 /// The HTML page of `doc`, a flypy JSON document.

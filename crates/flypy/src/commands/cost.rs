@@ -9,20 +9,17 @@
 //! from the same differential on `flypy trace`'s counts of timeit's code. The measuring is
 //! flypy_measure::cost's.
 
-use std::fmt::Write as _;
 use std::process::ExitCode;
 use std::time::Duration;
 
 use anyhow::{bail, Context};
-use flypy_callgrind::CostKind;
-use flypy_measure::cost::{self, check_valgrind, function_diff, Cost, CostOptions};
+use flypy_measure::cost::{self, check_valgrind, CostOptions};
 use flypy_probe::run::Limits;
 use flypy_probe::timing::WorkerSpec;
-use flypy_probe::Interpreter;
+use flypy_report::Document;
 
 use super::ReportFormat as Format;
-use super::{one_line, StatementOptions};
-use crate::output;
+use super::StatementOptions;
 
 #[derive(clap::Args)]
 pub struct Args {
@@ -106,86 +103,13 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         )),
         _ => None,
     };
-    let text = match args.format {
-        Format::Text => text(&costs, &interp, &args, symbols.as_deref()),
-        Format::Json => format!(
-            "{}\n",
-            serde_json::to_string(&serde_json::to_value(cost::document(
-                &costs,
-                &interp,
-                &opts,
-                symbols.as_deref()
-            ))?)?
-        ),
-        Format::Html => {
-            let doc =
-                serde_json::to_value(cost::document(&costs, &interp, &opts, symbols.as_deref()))?;
-            output::html("cost", &doc, args.html.output.as_deref())?;
-            String::new()
-        }
-    };
-    output::print(&text)?;
+    let doc = Document::Cost(flypy_report::Cost {
+        doc: cost::document(&costs, &interp, &opts, symbols.as_deref()),
+        costs: &costs,
+        calls: args.calls,
+        top: args.top,
+    });
+    args.format
+        .write(&doc, &flypy_report::Text::default(), "cost", &args.html)?;
     Ok(ExitCode::SUCCESS)
-}
-
-fn text(costs: &[Cost], interp: &Interpreter, args: &Args, symbols: Option<&str>) -> String {
-    let mut t = String::new();
-    let _ = writeln!(
-        t,
-        "CPython {} — machine instructions per call, callgrind, ({} calls − {} calls) / {}",
-        interp.full_version,
-        2 * args.calls,
-        args.calls,
-        args.calls
-    );
-    if let Some(s) = symbols {
-        let _ = writeln!(t, "note: {s}");
-    }
-    for (i, c) in costs.iter().enumerate() {
-        let _ = writeln!(t, "\n#{} {}", i + 1, one_line(&c.statement));
-        let _ = write!(t, "   {:.0} instructions per call", c.instructions);
-        match c.bytecode {
-            Some(b) if b > 0.0 => {
-                let _ = writeln!(
-                    t,
-                    "; {b:.0} bytecode instructions per call, {:.1} machine instructions each",
-                    c.instructions / b
-                );
-            }
-            _ => {
-                let _ = writeln!(t);
-            }
-        }
-        let _ = writeln!(
-            t,
-            "   {:>12} {:>12}  C function (self, inclusive per call)",
-            "self", "inclusive"
-        );
-        if let Some(ir) = c.per_call.event_index("Ir") {
-            for f in c.per_call.top(ir, CostKind::SelfCost, args.top) {
-                let _ = writeln!(
-                    t,
-                    "   {:>12.0} {:>12.0}  {}",
-                    f.self_cost.get(ir).copied().unwrap_or(0.0),
-                    f.inclusive.get(ir).copied().unwrap_or(0.0),
-                    f.key.name
-                );
-            }
-        }
-    }
-    // Every statement against the first.
-    for (k, b) in costs.iter().enumerate().skip(1) {
-        let a = &costs[0];
-        let _ = writeln!(
-            t,
-            "\n#1 − #{}: {:+.0} instructions per call ({:.3}×); by C function (self):",
-            k + 1,
-            a.instructions - b.instructions,
-            a.instructions / b.instructions
-        );
-        for (name, d) in function_diff(a, b).into_iter().take(args.top) {
-            let _ = writeln!(t, "   {d:>+12.0}  {name}");
-        }
-    }
-    t
 }

@@ -6,12 +6,13 @@ use std::io::Write as _;
 use std::path::PathBuf;
 
 use anyhow::{bail, Context};
-use flypy_bytecode::dis::{write_dis_bytes, DisOptions};
+use flypy_bytecode::dis::DisOptions;
 use flypy_marshal::PyVersion;
 use flypy_measure::source::{
     self, collect, compile_sources, dis_json, load_compiled, read_pyc_file, Loaded, SourceKind,
 };
 use flypy_probe::CompileOutcome;
+use flypy_report::{DisFile, Document, Exporter, Json, Text};
 use rayon::prelude::*;
 
 use super::Format;
@@ -80,6 +81,11 @@ pub fn run(args: Args) -> anyhow::Result<std::process::ExitCode> {
     };
     let many = files.len() > 1 || args.paths.iter().any(|p| p.is_dir());
     let mut compiled = compile_sources(&files, args.python.as_deref())?;
+    let text = Text::default();
+    let exporter: &(dyn Exporter + Sync) = match args.format {
+        Format::Text => &text,
+        Format::Json => &Json,
+    };
     let pool = pool()?;
     let stdout = std::io::stdout();
     // Small pieces are gathered; a file's listing (usually far larger) goes straight through.
@@ -103,7 +109,7 @@ pub fn run(args: Args) -> anyhow::Result<std::process::ExitCode> {
                         None => read_pyc_file(path),
                     }
                     .map_err(|e| (path.clone(), e))?;
-                    render(&loaded, &opts, args.format, many).map_err(|e| (path.clone(), e))
+                    render(&loaded, &opts, exporter, many).map_err(|e| (path.clone(), e))
                 })
                 .collect()
         });
@@ -179,8 +185,14 @@ fn run_adaptive(args: &Args) -> anyhow::Result<std::process::ExitCode> {
         show_offsets: args.show_offsets,
         show_positions: args.show_positions,
     };
-    let mut text = Vec::new();
-    write_dis_bytes(&mut text, &quick, version, &opts)?;
+    // The quickened tree shown as the one file given, compiled from source.
+    let quick = Loaded {
+        path: path.clone(),
+        version,
+        code: flypy_marshal::Object::Code(std::sync::Arc::new(quick)),
+        from_pyc: false,
+    };
+    let text = render(&quick, &opts, &Text::default(), false).map_err(anyhow::Error::msg)?;
     let mut out = std::io::stdout().lock();
     out.write_all(&text)?;
     out.flush()?;
@@ -199,27 +211,26 @@ fn pool() -> anyhow::Result<rayon::ThreadPool> {
         .context("starting worker threads")
 }
 
-/// One file's output: with several files, its `==> path <==` header and a blank line after.
-/// Text for `--format text`, one serialised `files` entry for JSON.
-fn render(l: &Loaded, opts: &DisOptions, format: Format, many: bool) -> Result<Vec<u8>, String> {
+/// One file's output (see [`flypy_report::DisFile`]): its listing, or its serialised `files`
+/// entry.
+fn render(
+    l: &Loaded,
+    opts: &DisOptions,
+    exporter: &(dyn Exporter + Sync),
+    many: bool,
+) -> Result<Vec<u8>, String> {
     let Some(code) = l.code.as_code() else {
         return Err("the marshalled object is not a code object".to_owned());
     };
-    match format {
-        Format::Text => {
-            let mut text = Vec::new();
-            if many {
-                text =
-                    format!("==> {} (CPython {}) <==\n", l.path.display(), l.version).into_bytes();
-            }
-            write_dis_bytes(&mut text, code, l.version, opts).map_err(|e| e.to_string())?;
-            if many {
-                text.push(b'\n');
-            }
-            Ok(text)
-        }
-        Format::Json => dis_json::file(l, code)
-            .map(String::into_bytes)
-            .map_err(|e| e.to_string()),
-    }
+    let file = DisFile {
+        loaded: l,
+        code,
+        options: opts,
+        many,
+    };
+    let mut out = Vec::new();
+    exporter
+        .export(&Document::DisFile(file), &mut out)
+        .map_err(|e| e.to_string())?;
+    Ok(out)
 }

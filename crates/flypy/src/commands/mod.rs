@@ -17,6 +17,16 @@ pub enum Format {
     Json,
 }
 
+impl Format {
+    /// Writes `doc` to stdout through this format's exporter.
+    pub fn write(self, doc: &flypy_report::Document) -> anyhow::Result<()> {
+        match self {
+            Format::Text => crate::output::export(&flypy_report::Text::default(), doc),
+            Format::Json => crate::output::export(&flypy_report::Json, doc),
+        }
+    }
+}
+
 /// `--format` of the commands that also draw an HTML report (trace, cost, dive).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, clap::ValueEnum)]
 pub enum ReportFormat {
@@ -25,6 +35,25 @@ pub enum ReportFormat {
     Json,
     /// One self-contained HTML file (charts, listings, control-flow graphs), offline.
     Html,
+}
+
+impl ReportFormat {
+    /// Writes `doc` as this format asks: to stdout through its exporter (`text` for text), or
+    /// the HTML page to the file `html` names (by default `flypy-<command>.html`, its path
+    /// printed).
+    pub fn write(
+        self,
+        doc: &flypy_report::Document,
+        text: &flypy_report::Text,
+        command: &str,
+        html: &HtmlOutput,
+    ) -> anyhow::Result<()> {
+        match self {
+            ReportFormat::Text => crate::output::export(text, doc),
+            ReportFormat::Json => crate::output::export(&flypy_report::Json, doc),
+            ReportFormat::Html => crate::output::html(command, doc, html.output.as_deref()),
+        }
+    }
 }
 
 /// Where `--format html` writes.
@@ -96,14 +125,4 @@ pub struct StatementOptions {
     /// (as timeit compiles them).
     #[arg(long)]
     pub module_level: bool,
-}
-
-/// A statement on one line, for headings (at most 60 characters).
-pub fn one_line(stmt: &str) -> String {
-    let flat = stmt.replace('\n', "; ");
-    if flat.chars().count() > 60 {
-        format!("{}…", flat.chars().take(59).collect::<String>())
-    } else {
-        flat
-    }
 }

@@ -32,6 +32,8 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         .and_then(|s| s.split('/').next())
         .unwrap_or("report")
         .to_owned();
-    output::html(&kind, &doc, args.html.output.as_deref())?;
+    // A saved document is JSON, not the engine's types: the page is drawn from it directly.
+    let page = flypy_report::html(&doc)?;
+    output::html_page(&kind, page.as_bytes(), args.html.output.as_deref())?;
     Ok(ExitCode::SUCCESS)
 }

@@ -2,17 +2,16 @@
 //! own code ran, joined with flypy's disassembly of the same source; totals per opcode and
 //! per source line.
 
-use std::fmt::Write as _;
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Duration;
 
 use anyhow::Context;
-use flypy_measure::trace::{self, describe, totals, Listing, TraceOptions, Traced};
+use flypy_measure::trace::{self, TraceOptions, Traced};
 use flypy_probe::run::{Counting, Ending, Limits, Program};
+use flypy_report::Document;
 
 use super::ReportFormat as Format;
-use crate::output;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
 pub enum Method {
@@ -119,27 +118,18 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         known,
         ..
     } = traced;
-    let method = describe(counting);
-    let text = match args.format {
-        Format::Text => text(&listings, &interp.full_version, method, &outcome.ending),
-        Format::Json | Format::Html => {
-            let doc = trace::document(&listings, &source, &interp, counting, &outcome, known);
-            // Through a Value: its maps sort their keys, as the schema's documents always had.
-            let doc = serde_json::to_value(&doc)?;
-            if args.format == Format::Html {
-                output::html("trace", &doc, args.html.output.as_deref())?;
-                String::new()
-            } else {
-                format!("{}\n", serde_json::to_string(&doc)?)
-            }
-        }
-    };
+    let doc = Document::Trace(flypy_report::Trace {
+        doc: trace::document(&listings, &source, &interp, counting, &outcome, known),
+        listings: &listings,
+        ending: &outcome.ending,
+    });
     if args.format == Format::Text {
         // The program's own output first, as it would have appeared.
         pass_through(&mut std::io::stderr().lock(), &outcome.stderr, "stderr")?;
         pass_through(&mut std::io::stdout().lock(), &outcome.stdout, "stdout")?;
     }
-    output::print(&text)?;
+    args.format
+        .write(&doc, &flypy_report::Text::default(), "trace", &args.html)?;
     if outcome.ending.is_success() {
         Ok(ExitCode::SUCCESS)
     } else {
@@ -170,99 +160,4 @@ fn pass_through(
         )?;
     }
     w.flush()
-}
-
-/// A heat marker: eighths of a block by the count's share of the hottest instruction's.
-fn heat(count: u64, max: u64) -> &'static str {
-    const BARS: [&str; 9] = [" ", "▁", "▂", "▃", "▄", "▅", "▆", "▇", "█"];
-    if count == 0 || max == 0 {
-        return BARS[0];
-    }
-    let eighths = (count.saturating_mul(8)).div_ceil(max).clamp(1, 8);
-    BARS[eighths as usize]
-}
-
-fn text(listings: &[Listing], full_version: &str, method: &str, ending: &Ending) -> String {
-    let mut t = String::new();
-    let total: u64 = listings.iter().map(Listing::total).sum();
-    let max = listings
-        .iter()
-        .flat_map(|l| l.rows.iter().filter_map(|r| r.count))
-        .max()
-        .unwrap_or(0);
-    if !ending.reported() {
-        let _ = writeln!(
-            t,
-            "Executed instructions: unknown (CPython {full_version}, counted with {method}; the program {}, and its counts were lost with it)",
-            ending.describe()
-        );
-    } else {
-        let _ = writeln!(
-            t,
-            "Executed instructions: {total} (CPython {full_version}, counted with {method}; the program {})",
-            ending.describe()
-        );
-    }
-    let mut order: Vec<&Listing> = listings.iter().collect();
-    order.sort_by(|a, b| {
-        b.total()
-            .cmp(&a.total())
-            .then(a.firstlineno.cmp(&b.firstlineno))
-    });
-    for l in order {
-        let executed = if ending.reported() {
-            format!("{} executed", l.total())
-        } else {
-            "counts unknown".to_owned()
-        };
-        let _ = writeln!(t, "\n{} (line {}): {executed}", l.qualname, l.firstlineno);
-        let _ = writeln!(
-            t,
-            "{:>12}   {:>5} {:>6}  instruction",
-            "count", "line", "offset"
-        );
-        for r in &l.rows {
-            let line = r.line.map(|n| n.to_string()).unwrap_or_default();
-            let arg = r.arg.map(|a| a.to_string()).unwrap_or_default();
-            let repr = if r.argrepr.is_empty() {
-                String::new()
-            } else {
-                format!(" ({})", r.argrepr)
-            };
-            let count = match r.count {
-                Some(c) => c.to_string(),
-                None if ending.reported() => "not seen".to_owned(),
-                None => "unknown".to_owned(),
-            };
-            let special = r
-                .specialized
-                .map(|s| format!("  -> {s}"))
-                .unwrap_or_default();
-            let _ = writeln!(
-                t,
-                "{:>12} {} {:>5} {:>6}  {:<24}{:>5}{}{}",
-                count,
-                heat(r.count.unwrap_or(0), max),
-                line,
-                r.offset,
-                r.opname,
-                arg,
-                repr,
-                special
-            );
-        }
-    }
-    if !ending.reported() {
-        return t;
-    }
-    let (ops, lines) = totals(listings);
-    let _ = writeln!(t, "\nBy opcode:");
-    for (name, n) in ops {
-        let _ = writeln!(t, "{n:>12}  {name}");
-    }
-    let _ = writeln!(t, "\nBy source line:");
-    for (line, n) in lines {
-        let _ = writeln!(t, "{n:>12}  line {line}");
-    }
-    t
 }

@@ -5,8 +5,6 @@
 //! the 3.11+ interpreter specialized, timings in worker processes (time), machine
 //! instructions by C function (cost, callgrind), and energy. `flypy_dive` compares and explains.
 
-mod render;
-
 use std::collections::BTreeMap;
 use std::path::Path;
 use std::process::ExitCode;
@@ -16,6 +14,7 @@ use flypy_dive::case;
 use flypy_measure::dive::{self as measure, Prepared};
 use flypy_measure::progress::{NoProgress, Progress};
 use flypy_probe::Interpreter;
+use flypy_report::Document;
 
 use super::ReportFormat as Format;
 use crate::output;
@@ -133,35 +132,24 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
             }
         }
     }
-    let text = match args.format {
-        Format::Text => {
-            let style = render::Style::detect();
-            if dives.len() == 1 {
-                render::one(&dives[0], &prepared, &options, &style)
-            } else {
-                render::across(&dives, &prepared, &options, &style)
-            }
-        }
-        Format::Json => format!(
-            "{}\n",
-            serde_json::to_string(&serde_json::to_value(flypy_measure::dive_doc::document(
-                &dives,
-                &prepared,
-                options.quick
-            ))?)?
-        ),
-        Format::Html => {
-            let doc = serde_json::to_value(flypy_measure::dive_doc::document(
-                &dives,
-                &prepared,
-                options.quick,
-            ))?;
-            output::html("dive", &doc, args.html.output.as_deref())?;
-            String::new()
-        }
+    let doc = Document::Dive(flypy_report::Dive {
+        doc: flypy_measure::dive_doc::document(&dives, &prepared, options.quick),
+        dives: &dives,
+        case: &prepared,
+    });
+    let text = flypy_report::Text {
+        width: args.width,
+        bold: bold(),
     };
-    output::print(&text)?;
+    args.format.write(&doc, &text, "dive", &args.html)?;
     Ok(ExitCode::SUCCESS)
+}
+
+/// Bold headings when stdout is a terminal that takes escape codes (not `TERM=dumb`) and
+/// NO_COLOR is unset (no-color.org).
+fn bold() -> bool {
+    let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
+    !no_color && output::takes_escapes(&std::io::stdout())
 }
 
 /// The interpreters to dive on (`--python`, `--pythons`, or `python3` on PATH), each with what
@@ -328,7 +316,7 @@ fn prepare(args: &Args, texts: &[String], interp: &Interpreter) -> anyhow::Resul
                     name: "inline".to_owned(),
                     about: case::About {
                         question: "Which of these statements is fastest, and why?".to_owned(),
-                        description: format!("setup: {}", super::one_line(&setup)),
+                        description: format!("setup: {}", flypy_report::text::one_line(&setup)),
                     },
                     source: case::from_statements(&setup, stmts, &locals),
                     iterations: args.iterations,

@@ -1,6 +1,5 @@
-//! The dive on the terminal (at most `--width` columns, bold headings unless NO_COLOR, not a
-//! terminal or `TERM=dumb`) and as JSON (every measurement, the comparisons the explanation is written from,
-//! and the explanation itself).
+//! The dive as text: at most `--width` columns, bold headings when the binary asks for them
+//! (a terminal that takes escape codes, NO_COLOR unset).
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
@@ -10,25 +9,24 @@ use flypy_dive::model::Variant;
 use flypy_markup::number::{count, fixed, grouped, sig};
 use flypy_markup::wrap::wrap;
 
+use flypy_measure::dive::{Dive, Prepared};
 use flypy_measure::dive_doc::{counted, version_changes};
 
-use super::measure::{Dive, Options};
-use super::Prepared;
+/// One interpreter's dive, or a table across several.
+pub(super) fn text(view: &crate::document::Dive, width: usize, bold: bool) -> String {
+    let style = Style { on: bold };
+    match view.dives {
+        [d] => one(d, view.case, width, &style),
+        dives => across(dives, view.case, width, &style),
+    }
+}
 
-pub(crate) struct Style {
+/// Whether headings are bold.
+struct Style {
     on: bool,
 }
 
 impl Style {
-    /// Bold headings when stdout is a terminal that takes escape codes (not `TERM=dumb`) and
-    /// NO_COLOR is unset (no-color.org).
-    pub fn detect() -> Self {
-        let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
-        Style {
-            on: !no_color && crate::output::takes_escapes(&std::io::stdout()),
-        }
-    }
-
     fn heading(&self, t: &mut String, title: &str, width: usize) {
         let rule = "─".repeat(width.saturating_sub(title.chars().count() + 4));
         if self.on {
@@ -40,8 +38,7 @@ impl Style {
 }
 
 /// One interpreter's dive as text.
-pub(crate) fn one(d: &Dive, case: &Prepared, opts: &Options, style: &Style) -> String {
-    let w = opts.width;
+fn one(d: &Dive, case: &Prepared, w: usize, style: &Style) -> String {
     let mut t = String::new();
     let _ = writeln!(t, "flypy dive · {} · CPython {}", case.name, d.python);
     for l in wrap(&case.about.question, w, "", "") {
@@ -538,8 +535,7 @@ fn methods(d: &Dive) -> Vec<String> {
 
 /// Several interpreters: one table of ratios and per-iteration counts by version, and what
 /// changed between consecutive versions, from the counts.
-pub(crate) fn across(dives: &[Dive], case: &Prepared, opts: &Options, style: &Style) -> String {
-    let w = opts.width;
+fn across(dives: &[Dive], case: &Prepared, w: usize, style: &Style) -> String {
     let mut t = String::new();
     let _ = writeln!(
         t,
