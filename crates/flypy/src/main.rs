@@ -17,7 +17,7 @@ use std::process::ExitCode;
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
-use clap::{CommandFactory, Parser, Subcommand};
+use clap::{CommandFactory, FromArgMatches, Parser, Subcommand};
 
 /// `flypy --version`: the crate's version and, when built from a git checkout, the commit
 /// (build.rs).
@@ -27,6 +27,10 @@ pub(crate) const VERSION: &str = concat!(env!("CARGO_PKG_VERSION"), env!("FLYPY_
 #[derive(Parser)]
 #[command(name = "flypy", version = VERSION, about)]
 struct Cli {
+    /// When to use bold and colour on stdout: auto (when stdout is a terminal that takes escape
+    /// codes and NO_COLOR is unset), always, never.
+    #[arg(long, value_enum, global = true, default_value_t)]
+    color: output::Color,
     #[command(subcommand)]
     command: Command,
 }
@@ -63,7 +67,15 @@ enum Command {
 }
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    // clap colours its own help and errors; it is told --color before it parses (the value
+    // is read again, checked, by the parse itself).
+    let early = output::Color::from_args(std::env::args_os());
+    let matches = Cli::command().color(early.for_clap()).get_matches();
+    let cli = match Cli::from_arg_matches(&matches) {
+        Ok(cli) => cli,
+        Err(e) => e.exit(),
+    };
+    output::set_color(cli.color);
     if let Err(e) = signals::install() {
         crate::noteln!(
             "flypy: error: cannot set up its temporary folder and signal handling: {e:#}"

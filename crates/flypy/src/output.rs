@@ -19,6 +19,68 @@ pub fn takes_escapes(stream: &impl io::IsTerminal) -> bool {
     stream.is_terminal() && std::env::var_os("TERM").is_none_or(|t| t != "dumb")
 }
 
+/// `--color`: when stdout gets bold and colour.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, clap::ValueEnum)]
+pub enum Color {
+    /// When stdout is a terminal that takes escape codes and NO_COLOR is unset or empty
+    /// (no-color.org).
+    #[default]
+    Auto,
+    /// Always, even into a pipe or a file (and whatever NO_COLOR says: the flag is the
+    /// nearer wish).
+    Always,
+    Never,
+}
+
+static COLOR: std::sync::OnceLock<Color> = std::sync::OnceLock::new();
+
+impl Color {
+    /// `--color` as given on the command line (`--color X` or `--color=X`, before any `--`),
+    /// `Auto` when absent or not one of the values (the parse itself reports a bad one).
+    pub fn from_args(args: impl IntoIterator<Item = std::ffi::OsString>) -> Color {
+        let mut wanted = None;
+        let mut args = args.into_iter().skip(1);
+        while let Some(arg) = args.next() {
+            let value = match arg.to_str() {
+                Some("--") => break,
+                Some("--color") => args.next(),
+                Some(a) => a.strip_prefix("--color=").map(std::ffi::OsString::from),
+                None => None,
+            };
+            if let Some(v) = value {
+                wanted = <Color as clap::ValueEnum>::from_str(&v.to_string_lossy(), false).ok();
+            }
+        }
+        wanted.unwrap_or_default()
+    }
+
+    /// The same choice for clap's own help and errors.
+    pub fn for_clap(self) -> clap::ColorChoice {
+        match self {
+            Color::Auto => clap::ColorChoice::Auto,
+            Color::Always => clap::ColorChoice::Always,
+            Color::Never => clap::ColorChoice::Never,
+        }
+    }
+}
+
+/// Records `--color` for [`styled`]; once, at the start.
+pub fn set_color(color: Color) {
+    let _ = COLOR.set(color);
+}
+
+/// Whether stdout gets bold and colour, by `--color`.
+pub fn styled() -> bool {
+    match COLOR.get().copied().unwrap_or_default() {
+        Color::Always => true,
+        Color::Never => false,
+        Color::Auto => {
+            let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
+            !no_color && takes_escapes(&io::stdout())
+        }
+    }
+}
+
 /// Writes all of `text` to stdout and flushes.
 pub fn print(text: &str) -> io::Result<()> {
     let mut out = io::stdout().lock();

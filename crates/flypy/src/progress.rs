@@ -21,6 +21,17 @@ pub struct Terminal {
     steps: Steps,
     /// Whether the count of worker processes done is drawn.
     workers: bool,
+    /// A step's line is on the screen, to be erased (at `Done`, or when the command ends
+    /// early with an error, which would otherwise be appended to it).
+    shown: std::cell::Cell<bool>,
+}
+
+impl Drop for Terminal {
+    fn drop(&mut self) {
+        if self.shown.get() {
+            let _ = std::io::Write::write_all(&mut std::io::stderr(), b"\r\x1b[K");
+        }
+    }
 }
 
 impl Terminal {
@@ -35,6 +46,7 @@ impl Terminal {
         Terminal {
             steps,
             workers: false,
+            shown: std::cell::Cell::new(false),
         }
     }
 
@@ -44,17 +56,41 @@ impl Terminal {
         Terminal {
             steps: Steps::Hidden,
             workers: true,
+            shown: std::cell::Cell::new(false),
         }
+    }
+}
+
+/// A command's progress: its steps drawn on stderr when stderr is a terminal (whatever the
+/// output format: a JSON or HTML dive takes as long), nothing otherwise (issue 17: a log or a
+/// pipe gets no progress lines).
+pub fn steps_on_terminal() -> Box<dyn Progress> {
+    if std::io::IsTerminal::is_terminal(&std::io::stderr()) {
+        Box::new(Terminal::steps())
+    } else {
+        Box::new(flypy_measure::progress::NoProgress)
     }
 }
 
 impl Terminal {
     /// What `event` draws, written to `out`; a reader that has gone is ignored, as with notes.
     fn draw(&self, event: Event, out: &mut dyn std::io::Write) {
+        if self.steps == Steps::InPlace {
+            match event {
+                Event::Step(_) | Event::Part { .. } => self.shown.set(true),
+                Event::Done => self.shown.set(false),
+                _ => {}
+            }
+        }
         let _ = match event {
             Event::Step(what) => match self.steps {
                 Steps::InPlace => write!(out, "\r\x1b[Kflypy: {what}…"),
                 Steps::Lines => writeln!(out, "flypy: {what}…"),
+                Steps::Hidden => Ok(()),
+            },
+            Event::Part { what, k, n } => match self.steps {
+                Steps::InPlace => write!(out, "\r\x1b[Kflypy: {what} {k} of {n}…"),
+                Steps::Lines => writeln!(out, "flypy: {what} {k} of {n}…"),
                 Steps::Hidden => Ok(()),
             },
             Event::Workers { done, .. } if self.workers => {
@@ -76,6 +112,15 @@ impl Progress for Terminal {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A terminal drawing steps as `steps` says, not the count of workers.
+    fn stepping(steps: Steps) -> Terminal {
+        Terminal {
+            steps,
+            workers: false,
+            shown: std::cell::Cell::new(false),
+        }
+    }
 
     fn drawn(terminal: &Terminal, events: &[Event]) -> String {
         let mut out = Vec::new();
@@ -102,22 +147,34 @@ mod tests {
 
     #[test]
     fn a_dive_draws_its_steps_in_place_or_a_line_each() {
-        let in_place = Terminal {
-            steps: Steps::InPlace,
-            workers: false,
-        };
+        let in_place = stepping(Steps::InPlace);
         assert_eq!(
             drawn(&in_place, &DIVE),
             "\r\x1b[Kflypy: compiling…\r\x1b[Kflypy: timing (worker processes)…\r\x1b[K"
         );
-        let lines = Terminal {
-            steps: Steps::Lines,
-            workers: false,
-        };
+        let lines = stepping(Steps::Lines);
         assert_eq!(
             drawn(&lines, &DIVE),
             "flypy: compiling…\nflypy: timing (worker processes)…\n"
         );
+    }
+
+    #[test]
+    fn a_part_says_which_of_how_many() {
+        let events = [
+            Event::Part {
+                what: "statement",
+                k: 1,
+                n: 2,
+            },
+            Event::Done,
+        ];
+        let in_place = stepping(Steps::InPlace);
+        assert_eq!(
+            drawn(&in_place, &events),
+            "\r\x1b[Kflypy: statement 1 of 2…\r\x1b[K"
+        );
+        assert_eq!(drawn(&Terminal::workers(), &events), "");
     }
 
     #[test]

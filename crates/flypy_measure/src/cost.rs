@@ -195,7 +195,15 @@ fn bytecode_per_call(
             .as_code()
             .context("the compiled program is not a code object")?;
         let timed = Program::Code(source);
-        let counted = crate::trace::count_run(interp, module, &timed, limits, counting, true)?;
+        let counted = crate::trace::count_run(
+            interp,
+            module,
+            &timed,
+            limits,
+            counting,
+            true,
+            &crate::progress::NoProgress,
+        )?;
         if counted.outcome.ending != Ending::Finished {
             bail!(
                 "the traced run of statement {} {}",

@@ -946,6 +946,8 @@ fn counted(
         limits,
         trace::default_counting(version),
         false,
+        // The dive's own step ("counting executed instructions") says what this run is.
+        &crate::progress::NoProgress,
     )?;
     if !outcome.ending.is_success() {
         return Ok(Err(failure(&outcome.ending, shown)));

@@ -9,6 +9,13 @@ pub enum Event {
     /// executed instructions", "reading what specialized", "timing (worker processes)",
     /// "counting machine instructions (callgrind)".
     Step(&'static str),
+    /// Item `k` of `n` of a step begins (a statement under callgrind, a chunk of files), said
+    /// as "`what` `k` of `n`".
+    Part {
+        what: &'static str,
+        k: usize,
+        n: usize,
+    },
     /// Another timing worker process is done: `done` so far, of `planned` (with
     /// `flypy time --until`, more may follow the planned ones).
     Workers { done: usize, planned: usize },

@@ -20,6 +20,7 @@ use serde_json::json;
 
 use crate::error::{bail, Context, Error, Result};
 use crate::note::noteln;
+use crate::progress::{Event, Progress};
 use crate::quickened::quickened_tree;
 
 /// One instruction of the listing with its count.
@@ -88,7 +89,8 @@ pub struct Traced {
 
 /// Compiles `opts.program` with `interp` for flypy's own disassembly, runs it counting, and
 /// joins the counts with the listings.
-pub fn trace(interp: &Interpreter, opts: &TraceOptions) -> Result<Traced> {
+pub fn trace(interp: &Interpreter, opts: &TraceOptions, progress: &dyn Progress) -> Result<Traced> {
+    progress.report(Event::Step("compiling"));
     // The program's source, compiled by the interpreter for flypy's own disassembly.
     let dir = tempfile::tempdir().context("temporary folder")?;
     let (source_path, shown) = match &opts.program {
@@ -125,6 +127,7 @@ pub fn trace(interp: &Interpreter, opts: &TraceOptions) -> Result<Traced> {
         &opts.limits,
         opts.counting,
         opts.strict,
+        progress,
     )?;
     let mut listings = join(module, &counts, interp.version)?;
     // A program that took the helper down with it left no counts: unknown, not zero.
@@ -135,6 +138,7 @@ pub fn trace(interp: &Interpreter, opts: &TraceOptions) -> Result<Traced> {
         }
     }
     graphs(&mut listings, module, interp.version)?;
+    progress.report(Event::Done);
     Ok(Traced {
         module: module.clone(),
         source,
@@ -203,7 +207,9 @@ pub fn count_run(
     limits: &Limits,
     counting: Counting,
     strict: bool,
+    progress: &dyn Progress,
 ) -> Result<Counted> {
+    progress.report(Event::Step("running the program, counting"));
     let plan = (counting == Counting::Edges)
         .then(|| edge_plan(module, interp.version))
         .transpose()?;
@@ -250,6 +256,9 @@ pub fn count_run(
         }),
         Err(e) if strict => Err(e),
         Err(e) => {
+            progress.report(Event::Step(
+                "running the program again, counting every instruction",
+            ));
             let outcome = run_counted(interp, program, limits, Counting::Monitoring)?;
             let counts = outcome.counts.clone();
             Ok(Counted {

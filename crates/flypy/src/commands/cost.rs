@@ -14,6 +14,7 @@ use std::time::Duration;
 
 use anyhow::{bail, Context};
 use flypy_measure::cost::{self, check_valgrind, CostOptions};
+use flypy_measure::progress::Event;
 use flypy_probe::run::Limits;
 use flypy_probe::timing::WorkerSpec;
 use flypy_report::Document;
@@ -81,17 +82,16 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         calls: args.calls,
     };
     let mut costs = Vec::new();
+    let progress = crate::progress::steps_on_terminal();
     for i in 0..args.statements.len() {
-        if args.format == Format::Text {
-            crate::noteln!(
-                "flypy: statement {} of {} under callgrind ({} and {} calls)…",
-                i + 1,
-                args.statements.len(),
-                args.calls,
-                2 * args.calls
-            );
-        }
-        match cost::cost_of(&interp, &opts, i, &limits)? {
+        progress.report(Event::Part {
+            what: "under callgrind: statement",
+            k: i + 1,
+            n: args.statements.len(),
+        });
+        let cost = cost::cost_of(&interp, &opts, i, &limits);
+        progress.report(Event::Done);
+        match cost? {
             Ok(c) => costs.push(c),
             Err(failed) => return super::user_failure(failed),
         }

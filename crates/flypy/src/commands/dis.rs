@@ -8,6 +8,7 @@ use std::path::PathBuf;
 use anyhow::{bail, Context};
 use flypy_bytecode::dis::DisOptions;
 use flypy_marshal::PyVersion;
+use flypy_measure::progress::{Event, NoProgress, Progress};
 use flypy_measure::source::{
     self, collect, compile_sources, dis_json, load_compiled, read_pyc_file, Loaded, SourceKind,
 };
@@ -92,8 +93,21 @@ pub fn run(args: Args) -> anyhow::Result<std::process::ExitCode> {
     let mut out = std::io::BufWriter::with_capacity(64 << 10, stdout.lock());
     let mut json_files = Vec::new();
     let mut failures = 0usize;
+    // A tree of files takes seconds: how far it is, on a terminal, when the listings go
+    // elsewhere (on the same terminal they show how far it is themselves).
+    let progress: Box<dyn Progress> =
+        if files.len() > CHUNK && !std::io::IsTerminal::is_terminal(&std::io::stdout()) {
+            crate::progress::steps_on_terminal()
+        } else {
+            Box::new(NoProgress)
+        };
     for start in (0..files.len()).step_by(CHUNK) {
         let end = (start + CHUNK).min(files.len());
+        progress.report(Event::Part {
+            what: "disassembling files",
+            k: end,
+            n: files.len(),
+        });
         let work: Vec<(usize, Option<(PyVersion, CompileOutcome)>)> = (start..end)
             .map(|i| (i, compiled.get_mut(i).and_then(Option::take)))
             .collect();
@@ -119,13 +133,16 @@ pub fn run(args: Args) -> anyhow::Result<std::process::ExitCode> {
                 Ok(text) => out.write_all(&text)?,
                 Err((path, e)) => {
                     failures += 1;
-                    // Keep stdout and stderr in step for a reader of both.
+                    // Keep stdout and stderr in step for a reader of both; the error on a
+                    // line of its own, not after the progress.
+                    progress.report(Event::Done);
                     out.flush()?;
                     crate::noteln!("flypy: error: {}: {e}", path.display());
                 }
             }
         }
     }
+    progress.report(Event::Done);
     if args.format == Format::Json {
         out.write_all(&dis_json::document(&json_files))?;
     }

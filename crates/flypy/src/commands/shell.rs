@@ -41,8 +41,10 @@ pub fn completions(args: CompletionsArgs, mut cli: clap::Command) -> anyhow::Res
 
 /// Writes the man page (roff) of `cli`, or of one of its subcommands.
 pub fn man(args: ManArgs, cli: clap::Command) -> anyhow::Result<ExitCode> {
-    // Subcommands' pages are named flypy-<name> and say so in their synopsis.
-    let cli = cli.version(crate::VERSION);
+    // Subcommands' pages are named flypy-<name> and say so in their synopsis. Built first, so
+    // a subcommand has the global options (`--color`) as its --help shows them.
+    let mut cli = cli.version(crate::VERSION);
+    cli.build();
     let page = match &args.subcommand {
         None => cli,
         Some(name) => {

@@ -98,9 +98,8 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
             cpu_watts: args.cpu_watts,
         };
         let terminal = crate::progress::Terminal::workers();
-        let progress: &dyn Progress = if args.format == TimeFormat::Text
-            && std::io::IsTerminal::is_terminal(&std::io::stderr())
-        {
+        // On a terminal whatever the format; never in a pipe or a log.
+        let progress: &dyn Progress = if std::io::IsTerminal::is_terminal(&std::io::stderr()) {
             &terminal
         } else {
             &NoProgress

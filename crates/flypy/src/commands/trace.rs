@@ -7,6 +7,7 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 use anyhow::Context;
+use flypy_measure::progress::Event;
 use flypy_measure::trace::{self, TraceOptions, Traced};
 use flypy_probe::run::{Counting, Ending, Limits, Program};
 use flypy_report::Document;
@@ -88,7 +89,8 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         strict: args.method == Some(Method::Edges),
         limits,
     };
-    let mut traced = trace::trace(&interp, &opts)?;
+    let progress = crate::progress::steps_on_terminal();
+    let mut traced = trace::trace(&interp, &opts, progress.as_ref())?;
     if let Some(why) = &traced.fallback {
         crate::noteln!(
             "flypy: note: {why}\nflypy: note: counting every instruction instead, in a second run"
@@ -101,7 +103,12 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         );
     }
     if args.adaptive {
-        let warm = trace::specialized(&interp, &mut traced, &opts.program, &opts.limits)?;
+        progress.report(Event::Step(
+            "running the program again for the specialized view",
+        ));
+        let warm = trace::specialized(&interp, &mut traced, &opts.program, &opts.limits);
+        progress.report(Event::Done);
+        let warm = warm?;
         if warm != traced.outcome.ending {
             crate::noteln!(
                 "flypy: note: the run for the specialized view {} (the counted run {})",

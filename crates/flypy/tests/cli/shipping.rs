@@ -148,3 +148,94 @@ fn completions_and_man_pages_name_every_subcommand() {
     assert_eq!(code, 2);
     assert!(err.contains("no subcommand \"nope\""), "{err}");
 }
+
+/// The dive's text output, run as `flypy ARGS` with `env`, stdout a pipe.
+fn dive_text(args: &[&str], env: &[(&str, &str)]) -> String {
+    let mut cmd = command();
+    cmd.args(args)
+        .args(["dive", "--quick"])
+        .env_remove("NO_COLOR");
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    let (code, out, err) = outcome(&mut cmd);
+    assert_eq!(code, 0, "{args:?} {env:?}: {err}");
+    out
+}
+
+/// `--color always|never|auto` and NO_COLOR: bold headings only where asked for or where stdout
+/// is a terminal that takes them; the flag wins over NO_COLOR; a bad value is a usage error.
+#[test]
+fn color_follows_the_flag_then_no_color_then_the_terminal() {
+    const BOLD: &str = "\x1b[1m";
+    assert!(dive_text(&["--color", "always"], &[]).contains(BOLD));
+    assert!(dive_text(&["--color=always"], &[("NO_COLOR", "1")]).contains(BOLD));
+    assert!(!dive_text(&["--color", "never"], &[]).contains('\x1b'));
+    assert!(!dive_text(&[], &[]).contains('\x1b'), "auto, into a pipe");
+    let (code, _, err) = outcome(command().args(["--color", "sometimes", "cases"]));
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("sometimes"), "{err}");
+    // auto on a terminal: script(1) gives flypy a pseudo-terminal for stdout and stderr.
+    let script = std::path::Path::new("/usr/bin/script");
+    if !script.exists() {
+        println!("SKIPPED the terminal checks: /usr/bin/script (util-linux) is missing");
+        return;
+    }
+    let on_terminal = |env: &[(&str, &str)], extra: &str| -> String {
+        let line = format!("{} {extra} dive --quick", env!("CARGO_BIN_EXE_flypy"));
+        let mut cmd = std::process::Command::new(script);
+        cmd.args(["-q", "-e", "-c", &line, "/dev/null"])
+            .env_remove("NO_COLOR")
+            .env("TERM", "xterm");
+        for (k, v) in env {
+            cmd.env(k, v);
+        }
+        let out = cmd.output().expect("script runs");
+        assert!(
+            out.status.success(),
+            "{env:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    };
+    assert!(on_terminal(&[], "").contains(BOLD), "auto on a terminal");
+    assert!(!on_terminal(&[("NO_COLOR", "1")], "").contains(BOLD));
+    assert!(!on_terminal(&[("TERM", "dumb")], "").contains(BOLD));
+    assert!(!on_terminal(&[], "--color never").contains(BOLD));
+    // Progress (on the same terminal, it being stderr too) is erased in place by the end.
+    let shown = on_terminal(&[], "");
+    assert!(shown.contains("\r\x1b[Kflypy: compiling…"), "{shown:?}");
+}
+
+/// Progress: on stderr when it is a terminal (drawn in place, erased at the end), nothing when
+/// it is a pipe, for the commands whose steps take seconds.
+#[test]
+fn progress_only_on_a_terminal() {
+    let runs: [&[&str]; 2] = [&["trace", "-c", "x = sum(range(10))"], &["dive", "--quick"]];
+    for args in runs {
+        let (code, _, err) = outcome(command().args(args));
+        assert_eq!(code, 0, "{args:?}: {err}");
+        assert!(!err.contains("flypy: "), "{args:?} into a pipe: {err:?}");
+    }
+    let script = std::path::Path::new("/usr/bin/script");
+    if !script.exists() {
+        println!("SKIPPED the terminal checks: /usr/bin/script (util-linux) is missing");
+        return;
+    }
+    let line = format!(
+        "{} trace -c 'x = sum(range(10))' >/dev/null",
+        env!("CARGO_BIN_EXE_flypy")
+    );
+    let out = std::process::Command::new(script)
+        .args(["-q", "-e", "-c", &line, "/dev/null"])
+        .env("TERM", "xterm")
+        .output()
+        .expect("script runs");
+    assert!(out.status.success());
+    let shown = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        shown.contains("\r\x1b[Kflypy: compiling…\r\x1b[Kflypy: running the program, counting…"),
+        "{shown:?}"
+    );
+    assert!(shown.ends_with("\r\x1b[K"), "erased at the end: {shown:?}");
+}

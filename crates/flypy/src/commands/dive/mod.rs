@@ -12,7 +12,6 @@ use std::process::ExitCode;
 use anyhow::{bail, Context};
 use flypy_dive::case;
 use flypy_measure::dive::{self as measure, Prepared};
-use flypy_measure::progress::{NoProgress, Progress};
 use flypy_probe::Interpreter;
 use flypy_report::Document;
 
@@ -92,10 +91,11 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
             .filter(|t| !t.is_zero())
             .context("--timeout must be a positive number of seconds")?,
     };
-    let progress_on =
-        args.format == Format::Text && std::io::IsTerminal::is_terminal(&std::io::stderr());
-    let terminal = crate::progress::Terminal::steps();
-    let progress: &dyn Progress = if progress_on { &terminal } else { &NoProgress };
+    // On a terminal whatever the format (a JSON or HTML dive takes as long); never in a pipe
+    // or a log.
+    let progress_on = std::io::IsTerminal::is_terminal(&std::io::stderr());
+    let progress = crate::progress::steps_on_terminal();
+    let progress = progress.as_ref();
     let mut dives = Vec::new();
     for (k, (interp, notes)) in interpreters.iter().enumerate() {
         if progress_on && interpreters.len() > 1 {
@@ -139,17 +139,10 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     });
     let text = flypy_report::Text {
         width: args.width,
-        bold: bold(),
+        bold: output::styled(),
     };
     args.format.write(&doc, &text, "dive", &args.html)?;
     Ok(ExitCode::SUCCESS)
-}
-
-/// Bold headings when stdout is a terminal that takes escape codes (not `TERM=dumb`) and
-/// NO_COLOR is unset (no-color.org).
-fn bold() -> bool {
-    let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
-    !no_color && output::takes_escapes(&std::io::stdout())
 }
 
 /// The interpreters to dive on (`--python`, `--pythons`, or `python3` on PATH), each with what
