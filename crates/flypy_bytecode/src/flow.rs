@@ -178,7 +178,7 @@ fn unconditional(opname: &str) -> bool {
 /// derives what they would have counted. Entries (PY_START, PY_RESUME) and exceptions are
 /// always counted; so are a FOR_ITER's way out from 3.14 and, from 3.14, conditional jumps
 /// (BRANCH_LEFT/RIGHT keep what they had before plans).
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize)]
 pub struct Plan {
     /// JUMP events kept at these jumps.
     pub jump: BTreeSet<u32>,

@@ -16,7 +16,6 @@ use flypy_probe::run::{
 };
 use flypy_probe::Interpreter;
 use serde::Serialize;
-use serde_json::json;
 
 use crate::error::{bail, Context, Error, Result};
 use crate::note::noteln;
@@ -285,9 +284,10 @@ fn after_extended_args(module: &Code, counts: &mut [CodeCounts], version: PyVers
 }
 
 /// Which control-flow events the helper keeps in each code object of the program
-/// (`flypy_bytecode::flow::plan`), as JSON for `run_counted_planned`.
+/// (`flypy_bytecode::flow::plan`), as JSON for `run_counted_planned`: an object of plans by the
+/// code object's pre-order index.
 fn edge_plan(module: &Code, version: PyVersion) -> Result<String> {
-    let mut plans = serde_json::Map::new();
+    let mut plans: BTreeMap<String, flow::Plan> = BTreeMap::new();
     for (i, code) in module.preorder().into_iter().enumerate() {
         let p = flow::plan_code(code, version).with_context(|| {
             format!(
@@ -296,12 +296,9 @@ fn edge_plan(module: &Code, version: PyVersion) -> Result<String> {
                 code.firstlineno
             )
         })?;
-        plans.insert(
-            i.to_string(),
-            json!({"jump": p.jump, "branch": p.branch, "exit": p.exit, "count": p.count}),
-        );
+        plans.insert(i.to_string(), p);
     }
-    Ok(serde_json::Value::Object(plans).to_string())
+    serde_json::to_string(&plans).context("writing the plan of events")
 }
 
 /// Every instruction's count, derived from the control-flow events counted in each code

@@ -3,8 +3,6 @@
 
 use std::io::Write;
 
-use serde_json::json;
-
 use crate::document::Document;
 use crate::export::Exporter;
 use crate::ReportError;
@@ -26,39 +24,90 @@ impl Exporter for Pyperf {
     }
 }
 
-/// pyperf's JSON: a suite with one benchmark per statement, one run per worker process
-/// (values and warm-ups in seconds per loop, warm-ups as [loops, value] pairs).
-fn suite(
-    variants: &[flypy_measure::time::Variant],
-    about: &flypy_measure::time::About,
-) -> serde_json::Value {
-    let benchmarks: Vec<_> = variants
-        .iter()
-        .map(|v| {
-            let runs: Vec<_> = v
-                .runs
-                .iter()
-                .map(|r| {
-                    json!({
-                        "metadata": {"date": r.date, "duration": r.duration},
-                        "warmups": r.warmups.iter().map(|w| json!([v.loops, w])).collect::<Vec<_>>(),
-                        "values": r.values,
+// pyperf's JSON (its `pyperf/_bench.py` reads it by key): a suite with one benchmark per
+// statement, one run per worker process, values and warm-ups in seconds per loop, warm-ups as
+// [loops, value] pairs. Fields in alphabetical order, the order the earlier `serde_json::Value`
+// printed them in, so the bytes are unchanged.
+
+#[derive(serde::Serialize)]
+struct Suite<'a> {
+    benchmarks: Vec<Benchmark<'a>>,
+    metadata: SuiteMetadata<'a>,
+    version: &'static str,
+}
+
+#[derive(serde::Serialize)]
+struct SuiteMetadata<'a> {
+    description: &'a str,
+    python_version: &'a str,
+    timer: &'a str,
+    unit: &'static str,
+}
+
+#[derive(serde::Serialize)]
+struct Benchmark<'a> {
+    metadata: BenchmarkMetadata<'a>,
+    runs: Vec<Run<'a>>,
+}
+
+#[derive(serde::Serialize)]
+struct BenchmarkMetadata<'a> {
+    loops: u64,
+    name: &'a str,
+    timeit_setup: &'a str,
+    timeit_stmt: &'a str,
+}
+
+#[derive(serde::Serialize)]
+struct Run<'a> {
+    metadata: RunMetadata<'a>,
+    values: &'a [f64],
+    warmups: Vec<(u64, f64)>,
+}
+
+#[derive(serde::Serialize)]
+struct RunMetadata<'a> {
+    date: &'a str,
+    duration: f64,
+}
+
+/// The suite of `variants`, timed as `about` says.
+fn suite<'a>(
+    variants: &'a [flypy_measure::time::Variant],
+    about: &'a flypy_measure::time::About,
+) -> Suite<'a> {
+    Suite {
+        benchmarks: variants
+            .iter()
+            .map(|v| Benchmark {
+                metadata: BenchmarkMetadata {
+                    loops: v.loops,
+                    name: &v.name,
+                    timeit_setup: &about.setup,
+                    timeit_stmt: &v.name,
+                },
+                runs: v
+                    .runs
+                    .iter()
+                    .map(|r| Run {
+                        metadata: RunMetadata {
+                            date: &r.date,
+                            duration: r.duration,
+                        },
+                        values: &r.values,
+                        warmups: r.warmups.iter().map(|w| (v.loops, *w)).collect(),
                     })
-                })
-                .collect();
-            json!({
-                "metadata": {"name": v.name, "loops": v.loops, "timeit_stmt": v.name,
-                             "timeit_setup": about.setup},
-                "runs": runs,
+                    .collect(),
             })
-        })
-        .collect();
-    json!({
-        "version": "1.0",
-        "metadata": {"python_version": about.python, "timer": about.timer, "unit": "second",
-                     "description": about.how},
-        "benchmarks": benchmarks,
-    })
+            .collect(),
+        metadata: SuiteMetadata {
+            description: &about.how,
+            python_version: &about.python,
+            timer: &about.timer,
+            unit: "second",
+        },
+        version: "1.0",
+    }
 }
 
 #[cfg(test)]
