@@ -36,12 +36,11 @@ pub struct Prepared {
     pub statements: Option<Vec<String>>,
 }
 
-/// How one interpreter's dive measures, and what its text view needs to know.
+/// How one interpreter's dive measures (how it is shown is the exporter's).
 pub struct Options {
     pub quick: bool,
     pub cpu_watts: Option<f64>,
     pub region: &'static flypy_energy::Region,
-    pub width: usize,
     /// Several interpreters: one that cannot compile the case gets its static parts.
     pub lenient: bool,
     /// How long one run may take (callgrind runs get ten times as long).
@@ -1308,7 +1307,6 @@ mod tests {
             quick: true,
             cpu_watts: None,
             region: flypy_energy::world(),
-            width: 80,
             lenient: false,
             timeout: Duration::from_secs(60),
         };

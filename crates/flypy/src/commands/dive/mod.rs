@@ -84,7 +84,6 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         quick: args.quick,
         cpu_watts: args.cpu_watts,
         region,
-        width: args.width,
         lenient: interpreters.len() > 1,
         timeout: std::time::Duration::try_from_secs_f64(args.timeout)
             .ok()
