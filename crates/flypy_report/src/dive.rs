@@ -171,10 +171,7 @@ fn across(pythons: &[Value]) -> String {
 
 fn one_python(py: &Value, p: usize) -> String {
     let mut s = String::new();
-    let variants = py
-        .get("variants")
-        .and_then(Value::as_array)
-        .map_or(&[][..], Vec::as_slice);
+    let variants = list(py, "variants");
     let vptr = |k: usize, rest: &[&dyn std::fmt::Display]| {
         let mut parts: Vec<&dyn std::fmt::Display> = vec![&"pythons", &p, &"variants", &k];
         parts.extend_from_slice(rest);

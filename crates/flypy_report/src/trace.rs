@@ -9,7 +9,7 @@ use crate::charts::{bars, Bar};
 use crate::limits::{
     MAX_BARS, MAX_GRAPHS, MAX_GRAPH_BLOCKS, MAX_LISTED_INSTRUCTIONS, MAX_SOURCE_LINES,
 };
-use crate::listing::{cfg, instructions, source_pane};
+use crate::listing::{cfg, instructions, list, source_pane};
 use crate::markup::{esc, heat_legend, note, num, page as shell, ptr, Unit};
 use crate::ReportError;
 
@@ -91,19 +91,13 @@ pub fn page(doc: &Value) -> Result<String, ReportError> {
             break;
         }
         let Some(c) = codes.get(i) else { continue };
-        let blocks = c
-            .get("blocks")
-            .and_then(Value::as_array)
-            .map_or(0, Vec::len);
+        let blocks = list(c, "blocks").len();
         if blocks > MAX_GRAPH_BLOCKS {
             too_big.push(format!("{} ({blocks} blocks)", name(c)));
             continue;
         }
         let base = ptr(&[&"code", &i]);
-        let rows = c
-            .get("instructions")
-            .and_then(Value::as_array)
-            .map_or(&[][..], Vec::as_slice);
+        let rows = list(c, "instructions");
         if let Some(svg) = cfg(c, rows, &base, "count") {
             let _ = write!(
                 body,
@@ -153,10 +147,7 @@ pub fn page(doc: &Value) -> Result<String, ReportError> {
     let mut right = String::new();
     let mut left_out = (0usize, 0usize);
     for (i, c) in codes.iter().enumerate() {
-        let rows = c
-            .get("instructions")
-            .and_then(Value::as_array)
-            .map_or(&[][..], Vec::as_slice);
+        let rows = list(c, "instructions");
         let room = MAX_LISTED_INSTRUCTIONS.saturating_sub(listed);
         if room == 0 {
             left_out.0 += 1;
