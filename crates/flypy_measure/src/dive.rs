@@ -661,7 +661,6 @@ pub fn dive(
                 Err(failed) => return Ok(Err(failed)),
             };
         let mut listings = listings;
-        trace::graphs(&mut listings, module, version)?;
         if version.profile().adaptive {
             progress.report(Event::Step("reading what specialized"));
             let program = Program::Module {
@@ -886,7 +885,7 @@ fn per_call_graph(listing: &trace::Listing, first_instruction: usize) -> CodeGra
         ..CodeGraph::default()
     };
     match &listing.graph {
-        Some(Ok(graph)) => {
+        Ok(graph) => {
             g.blocks = graph
                 .blocks
                 .iter()
@@ -908,8 +907,7 @@ fn per_call_graph(listing: &trace::Listing, first_instruction: usize) -> CodeGra
                 })
                 .collect();
         }
-        Some(Err(why)) => g.graph_error = Some(why.clone()),
-        None => g.graph_error = Some("not made".to_owned()),
+        Err(why) => g.graph_error = Some(why.clone()),
     }
     g
 }
@@ -961,7 +959,8 @@ fn counted(
         dive.notes.push(format!("the counts are incomplete: {why}"));
     }
     Ok(Ok((
-        trace::join(module, &counts, version)?,
+        // A successful run: every count known.
+        trace::join(module, &counts, version, true)?,
         trace::describe(counting),
     )))
 }

@@ -45,9 +45,8 @@ pub struct Listing {
     pub qualname: String,
     pub firstlineno: u32,
     pub rows: Vec<Row>,
-    /// Its control-flow graph with the rows' counts ([`graphs`], once the counts are final), or
-    /// why flypy could not make it; `None` before.
-    pub graph: Option<Result<CodeGraph, String>>,
+    /// Its control-flow graph with the rows' counts, or why flypy could not make it.
+    pub graph: Result<CodeGraph, String>,
 }
 
 impl Listing {
@@ -128,15 +127,9 @@ pub fn trace(interp: &Interpreter, opts: &TraceOptions, progress: &dyn Progress)
         opts.strict,
         progress,
     )?;
-    let mut listings = join(module, &counts, interp.version)?;
     // A program that took the helper down with it left no counts: unknown, not zero.
     let known = outcome.ending.reported();
-    if !known {
-        for r in listings.iter_mut().flat_map(|l| l.rows.iter_mut()) {
-            r.count = None;
-        }
-    }
-    graphs(&mut listings, module, interp.version)?;
+    let listings = join(module, &counts, interp.version, known)?;
     progress.report(Event::Done);
     Ok(Traced {
         module: module.clone(),
@@ -339,8 +332,17 @@ pub fn text_of(o: &Object) -> String {
 }
 
 /// Every code object of the program with each instruction's count (0 for those that never
-/// ran); the counts name their code object by its pre-order index, checked by name and line.
-pub fn join(module: &Code, counts: &[CodeCounts], version: PyVersion) -> Result<Vec<Listing>> {
+/// ran; all unknown, `None`, when not `known`: a program that took the counting helper down
+/// with it left none), and its control-flow graph with those counts: blocks counted exactly,
+/// edges where flow conservation determines them (`flypy_bytecode::cfg_graph`), made from the
+/// same disassembly as the rows. The counts name their code object by its pre-order index,
+/// checked by name and line.
+pub fn join(
+    module: &Code,
+    counts: &[CodeCounts],
+    version: PyVersion,
+    known: bool,
+) -> Result<Vec<Listing>> {
     let codes = module.preorder();
     let mut by_index: BTreeMap<usize, &CodeCounts> = BTreeMap::new();
     for c in counts {
@@ -365,21 +367,34 @@ pub fn join(module: &Code, counts: &[CodeCounts], version: PyVersion) -> Result<
             .get(&i)
             .map(|c| c.counts.iter().copied().collect())
             .unwrap_or_default();
-        let mut rows: Vec<Row> = instructions(code, version)?
-            .into_iter()
+        let instrs = instructions(code, version)?;
+        let mut rows: Vec<Row> = instrs
+            .iter()
             .map(|ins| Row {
                 line: ins.line,
                 offset: ins.offset,
                 opname: ins.opname,
                 arg: ins.arg,
                 count: Some(counted.get(&ins.offset).copied().unwrap_or(0)),
-                argrepr: ins.argrepr,
+                argrepr: ins.argrepr.clone(),
                 specialized: None,
                 positions: ins.positions,
                 jump_target: ins.jump_target,
             })
             .collect();
         prologue(&mut rows, code.flags);
+        if !known {
+            for r in &mut rows {
+                r.count = None;
+            }
+        }
+        let row_counts: Vec<Option<u64>> = rows.iter().map(|r| r.count).collect();
+        // A graph flypy cannot make is said in the listing, not an error of the run.
+        let graph = flypy_bytecode::exception_table::parse(&code.exceptiontable)
+            .map_err(|e| format!("its exception table: {e}"))
+            .and_then(|table| {
+                cfg_graph::graph(&instrs, &table, version, &row_counts).map_err(|e| e.to_string())
+            });
         let qualname = code
             .qualname
             .as_ref()
@@ -389,42 +404,10 @@ pub fn join(module: &Code, counts: &[CodeCounts], version: PyVersion) -> Result<
             qualname,
             firstlineno: code.firstlineno,
             rows,
-            graph: None,
+            graph,
         });
     }
     Ok(listings)
-}
-
-/// Gives each listing the control-flow graph of its code object in `module` (pre-order, as
-/// [`join`] made them) with its rows' counts: blocks counted exactly, edges where flow
-/// conservation determines them (`flypy_bytecode::cfg_graph`). A graph flypy cannot make is
-/// said in the listing, not an error of the run.
-pub fn graphs(listings: &mut [Listing], module: &Code, version: PyVersion) -> Result<()> {
-    for (code, listing) in module.preorder().into_iter().zip(listings.iter_mut()) {
-        let instrs = instructions(code, version)?;
-        // The listing's rows are this disassembly's; a mismatch would draw the wrong graph.
-        let same = instrs.len() == listing.rows.len()
-            && instrs
-                .iter()
-                .zip(&listing.rows)
-                .all(|(i, r)| i.offset == r.offset);
-        if !same {
-            bail!(
-                "the listing of {} (line {}) is not flypy's disassembly of it",
-                listing.qualname,
-                listing.firstlineno
-            );
-        }
-        let counts: Vec<Option<u64>> = listing.rows.iter().map(|r| r.count).collect();
-        listing.graph = Some(
-            flypy_bytecode::exception_table::parse(&code.exceptiontable)
-                .map_err(|e| format!("its exception table: {e}"))
-                .and_then(|table| {
-                    cfg_graph::graph(&instrs, &table, version, &counts).map_err(|e| e.to_string())
-                }),
-        );
-    }
-    Ok(())
 }
 
 /// Marks each row with the specialized instruction the run left at its offset (the quickened
@@ -586,21 +569,9 @@ pub fn document<'a>(
             qualname: &l.qualname,
             firstlineno: l.firstlineno,
             executed: executed(l.total()),
-            blocks: l
-                .graph
-                .as_ref()
-                .and_then(|g| g.as_ref().ok())
-                .map(|g| &g.blocks[..]),
-            edges: l
-                .graph
-                .as_ref()
-                .and_then(|g| g.as_ref().ok())
-                .map(|g| &g.edges[..]),
-            graph_error: l
-                .graph
-                .as_ref()
-                .and_then(|g| g.as_ref().err())
-                .map(String::as_str),
+            blocks: l.graph.as_ref().ok().map(|g| &g.blocks[..]),
+            edges: l.graph.as_ref().ok().map(|g| &g.edges[..]),
+            graph_error: l.graph.as_ref().err().map(String::as_str),
             instructions: l
                 .rows
                 .iter()
