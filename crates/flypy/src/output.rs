@@ -81,10 +81,10 @@ pub fn styled() -> bool {
     }
 }
 
-/// Writes all of `text` to stdout and flushes.
-pub fn print(text: &str) -> io::Result<()> {
+/// Writes all of `text` (text, or bytes such as a generated script) to stdout and flushes.
+pub fn print(text: impl AsRef<[u8]>) -> io::Result<()> {
     let mut out = io::stdout().lock();
-    out.write_all(text.as_bytes())?;
+    out.write_all(text.as_ref())?;
     out.flush()
 }
 
@@ -145,7 +145,7 @@ pub fn html_page(command: &str, page: &[u8], out: Option<&std::path::Path>) -> a
     std::fs::write(path, page)
         .with_context(|| format!("writing the HTML report to {}", path.display()))?;
     if out.is_none() {
-        print(&format!("{}\n", path.display()))?;
+        print(format!("{}\n", path.display()))?;
     }
     Ok(())
 }

@@ -61,15 +61,20 @@ impl Terminal {
     }
 }
 
-/// A command's progress: its steps drawn on stderr when stderr is a terminal (whatever the
-/// output format: a JSON or HTML dive takes as long), nothing otherwise (issue 17: a log or a
-/// pipe gets no progress lines).
-pub fn steps_on_terminal() -> Box<dyn Progress> {
+/// A command's progress: drawn on stderr by the terminal `draw` makes when stderr is a
+/// terminal (whatever the output format: a JSON or HTML dive takes as long), nothing otherwise
+/// (issue 17: a log or a pipe gets no progress lines).
+pub fn on_terminal(draw: fn() -> Terminal) -> Box<dyn Progress> {
     if std::io::IsTerminal::is_terminal(&std::io::stderr()) {
-        Box::new(Terminal::steps())
+        Box::new(draw())
     } else {
         Box::new(flypy_measure::progress::NoProgress)
     }
+}
+
+/// [`on_terminal`] with each step drawn ([`Terminal::steps`]): most commands' progress.
+pub fn steps_on_terminal() -> Box<dyn Progress> {
+    on_terminal(Terminal::steps)
 }
 
 impl Terminal {

@@ -37,6 +37,6 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     }
     let name = args.opname.to_ascii_uppercase();
     let explanation = flypy_knowledge::explain(&name, version)?;
-    output::print(&flypy_knowledge::render_text(&explanation, args.width))?;
+    output::print(flypy_knowledge::render_text(&explanation, args.width))?;
     Ok(ExitCode::SUCCESS)
 }

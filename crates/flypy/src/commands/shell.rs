@@ -2,7 +2,6 @@
 //! pages generated from flypy's own command-line definition (clap_complete, clap_mangen), so
 //! they name every subcommand and option the binary has, and cannot fall behind it.
 
-use std::io::Write;
 use std::process::ExitCode;
 
 use anyhow::Context;
@@ -36,7 +35,8 @@ pub fn completions(args: CompletionsArgs, mut cli: clap::Command) -> anyhow::Res
     };
     let mut script = Vec::new();
     clap_complete::generate(shell, &mut cli, "flypy", &mut script);
-    write_out(&script)
+    crate::output::print(script)?;
+    Ok(ExitCode::SUCCESS)
 }
 
 /// Writes the man page (roff) of `cli`, or of one of its subcommands.
@@ -71,12 +71,6 @@ pub fn man(args: ManArgs, cli: clap::Command) -> anyhow::Result<ExitCode> {
     clap_mangen::Man::new(page)
         .render(&mut roff)
         .context("writing the man page")?;
-    write_out(&roff)
-}
-
-fn write_out(bytes: &[u8]) -> anyhow::Result<ExitCode> {
-    let mut out = std::io::stdout().lock();
-    out.write_all(bytes)?;
-    out.flush()?;
+    crate::output::print(roff)?;
     Ok(ExitCode::SUCCESS)
 }

@@ -7,7 +7,6 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 use anyhow::{bail, Context};
-use flypy_measure::progress::{NoProgress, Progress};
 use flypy_measure::time::{self, TimeOptions};
 use flypy_report::Document;
 
@@ -97,14 +96,8 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
             timeout: Duration::try_from_secs_f64(args.timeout).context("--timeout")?,
             cpu_watts: args.cpu_watts,
         };
-        let terminal = crate::progress::Terminal::workers();
-        // On a terminal whatever the format; never in a pipe or a log.
-        let progress: &dyn Progress = if std::io::IsTerminal::is_terminal(&std::io::stderr()) {
-            &terminal
-        } else {
-            &NoProgress
-        };
-        match time::measure(&interp, &opts, progress)? {
+        let progress = crate::progress::on_terminal(crate::progress::Terminal::workers);
+        match time::measure(&interp, &opts, progress.as_ref())? {
             Ok(measured) => measured,
             Err(failed) => return super::user_failure(failed),
         }
